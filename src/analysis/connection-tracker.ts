@@ -1,0 +1,118 @@
+import type { Datagram, Endpoint } from '../capture/types.js';
+import { formatEndpoint } from '../capture/types.js';
+import type { PacketHeader } from '../quic/packet-header.js';
+import type { Connection, Role } from './connection.js';
+
+/**
+ * Groups packets into connections by connection ID and decides who sent each packet.
+ *
+ * A connection is found by any CID either side chose (long-header SCIDs, the client's
+ * Initial DCIDs, the Retry SCID), so it stays one connection when an endpoint moves to a
+ * new address; a new client Initial with unknown CIDs starts a new connection even on a
+ * 4-tuple used before. Zero-length CIDs (Chromium's client) are found by the client's
+ * address instead.
+ */
+export class ConnectionTracker {
+  private readonly byCid = new Map<string, Connection>();
+  /** connections whose client chose a zero-length CID, by the client's address */
+  private readonly byClientEndpoint = new Map<string, Connection>();
+  private readonly all: Connection[] = [];
+
+  get connections(): readonly Connection[] {
+    return this.all;
+  }
+
+  track(h: PacketHeader, d: Datagram): { connection: Connection; direction: Role } {
+    const dcid = h.dcid.toString('hex');
+    const scid = h.form === 'long' ? h.scid.toString('hex') : null;
+    let conn = this.find(dcid, scid, d);
+    if (!conn) conn = this.open(h, d);
+    const direction = this.directionOf(conn, dcid, d);
+    this.learn(conn, h, direction, dcid, scid, d);
+    conn.packets++;
+    conn.lastTime = d.time;
+    return { connection: conn, direction };
+  }
+
+  private find(dcid: string, scid: string | null, d: Datagram): Connection | undefined {
+    if (dcid !== '') {
+      const c = this.byCid.get(dcid);
+      if (c) return c;
+    }
+    if (scid) {
+      const c = this.byCid.get(scid);
+      if (c) return c;
+    }
+    // an empty DCID goes to a client that chose no CID; an empty SCID comes from one
+    if (dcid === '') {
+      const c = this.byClientEndpoint.get(formatEndpoint(d.dst));
+      if (c) return c;
+    }
+    if (scid === '') return this.byClientEndpoint.get(formatEndpoint(d.src));
+    return undefined;
+  }
+
+  private open(h: PacketHeader, d: Datagram): Connection {
+    const role = senderRoleOfFirstPacket(h, d);
+    const conn: Connection = {
+      id: this.all.length + 1,
+      version: h.version ?? null,
+      client: role === 'client' ? d.src : d.dst,
+      server: role === 'client' ? d.dst : d.src,
+      originalDcid: null,
+      clientCids: new Set(),
+      serverCids: new Set(),
+      firstFrame: d.frame,
+      firstTime: d.time,
+      lastTime: d.time,
+      packets: 0,
+      roleSource: h.type === 'initial' ? 'first_initial' : 'ports',
+    };
+    this.all.push(conn);
+    return conn;
+  }
+
+  private directionOf(conn: Connection, dcid: string, d: Datagram): Role {
+    // the server's address is stable (short of a preferred address), the client's may move
+    if (conn.server && sameEndpoint(d.src, conn.server)) return 'server';
+    if (conn.server && sameEndpoint(d.dst, conn.server)) return 'client';
+    if (conn.serverCids.has(dcid)) return 'client';
+    if (conn.clientCids.has(dcid)) return 'server';
+    return conn.client && sameEndpoint(d.src, conn.client) ? 'client' : 'server';
+  }
+
+  private learn(conn: Connection, h: PacketHeader, from: Role, dcid: string, scid: string | null, d: Datagram): void {
+    if (h.form !== 'long') return;
+    if (h.type === 'version_negotiation') return;
+    if (h.type !== 'unknown' && h.type !== 'retry') conn.version = h.version;
+    if (conn.version === null) conn.version = h.version;
+    const own = from === 'client' ? conn.clientCids : conn.serverCids;
+    if (scid !== null) {
+      own.add(scid);
+      if (scid === '' && from === 'client') this.byClientEndpoint.set(formatEndpoint(d.src), conn);
+      else if (scid !== '') this.byCid.set(scid, conn);
+    }
+    if (from === 'client' && (h.type === 'initial' || h.type === '0RTT')) {
+      // until the server answers, the client's DCID is the only name of the server side
+      if (conn.originalDcid === null) conn.originalDcid = dcid;
+      conn.serverCids.add(dcid);
+      if (dcid !== '') this.byCid.set(dcid, conn);
+    }
+  }
+}
+
+/**
+ * Who sent the first packet of a connection. An Initial that opens a connection comes from
+ * its client (RFC 9000 §7); Version Negotiation and Retry only ever come from servers. For
+ * anything else (a capture started mid-connection) the port heuristic applies: the
+ * client's port is the higher, ephemeral one.
+ */
+export function senderRoleOfFirstPacket(h: PacketHeader, d: Datagram): Role {
+  if (h.type === 'initial' || h.type === '0RTT') return 'client';
+  if (h.type === 'version_negotiation' || h.type === 'retry') return 'server';
+  return d.src.port > d.dst.port ? 'client' : 'server';
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.port === b.port && a.ip === b.ip;
+}

@@ -1,0 +1,24 @@
+import type { Endpoint } from '../capture/types.js';
+
+export type Role = 'client' | 'server';
+
+/** What quiclens knows about one QUIC connection so far. */
+export interface Connection {
+  /** 1-based, in order of first appearance */
+  id: number;
+  version: number | null;
+  client: Endpoint | null;
+  server: Endpoint | null;
+  /** the DCID of the client's first Initial (RFC 9000 §7.2) */
+  originalDcid: string | null;
+  /** CIDs the client chose (hex): what the server sends to */
+  clientCids: Set<string>;
+  /** CIDs the server chose, and the client's Initial DCIDs: what the client sends to */
+  serverCids: Set<string>;
+  firstFrame: number;
+  firstTime: number;
+  lastTime: number;
+  packets: number;
+  /** how the client/server roles were decided */
+  roleSource: 'first_initial' | 'ports';
+}

@@ -1,0 +1,23 @@
+import type { Endpoint } from '../capture/types.js';
+import type { PacketHeader } from '../quic/packet-header.js';
+import type { Connection, Role } from './connection.js';
+
+/** Why a packet's payload could not be read; `true` when it was decrypted. */
+export type DecryptResult = true | 'no keys' | 'aead failed' | 'unknown version' | 'not encrypted';
+
+/** One QUIC packet as quiclens saw it: where, in which connection, and what it held. */
+export interface PacketRecord {
+  /** 1-based record number in the capture (Wireshark's frame number) */
+  frame: number;
+  /** seconds since the first record of the input */
+  time: number;
+  connection: Connection;
+  direction: Role;
+  src: Endpoint;
+  dst: Endpoint;
+  header: PacketHeader;
+  /** the full packet number, once header protection is removed */
+  pn: number | null;
+  keyPhase: 0 | 1 | null;
+  decrypted: DecryptResult;
+}

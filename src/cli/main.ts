@@ -1,0 +1,50 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { packetsCommand } from './packets-command.js';
+import { summaryCommand } from './summary-command.js';
+
+type Handler = (opts: CommonOptions) => Promise<number>;
+
+/** Runs a command; an unexpected error is a bug, reported in one line with a hint to file it. */
+function run(handler: Handler) {
+  return async (argv: CommonOptions) => {
+    try {
+      process.exitCode = await handler(argv);
+    } catch (err) {
+      const e = err as Error;
+      process.stderr.write(`quiclens: internal error: ${e.message}\n`);
+      if (process.env.QUICLENS_DEBUG) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = 70;
+    }
+  };
+}
+
+await yargs(hideBin(process.argv))
+  .scriptName('quiclens')
+  .usage('$0 <command> <inputs...> [options]\n\nQUIC packet and handshake analyzer for captures (pcap, pcapng).')
+  .command(
+    ['summary <inputs...>', '$0 <inputs...>'],
+    'one row per QUIC connection (the default command)',
+    (y) => withCommonOptions(y),
+    run(summaryCommand) as never,
+  )
+  .command(
+    'packets <inputs...>',
+    'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
+    (y) => withCommonOptions(y),
+    run(packetsCommand) as never,
+  )
+  .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
+  .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')
+  .strict()
+  .help()
+  .alias('h', 'help')
+  .version()
+  .wrap(Math.min(100, process.stdout.columns ?? 100))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.stderr.write(`quiclens: ${msg}\nRun 'quiclens --help' for usage.\n`);
+    process.exit(2);
+  })
+  .parseAsync();

@@ -1,0 +1,46 @@
+import { PacketSession } from '../analysis/read-packets.js';
+import { palette } from '../report/colour.js';
+import { summaryTable, summaryToJson, type ConnectionCounts, type InputSummary } from '../report/summary.js';
+import type { CommonOptions } from './common-options.js';
+import { openInputs } from './inputs.js';
+import { Output } from './output.js';
+import { ProblemReporter } from './problems.js';
+
+/** `quiclens summary` (the default command): one row per connection. */
+export async function summaryCommand(opts: CommonOptions): Promise<number> {
+  const out = new Output();
+  const problems = new ProblemReporter();
+  const session = new PacketSession({ ports: opts.port });
+  const inputs: InputSummary[] = [];
+  const counts = new Map<number, ConnectionCounts>();
+  let zero: number | undefined;
+
+  for await (const file of openInputs(opts.inputs, problems)) {
+    for await (const ev of session.read(file)) {
+      if (ev.kind === 'issue') problems.report(ev.issue);
+      if (ev.kind !== 'packet') continue;
+      const id = ev.packet.connection.id;
+      const n = counts.get(id) ?? { total: 0, decrypted: 0 };
+      n.total++;
+      if (ev.packet.decrypted === true) n.decrypted++;
+      counts.set(id, n);
+    }
+    zero ??= file.stats.firstTime;
+    inputs.push({ path: file.path, format: file.format, records: file.stats.records });
+  }
+
+  const connections = session.tracker.connections.filter(
+    (c) => opts.connection === undefined || c.id === opts.connection,
+  );
+  if (opts.format === 'table') {
+    const colour = palette(process.stdout, opts.color);
+    if (connections.length === 0) out.write('no QUIC connections found\n');
+    else out.write(summaryTable(connections, counts, zero ?? 0, colour) + '\n');
+  } else {
+    const doc = summaryToJson(inputs, connections, counts);
+    out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
+  }
+  await out.flush();
+  problems.finish();
+  return problems.exitCode;
+}

@@ -1,0 +1,75 @@
+import type { Datagram } from '../capture/types.js';
+import { formatEndpoint } from '../capture/types.js';
+import { ByteReader } from '../wire/byte-reader.js';
+import { WireError } from '../wire/wire-error.js';
+import { looksLikeQuic } from './detect.js';
+import { parseLongHeader } from './long-header.js';
+import type { PacketHeader } from './packet-header.js';
+import { parseShortHeader } from './short-header.js';
+import { ShortHeaderDcidResolver } from './short-header-dcid.js';
+
+export interface DecodedDatagram {
+  packets: PacketHeader[];
+  /** a packet that could not be read: where in the UDP payload, and what was expected */
+  problem?: { offset: number; message: string };
+  /** bytes after the last packet that start no QUIC packet (e.g. zero padding) */
+  trailingBytes: number;
+}
+
+export interface DatagramDecoderOptions {
+  /** UDP ports the user named with --port: QUIC is assumed there even without long headers */
+  ports?: readonly number[];
+}
+
+/**
+ * Splits UDP payloads into QUIC packets: every packet of a coalesced datagram (RFC 9000
+ * §12.2), long and short headers. Keeps what it learns about endpoints and connection IDs
+ * so that later short headers can be read.
+ */
+export class DatagramDecoder {
+  readonly dcids = new ShortHeaderDcidResolver();
+  private readonly ports: ReadonlySet<number>;
+
+  constructor(options: DatagramDecoderOptions = {}) {
+    this.ports = new Set(options.ports ?? []);
+  }
+
+  /** null when the datagram is not QUIC */
+  decode(d: Datagram): DecodedDatagram | null {
+    const src = formatEndpoint(d.src);
+    const dst = formatEndpoint(d.dst);
+    const ctx = {
+      knownEndpoint: this.dcids.knowsEndpoint(src) || this.dcids.knowsEndpoint(dst),
+      portHint: this.ports.has(d.src.port) || this.ports.has(d.dst.port),
+    };
+    if (!looksLikeQuic(d.payload, ctx)) return null;
+
+    const r = new ByteReader(d.payload);
+    const packets: PacketHeader[] = [];
+    while (!r.atEnd) {
+      const first = r.peekU8();
+      const isLong = (first & 0x80) !== 0;
+      // a later packet in the datagram must look like QUIC too; zero bytes are padding
+      if (!isLong && (first & 0x40) === 0) break;
+      const at = r.offset;
+      try {
+        const h = isLong ? parseLongHeader(r) : parseShortHeader(r, this.dcids, dst);
+        packets.push(h);
+        if (h.form === 'long') this.learn(h, src);
+      } catch (err) {
+        if (!(err instanceof WireError)) throw err;
+        return { packets, problem: { offset: err.offset, message: err.message }, trailingBytes: r.buf.length - at };
+      }
+    }
+    return { packets, trailingBytes: r.remaining };
+  }
+
+  private learn(h: PacketHeader & { form: 'long' }, src: string): void {
+    if (h.type === 'version_negotiation' || h.type === 'unknown') return;
+    // the sender chose its SCID: its peer's short headers will carry it as DCID
+    this.dcids.learnEndpointCid(src, h.scid, h.version);
+    // a client's first Initial DCID is the server's until the server picks its own, and
+    // servers may keep it: treat it as a CID the receiving endpoint answers to
+    if (h.type === 'initial' || h.type === '0RTT') this.dcids.learnCid(h.dcid, h.version);
+  }
+}

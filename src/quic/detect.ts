@@ -1,0 +1,49 @@
+import { versionInfo } from './versions.js';
+
+/**
+ * Whether a UDP payload is QUIC, judged by structure alone so that any port works
+ * (RFC 8999 invariants; RFC 9000 §14.1 and §17). `port` hints only loosen the test.
+ *
+ * - A long header (high bit set) of a version we know, with connection IDs that fit.
+ * - Version Negotiation (version 0) offering at least one version we know, or answering a
+ *   known endpoint.
+ * - A long header of a version we do not know, when the datagram is padded to the 1200
+ *   bytes RFC 9000 §14.1 requires of a client's first datagram (that is what draws a
+ *   Version Negotiation) and its connection IDs fit in 20 bytes.
+ * - A short header (high bit clear, fixed bit set) to or from an endpoint already seen
+ *   speaking QUIC in long headers.
+ */
+export interface DetectContext {
+  /** the endpoint already sent or received QUIC long headers */
+  knownEndpoint: boolean;
+  /** the datagram uses a port the user named with --port */
+  portHint: boolean;
+}
+
+export function looksLikeQuic(p: Buffer, ctx: DetectContext): boolean {
+  if (p.length < 1) return false;
+  const first = p[0]!;
+  if ((first & 0x80) === 0) {
+    // short header: the fixed bit must be set (RFC 9000 §17.3.1), and the flow must be QUIC
+    return (first & 0x40) !== 0 && p.length >= 2 && (ctx.knownEndpoint || ctx.portHint);
+  }
+  if (p.length < 7) return false;
+  const version = p.readUInt32BE(1);
+  const dcil = p[5]!;
+  if (6 + dcil >= p.length) return false;
+  const scil = p[6 + dcil]!;
+  if (7 + dcil + scil > p.length) return false;
+  const info = versionInfo(version);
+  if (version === 0) {
+    const rest = p.length - (7 + dcil + scil);
+    if (rest === 0 || rest % 4 !== 0 || dcil > 20 || scil > 20) return false;
+    if (ctx.knownEndpoint || ctx.portHint) return true;
+    for (let o = 7 + dcil + scil; o < p.length; o += 4) {
+      if (versionInfo(p.readUInt32BE(o)).longTypes) return true;
+    }
+    return false;
+  }
+  if (info.longTypes) return dcil <= info.maxCidLength && scil <= info.maxCidLength;
+  if (dcil > 20 || scil > 20) return false;
+  return ctx.portHint || ctx.knownEndpoint || p.length >= 1200;
+}

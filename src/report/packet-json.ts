@@ -1,0 +1,43 @@
+import type { PacketRecord } from '../analysis/packet-record.js';
+import { formatEndpoint } from '../capture/types.js';
+import { formatVersion } from '../quic/versions.js';
+
+/**
+ * One packet as the JSON object design.md fixes for `packets --format ndjson`; docs/json.md
+ * documents every field. Field order is stable so that diffs of outputs stay readable.
+ */
+export function packetToJson(p: PacketRecord): Record<string, unknown> {
+  const h = p.header;
+  const version = h.form === 'long' ? h.version : (h.version ?? p.connection.version);
+  const o: Record<string, unknown> = {
+    frame: p.frame,
+    time: roundTime(p.time),
+    connection: p.connection.id,
+    direction: p.direction,
+    src: formatEndpoint(p.src),
+    dst: formatEndpoint(p.dst),
+    form: h.form,
+    type: h.type,
+    version: version === null ? null : formatVersion(version),
+    dcid: h.dcid.toString('hex'),
+    scid: h.form === 'long' ? h.scid.toString('hex') : null,
+    pn: p.pn,
+    keyPhase: h.form === 'short' ? p.keyPhase : null,
+    length: h.length,
+    decrypted: p.decrypted,
+    frames: [],
+  };
+  if (h.form === 'long') {
+    if (h.token !== undefined) o.token = h.token.toString('hex');
+    if (h.integrityTag) o.integrityTag = h.integrityTag.toString('hex');
+    if (h.supportedVersions) o.supportedVersions = h.supportedVersions.map(formatVersion);
+  } else {
+    o.spinBit = h.spinBit;
+  }
+  return o;
+}
+
+/** microseconds are what capture timestamps carry */
+export function roundTime(t: number): number {
+  return Math.round(t * 1e6) / 1e6;
+}

@@ -16,6 +16,8 @@ export class ConnectionTracker {
   private readonly byCid = new Map<string, Connection>();
   /** connections whose client chose a zero-length CID, by the client's address */
   private readonly byClientEndpoint = new Map<string, Connection>();
+  /** the latest connection seen on each 4-tuple (either direction) */
+  private readonly byPath = new Map<string, Connection>();
   private readonly all: Connection[] = [];
 
   get connections(): readonly Connection[] {
@@ -26,7 +28,11 @@ export class ConnectionTracker {
     const dcid = h.dcid.toString('hex');
     const scid = h.form === 'long' ? h.scid.toString('hex') : null;
     let conn = this.find(dcid, scid, d);
+    // a short header to a CID we never saw issued (NEW_CONNECTION_ID still encrypted)
+    // belongs to the connection already using its 4-tuple
+    if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d));
     if (!conn) conn = this.open(h, d);
+    this.byPath.set(pathKey(d), conn);
     const direction = this.directionOf(conn, dcid, d);
     this.learn(conn, h, direction, dcid, scid, d);
     conn.packets++;
@@ -111,6 +117,12 @@ export function senderRoleOfFirstPacket(h: PacketHeader, d: Datagram): Role {
   if (h.type === 'initial' || h.type === '0RTT') return 'client';
   if (h.type === 'version_negotiation' || h.type === 'retry') return 'server';
   return d.src.port > d.dst.port ? 'client' : 'server';
+}
+
+function pathKey(d: Datagram): string {
+  const a = formatEndpoint(d.src);
+  const b = formatEndpoint(d.dst);
+  return a < b ? `${a} ${b}` : `${b} ${a}`;
 }
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {

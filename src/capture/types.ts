@@ -29,6 +29,8 @@ export interface CaptureRecord {
   originalLength: number;
   /** byte offset of the record (block) in the file */
   fileOffset: number;
+  /** byte offset of `data[0]` in the file, so that errors inside a packet point at the byte */
+  dataOffset: number;
   /** pcapng interface id; 0 for pcap */
   interfaceId: number;
 }

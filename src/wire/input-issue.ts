@@ -26,3 +26,11 @@ export function formatIssue(i: InputIssue): string {
             : undefined;
   return `${i.file}${where ? ` (${where})` : ''}: ${i.message}`;
 }
+
+/** Thrown when an input cannot be read at all; carries the issue to show the user. */
+export class InputError extends Error {
+  constructor(readonly issue: InputIssue) {
+    super(formatIssue(issue));
+    this.name = 'InputError';
+  }
+}

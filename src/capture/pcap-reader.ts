@@ -1,0 +1,127 @@
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import pcapParser from 'pcap-parser';
+import { AsyncQueue } from './async-queue.js';
+import { hidePcapParserBufferWarning } from './deprecation-filter.js';
+import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './sniff-format.js';
+import type { CaptureEvent, CaptureStats } from './types.js';
+
+/** the classic pcap file header and record header sizes (draft-ietf-opsawg-pcap §4, §5) */
+const FILE_HEADER = 24;
+const RECORD_HEADER = 16;
+/** records larger than this cannot be real (the largest snap length tools use is 256 KiB) */
+const MAX_RECORD = 262144;
+
+interface PcapParserHeader {
+  timestampSeconds: number;
+  timestampMicroseconds: number;
+  capturedLength: number;
+  originalLength: number;
+}
+
+/**
+ * Reads a classic pcap file through the pcap-parser package, streaming. Around it we add
+ * what it lacks: the nanosecond format (its magic is swapped for the microsecond one on
+ * the way in, and the sub-second field read as nanoseconds), backpressure, a report of a
+ * file cut off mid-record, and a stop at a corrupt record length.
+ */
+export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+  hidePcapParserBufferWarning();
+  const fh = await open(path, 'r');
+  const size = (await fh.stat()).size;
+  const head = Buffer.alloc(4);
+  await fh.read(head, 0, 4, 0);
+  const nanos = head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS;
+  const littleEndian = head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS;
+
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let pos = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return;
+      const chunk = buf.subarray(0, bytesRead);
+      if (pos === 0 && nanos && chunk.length >= 4) {
+        if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
+        else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);
+      }
+      pos += bytesRead;
+      yield chunk;
+    }
+  }
+
+  const source = Readable.from(chunks(), { objectMode: false });
+  const queue = new AsyncQueue<CaptureEvent>(
+    () => source.pause(),
+    () => source.resume(),
+  );
+  const parser = pcapParser.parse(source);
+  let linkType = 1;
+  let offset = FILE_HEADER;
+  let header: PcapParserHeader | null = null;
+  let stopped = false;
+  const subsecond = nanos ? 1e-9 : 1e-6;
+
+  const stop = (message: string, at: number) => {
+    if (stopped) return;
+    stopped = true;
+    queue.push({ kind: 'issue', issue: { file: path, offset: at, message, fatal: true } });
+    source.destroy();
+    queue.end();
+  };
+
+  parser.on('globalHeader', (g: { linkLayerType: number }) => {
+    linkType = g.linkLayerType;
+    stats.linkTypes = [linkType];
+  });
+  parser.on('packetHeader', (h: PcapParserHeader) => {
+    header = h;
+    if (h.capturedLength > MAX_RECORD) {
+      stop(`record declares ${h.capturedLength} captured bytes; expected at most ${MAX_RECORD} (corrupt file?)`, offset);
+    }
+  });
+  parser.on('packetData', (data: Buffer) => {
+    if (stopped || !header) return;
+    const h = header;
+    stats.records++;
+    const time = h.timestampSeconds + h.timestampMicroseconds * subsecond;
+    stats.firstTime ??= time;
+    queue.push({
+      kind: 'record',
+      record: {
+        frame: stats.records,
+        time,
+        linkType,
+        data,
+        originalLength: h.originalLength,
+        fileOffset: offset,
+        dataOffset: offset + RECORD_HEADER,
+        interfaceId: 0,
+      },
+    });
+    offset += RECORD_HEADER + h.capturedLength;
+    header = null;
+  });
+  parser.on('error', (err: Error) => stop(`not a readable pcap file: ${err.message}`, 0));
+  parser.on('end', () => {
+    if (stopped) return;
+    // pcap-parser drops a partial last record silently; the file size tells us it was there
+    if (offset < size) {
+      const left = size - offset;
+      const what =
+        left < RECORD_HEADER
+          ? `a record header needs ${RECORD_HEADER} bytes, the file ends after ${left}`
+          : `the record needs ${RECORD_HEADER + (header?.capturedLength ?? 0)} bytes, the file ends after ${left}`;
+      stop(`file is cut short: ${what}`, offset);
+      return;
+    }
+    queue.end();
+  });
+
+  try {
+    yield* queue.drain();
+  } finally {
+    source.destroy();
+    await fh.close();
+  }
+}

@@ -1,0 +1,84 @@
+import { WireError } from '../wire/wire-error.js';
+import { FragmentReassembler } from './ip-fragments.js';
+import { IPPROTO_UDP, readIpv4, readIpv6, type IpPacket } from './ip.js';
+import { stripLinkLayer } from './link-layer.js';
+import type { CaptureFile } from './open-capture.js';
+import type { CaptureRecord, Datagram, DatagramEvent } from './types.js';
+import { readUdp } from './udp.js';
+
+/**
+ * Records → UDP datagrams: the link layer stripped, IP fragments reassembled, the UDP
+ * header read. Records that are not UDP over IP are counted and passed over; a record whose
+ * headers are malformed is reported and skipped, and reading goes on with the next.
+ */
+export async function* readDatagrams(file: CaptureFile): AsyncGenerator<DatagramEvent> {
+  const fragments = new FragmentReassembler();
+  const unknownLinks = new Set<number>();
+  for await (const ev of file.events()) {
+    if (ev.kind !== 'record') {
+      yield ev;
+      continue;
+    }
+    const rec = ev.record;
+    if (rec.data.length < rec.originalLength) file.stats.truncatedRecords++;
+    try {
+      const d = toDatagram(rec, fragments);
+      if (d) yield { kind: 'datagram', datagram: d };
+      else file.stats.otherRecords++;
+    } catch (err) {
+      if (err instanceof UnknownLinkType) {
+        file.stats.otherRecords++;
+        if (!unknownLinks.has(rec.linkType)) {
+          unknownLinks.add(rec.linkType);
+          yield {
+            kind: 'issue',
+            issue: { file: file.path, frame: rec.frame, message: `link type ${rec.linkType} is not one quiclens decodes; its records are skipped`, fatal: false },
+          };
+        }
+        continue;
+      }
+      if (!(err instanceof WireError)) throw err;
+      const truncated = rec.data.length < rec.originalLength;
+      yield {
+        kind: 'issue',
+        issue: {
+          file: file.path,
+          frame: rec.frame,
+          offset: err.offset,
+          message: truncated ? `record cut short by the snap length: ${err.message}` : err.message,
+          fatal: false,
+        },
+      };
+    }
+  }
+}
+
+class UnknownLinkType extends Error {}
+
+function toDatagram(rec: CaptureRecord, fragments: FragmentReassembler): Datagram | null {
+  const net = stripLinkLayer(rec.linkType, rec.data, rec.dataOffset);
+  if (net.ipVersion === null) {
+    if (net.reason.startsWith('link type')) throw new UnknownLinkType(net.reason);
+    return null;
+  }
+  let ip: IpPacket = net.ipVersion === 4 ? readIpv4(net.reader) : readIpv6(net.reader);
+  let segment = ip.payload;
+  if (ip.fragment) {
+    if (ip.truncated) return null;
+    const whole = fragments.add(ip.fragment.key, ip.fragment.offset, ip.fragment.more, ip.payload, rec.time);
+    if (!whole) return null;
+    segment = whole;
+    ip = { ...ip, payload: whole };
+  }
+  if (ip.protocol !== IPPROTO_UDP) return null;
+  const udp = readUdp(segment, ip.fragment ? rec.dataOffset : rec.dataOffset + (segment.byteOffset - rec.data.byteOffset));
+  return {
+    frame: rec.frame,
+    time: rec.time,
+    src: { ip: ip.src, port: udp.srcPort },
+    dst: { ip: ip.dst, port: udp.dstPort },
+    ipVersion: ip.version,
+    payload: udp.payload,
+    truncated: udp.truncated || ip.truncated,
+  };
+}

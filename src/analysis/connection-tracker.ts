@@ -98,7 +98,9 @@ export class ConnectionTracker {
       if (scid === '' && from === 'client') this.byClientEndpoint.set(formatEndpoint(d.src), conn);
       else if (scid !== '') this.byCid.set(scid, conn);
     }
-    if (from === 'client' && (h.type === 'initial' || h.type === '0RTT')) {
+    // a client's opening packet: an Initial, 0-RTT, or a version we cannot read (which draws
+    // Version Negotiation)
+    if (from === 'client' && (h.type === 'initial' || h.type === '0RTT' || (h.type === 'unknown' && conn.originalDcid === null))) {
       // until the server answers, the client's DCID is the only name of the server side
       if (conn.originalDcid === null) conn.originalDcid = dcid;
       conn.serverCids.add(dcid);
@@ -109,13 +111,16 @@ export class ConnectionTracker {
 
 /**
  * Who sent the first packet of a connection. An Initial that opens a connection comes from
- * its client (RFC 9000 §7); Version Negotiation and Retry only ever come from servers. For
+ * its client (RFC 9000 §7), and so does a long header of an unknown version padded to 1200
+ * bytes; Version Negotiation and Retry only ever come from servers. For
  * anything else (a capture started mid-connection) the port heuristic applies: the
  * client's port is the higher, ephemeral one.
  */
 export function senderRoleOfFirstPacket(h: PacketHeader, d: Datagram): Role {
   if (h.type === 'initial' || h.type === '0RTT') return 'client';
   if (h.type === 'version_negotiation' || h.type === 'retry') return 'server';
+  // RFC 9000 §14.1: only a client's first datagram must be padded to 1200 bytes
+  if (h.type === 'unknown' && d.payload.length >= 1200) return 'client';
   return d.src.port > d.dst.port ? 'client' : 'server';
 }
 

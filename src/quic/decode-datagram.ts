@@ -3,6 +3,7 @@ import { formatEndpoint } from '../capture/types.js';
 import { ByteReader } from '../wire/byte-reader.js';
 import { WireError } from '../wire/wire-error.js';
 import { looksLikeQuic } from './detect.js';
+import { findSegmentSize } from './gso-split.js';
 import { parseLongHeader } from './long-header.js';
 import type { PacketHeader } from './packet-header.js';
 import { parseShortHeader } from './short-header.js';
@@ -10,6 +11,8 @@ import { ShortHeaderDcidResolver } from './short-header-dcid.js';
 
 export interface DecodedDatagram {
   packets: PacketHeader[];
+  /** the payload was a GSO super-datagram of segments this long (see gso-split.ts) */
+  gsoSegmentSize?: number;
   /** a packet that could not be read: where in the UDP payload, and what was expected */
   problem?: { offset: number; message: string };
   /** bytes after the last packet that start no QUIC packet (e.g. zero padding) */
@@ -41,6 +44,7 @@ export class DatagramDecoder {
     const ctx = {
       knownEndpoint: this.dcids.knowsEndpoint(src) || this.dcids.knowsEndpoint(dst),
       portHint: this.ports.has(d.src.port) || this.ports.has(d.dst.port),
+      greasedFixedBit: this.greasedShortHeader(d.payload, 0, dst),
     };
     if (!looksLikeQuic(d.payload, ctx)) return null;
 
@@ -50,18 +54,57 @@ export class DatagramDecoder {
       const first = r.peekU8();
       const isLong = (first & 0x80) !== 0;
       // a later packet in the datagram must look like QUIC too; zero bytes are padding
-      if (!isLong && (first & 0x40) === 0) break;
+      if (!isLong && (first & 0x40) === 0 && !this.greasedShortHeader(d.payload, r.offset, dst)) break;
       const at = r.offset;
       try {
         const h = isLong ? parseLongHeader(r) : parseShortHeader(r, this.dcids, dst);
+        if (h.form === 'short') {
+          const size = findSegmentSize(d.payload, h.offset, h.dcid);
+          if (size !== null) return this.decodeSegments(d, packets, h.offset, size, dst);
+        }
         packets.push(h);
-        if (h.form === 'long') this.learn(h, src);
+        if (h.form === 'long') {
+          this.learn(h, src);
+          if ((h.firstByte & 0x40) === 0) this.dcids.learnGreasedReceiver(dst);
+        }
       } catch (err) {
         if (!(err instanceof WireError)) throw err;
         return { packets, problem: { offset: err.offset, message: err.message }, trailingBytes: r.buf.length - at };
       }
     }
     return { packets, trailingBytes: r.remaining };
+  }
+
+  /**
+   * A GSO super-datagram: the packets before the short header at `shortAt` stay as read;
+   * from there each segment is read as a datagram of its own.
+   */
+  private decodeSegments(d: Datagram, before: PacketHeader[], shortAt: number, size: number, dst: string): DecodedDatagram {
+    const packets = [...before];
+    for (let seg = 0; seg < d.payload.length; seg += size) {
+      const from = seg === 0 ? shortAt : seg;
+      const r = new ByteReader(d.payload, 0, from, Math.min(seg + size, d.payload.length));
+      while (!r.atEnd) {
+        const isLong = (r.peekU8() & 0x80) !== 0;
+        try {
+          const h = isLong ? parseLongHeader(r) : parseShortHeader(r, this.dcids, dst);
+          packets.push(h);
+        } catch (err) {
+          if (!(err instanceof WireError)) throw err;
+          return { packets, gsoSegmentSize: size, problem: { offset: err.offset, message: err.message }, trailingBytes: 0 };
+        }
+      }
+    }
+    return { packets, gsoSegmentSize: size, trailingBytes: 0 };
+  }
+
+  /**
+   * A short header at `at` with the fixed bit clear is a real packet when its receiver gets
+   * greased packets (RFC 9287) or its DCID is a CID we know; otherwise it is padding.
+   */
+  private greasedShortHeader(p: Buffer, at: number, dst: string): boolean {
+    if (this.dcids.receivesGreasedPackets(dst)) return true;
+    return this.dcids.resolve(p.subarray(at + 1), dst).source === 'known_cid';
   }
 
   private learn(h: PacketHeader & { form: 'long' }, src: string): void {

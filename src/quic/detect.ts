@@ -11,11 +11,17 @@ import { versionInfo } from './versions.js';
  *   bytes RFC 9000 §14.1 requires of a client's first datagram (that is what draws a
  *   Version Negotiation) and its connection IDs fit in 20 bytes.
  * - A short header (high bit clear, fixed bit set) to or from an endpoint already seen
- *   speaking QUIC in long headers.
+ *   speaking QUIC in long headers. RFC 9287 lets a peer clear the fixed bit; such a short
+ *   header counts only where greasing was seen, so zero padding stays padding.
  */
 export interface DetectContext {
   /** the endpoint already sent or received QUIC long headers */
   knownEndpoint: boolean;
+  /**
+   * a short header with the fixed bit clear is QUIC here: the receiver was already sent
+   * long headers with the bit greased (RFC 9287), or the DCID is one a peer chose
+   */
+  greasedFixedBit: boolean;
   /** the datagram uses a port the user named with --port */
   portHint: boolean;
 }
@@ -24,8 +30,9 @@ export function looksLikeQuic(p: Buffer, ctx: DetectContext): boolean {
   if (p.length < 1) return false;
   const first = p[0]!;
   if ((first & 0x80) === 0) {
-    // short header: the fixed bit must be set (RFC 9000 §17.3.1), and the flow must be QUIC
-    return (first & 0x40) !== 0 && p.length >= 2 && (ctx.knownEndpoint || ctx.portHint);
+    // short header: the fixed bit is set (RFC 9000 §17.3.1) unless greased (RFC 9287), and
+    // the flow must already be QUIC
+    return ((first & 0x40) !== 0 || ctx.greasedFixedBit) && p.length >= 2 && (ctx.knownEndpoint || ctx.portHint);
   }
   if (p.length < 7) return false;
   const version = p.readUInt32BE(1);

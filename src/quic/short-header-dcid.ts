@@ -18,6 +18,8 @@ export class ShortHeaderDcidResolver {
   /** CID length → CIDs (hex) of that length, each with the version of its connection */
   private readonly byLength = new Map<number, Map<string, number>>();
   private readonly endpointCidLength = new Map<string, number>();
+  /** endpoints that were sent long headers with the fixed bit cleared (RFC 9287) */
+  private readonly greased = new Set<string>();
   private cidCount = 0;
   private lastLength: number | null = null;
 
@@ -46,6 +48,15 @@ export class ShortHeaderDcidResolver {
       this.dropOldest(set);
       this.cidCount--;
     }
+  }
+
+  /** `endpoint` was sent a long header with the fixed bit clear: its peer greases (RFC 9287) */
+  learnGreasedReceiver(endpoint: string): void {
+    if (this.greased.size < this.maxCids) this.greased.add(endpoint);
+  }
+
+  receivesGreasedPackets(endpoint: string): boolean {
+    return this.greased.has(endpoint);
   }
 
   /** whether anything was learned about this endpoint: it spoke QUIC in a long header */

@@ -17,15 +17,42 @@ const TSHARK_LONG_TYPE: Record<string, string> = { '0': 'initial', '1': '0RTT', 
  * - Padding after the last packet of a datagram (Cloudflare fills datagrams with zero bytes
  *   after a coalesced Initial): tshark shows it as a short-header packet. Its first byte is
  *   0x00, fixed bit clear, so it is no QUIC packet (RFC 9000 §17.3.1); quiclens counts it as
- *   trailing padding. Recognised by tshark's own quic.fixed_bit being clear on it.
+ *   trailing padding. Recognised by tshark's fixed bit being clear on it and its bytes all
+ *   zero (a real packet with a greased fixed bit, RFC 9287, is never all zeros).
  * - A short header whose DCID was issued in a NEW_CONNECTION_ID frame tshark could not
  *   decrypt: tshark prints no DCID at all. quiclens reads it with the length the receiving
  *   endpoint uses; the qlog test below checks those DCIDs against pcap2qlog's record.
+ * - A long header of a version nobody knows (the reserved 0x1a2a3a4a that draws Version
+ *   Negotiation): tshark reads its type bits as v1's and calls it an Initial. RFC 8999 gives
+ *   those bits no meaning outside a known version, so quiclens says `unknown`. (ngtcp2's own
+ *   qlog calls it an Initial: it sends v1 types for versions it does not support.)
+ * - A GSO super-datagram (captures/gso: several datagrams in one UDP payload, as the sending
+ *   host's capture shows them): tshark reads one short-header packet running to the end;
+ *   quiclens splits it at the segment size where the DCID recurs (src/quic/gso-split.ts),
+ *   and the server's qlog confirms every packet (packets-vs-qlog.test.ts).
+ * - The v2 draft version 0x709a50c4: tshark 4.0 does not recognise it as QUIC unless told
+ *   the port (-d), and then reads its packet types with v1's numbering; RFC 9369 §3.2
+ *   rotates them (0b01 Initial, 0b10 0-RTT, 0b11 Handshake, 0b00 Retry). quiclens reads
+ *   v2's types; the comparison maps tshark's raw numbers through v2's table. Worse, reading
+ *   a v2 Initial as 0-RTT it takes the token length for the Length field, and reading a v2
+ *   Handshake as a Retry it takes the rest of the datagram as Retry token: either way it
+ *   loses the packets coalesced after it, and the endpoints' qlogs are the witness
+ *   (packets-vs-qlog.test.ts).
  */
 interface TsharkDeviations {
   zeroPaddingAsPacket: number;
   shortDcidUnknown: number;
+  unknownVersionCalledInitial: number;
+  v2InitialMisread: number;
+  gsoSuperDatagram: number;
 }
+
+const V2_DRAFT = '0x709a50c4';
+const TSHARK_V2_TYPE: Record<string, string> = { '0': 'retry', '1': 'initial', '2': '0RTT', '3': 'handshake' };
+/** tshark needs the port for versions its heuristic does not know */
+const TSHARK_ARGS: Record<string, string[]> = {
+  'captures/v2-draft/v2-draft.pcap': ['-d', 'udp.port==4433,quic'],
+};
 
 interface PerRecord {
   forms: string[];
@@ -70,26 +97,52 @@ describe.skipIf(!enabled)('quiclens packets list the same QUIC packets per datag
       'quic.dcid',
       'quic.scid',
       'quic.fixed_bit',
-    ]);
-    const deviations: TsharkDeviations = { zeroPaddingAsPacket: 0, shortDcidUnknown: 0 };
+      'quic.remaining_payload',
+      'quic.protected_payload',
+    ], TSHARK_ARGS[capture.name]);
+    const deviations: TsharkDeviations = { ...NO_DEVIATIONS };
     const mine = await ours(capture.path);
     expect(theirs.size).toBeGreaterThan(0);
     const disagreements: string[] = [];
     for (const frame of new Set([...theirs.keys(), ...mine.keys()])) {
-      const [forms = [], types = [], versions = [], dcids = [], scids = [], fixedBits = []] = theirs.get(frame) ?? [];
-      if (forms.at(-1) === '0' && /^(0|False)$/.test(fixedBits.at(-1) ?? '')) {
+      const [forms = [], types = [], versions = [], dcids = [], scids = [], fixedBits = [], remaining = [], protectedPayload = []] =
+        theirs.get(frame) ?? [];
+      const zeros = (v: string[]) => /^0+$/.test(v.at(-1) ?? '');
+      if (forms.at(-1) === '0' && /^(0|False)$/.test(fixedBits.at(-1) ?? '') && (zeros(remaining) || zeros(protectedPayload))) {
         forms.pop();
         deviations.zeroPaddingAsPacket++;
       }
       const want: PerRecord = {
         forms,
-        longTypes: types.map((t) => TSHARK_LONG_TYPE[t] ?? `tshark type ${t}`),
+        longTypes: types.map((t, i) =>
+          (versions[i] === V2_DRAFT ? TSHARK_V2_TYPE : TSHARK_LONG_TYPE)[t] ?? `tshark type ${t}`,
+        ),
         versions,
         dcids: dcids.map((c) => c.replace(/:/g, '')),
         scids: scids.map((c) => c.replace(/:/g, '')),
       };
       const headers = mine.get(frame) ?? [];
       const have = ourView(headers);
+      if (want.versions[0] === V2_DRAFT && have.forms.length > want.forms.length) {
+        deviations.v2InitialMisread++;
+        continue;
+      }
+      const extra = headers.slice(want.forms.length - 1);
+      if (
+        want.forms.at(-1) === '0' &&
+        extra.length > 1 &&
+        extra.every((h) => h.form === 'short' && h.dcid.equals(extra[0]!.dcid)) &&
+        JSON.stringify(have.forms.slice(0, want.forms.length)) === JSON.stringify(want.forms)
+      ) {
+        deviations.gsoSuperDatagram++;
+        continue;
+      }
+      headers.forEach((h, i) => {
+        if (h.form === 'long' && h.type === 'unknown' && want.longTypes[i] === 'initial') {
+          want.longTypes[i] = 'unknown';
+          deviations.unknownVersionCalledInitial++;
+        }
+      });
       const longDcids = headers.filter((h) => h.form === 'long' && h.dcid.length > 0).map((h) => h.dcid.toString('hex'));
       if (forms.includes('0') && want.dcids.length < have.dcids.length && JSON.stringify(want.dcids) === JSON.stringify(longDcids)) {
         deviations.shortDcidUnknown++;
@@ -100,14 +153,19 @@ describe.skipIf(!enabled)('quiclens packets list the same QUIC packets per datag
       }
     }
     expect(disagreements.slice(0, 5)).toEqual([]);
-    expect(deviations).toEqual(EXPECTED_DEVIATIONS[capture.name] ?? { zeroPaddingAsPacket: 0, shortDcidUnknown: 0 });
+    expect(deviations).toEqual({ ...NO_DEVIATIONS, ...EXPECTED_DEVIATIONS[capture.name] });
   });
 });
 
 /** the captures where tshark deviates, and by how many records (see TsharkDeviations) */
-const EXPECTED_DEVIATIONS: Record<string, TsharkDeviations> = {
-  'shared/captures-ext/chrome-cloudflare-quic-with-secrets.pcapng': { zeroPaddingAsPacket: 2, shortDcidUnknown: 0 },
-  'shared/captures-ext/new-cid-draft.pcap': { zeroPaddingAsPacket: 0, shortDcidUnknown: 17 },
+const NO_DEVIATIONS: TsharkDeviations = { zeroPaddingAsPacket: 0, shortDcidUnknown: 0, unknownVersionCalledInitial: 0, v2InitialMisread: 0, gsoSuperDatagram: 0 };
+const EXPECTED_DEVIATIONS: Record<string, Partial<TsharkDeviations>> = {
+  'shared/captures-ext/chrome-cloudflare-quic-with-secrets.pcapng': { zeroPaddingAsPacket: 2 },
+  'shared/captures-ext/new-cid-draft.pcap': { shortDcidUnknown: 17 },
+  'captures/version-negotiation/version-negotiation.pcap': { unknownVersionCalledInitial: 1 },
+  'captures/gso/gso.pcap': { gsoSuperDatagram: 7 },
+  // having lost the v2 long headers, tshark never learns the CIDs the short headers use
+  'captures/v2-draft/v2-draft.pcap': { v2InitialMisread: 2, shortDcidUnknown: 29 },
 };
 
 describe('short-header DCIDs tshark cannot tell, against the qlog of the same trace', () => {

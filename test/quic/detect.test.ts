@@ -5,7 +5,7 @@ import { loadVectors } from '../support/vectors.js';
 const v1 = loadVectors('rfc9001-appendix-a.json');
 const v2 = loadVectors('rfc9369-appendix-a.json');
 const hex = (s: string) => Buffer.from(s, 'hex');
-const none = { knownEndpoint: false, portHint: false };
+const none = { knownEndpoint: false, portHint: false, greasedFixedBit: false };
 
 describe('recognising QUIC by structure, on any port (RFC 8999, RFC 9000 §14.1)', () => {
   it.each([
@@ -30,9 +30,9 @@ describe('recognising QUIC by structure, on any port (RFC 8999, RFC 9000 §14.1)
   it('accepts a short header only on a flow already known as QUIC, or on a --port', () => {
     const short = hex(v1.extra_short_server.protected_packet);
     expect(looksLikeQuic(short, none)).toBe(false);
-    expect(looksLikeQuic(short, { knownEndpoint: true, portHint: false })).toBe(true);
-    expect(looksLikeQuic(short, { knownEndpoint: false, portHint: true })).toBe(true);
+    expect(looksLikeQuic(short, { knownEndpoint: true, portHint: false, greasedFixedBit: false })).toBe(true);
+    expect(looksLikeQuic(short, { knownEndpoint: false, portHint: true, greasedFixedBit: false })).toBe(true);
     // fixed bit clear: not QUIC v1 whatever the hint
-    expect(looksLikeQuic(hex('00' + '11'.repeat(20)), { knownEndpoint: true, portHint: true })).toBe(false);
+    expect(looksLikeQuic(hex('00' + '11'.repeat(20)), { knownEndpoint: true, portHint: true, greasedFixedBit: false })).toBe(false);
   });
 });

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Records the sample captures: real QUIC between Debian's ngtcp2 client and server
+# (gtlsclient, gtlsserver) on loopback, captured by tcpdump. For each scenario it writes
+#   captures/<scenario>/<scenario>.pcap    the capture
+#   captures/<scenario>/keys.log           both endpoints' TLS key logs, merged
+#   captures/<scenario>/qlog/{client,server}/*.sqlog   both endpoints' qlogs
+# usage: bash captures/record.sh [scenario...]   (as root; all scenarios by default)
+# needs: apt-get install ngtcp2-client ngtcp2-server tcpdump openssl
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+for tool in gtlsclient gtlsserver tcpdump openssl; do
+  command -v "$tool" >/dev/null || { echo "record.sh: $tool is missing (apt-get install ngtcp2-client ngtcp2-server tcpdump openssl)" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# a throwaway certificate and a document root with a file worth downloading
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+mkdir -p "$work/htdocs"
+head -c 200000 /dev/urandom > "$work/htdocs/file.bin"
+head -c 20000 /dev/urandom > "$work/htdocs/small.bin"
+head -c 1000000 /dev/urandom > "$work/htdocs/big.bin"
+printf '<!doctype html><title>quiclens</title><p>hello over QUIC\n' > "$work/htdocs/index.html"
+
+PORT=4433
+
+# start_capture NAME [IFACE] [BUFFER_KIB]: tcpdump on loopback (or IFACE) for UDP to/from
+# $PORT. Loopback delivers bursts faster than tcpdump's default 2 MiB buffer drains, so the
+# buffer is 64 MiB unless a scenario wants kernel drops.
+start_capture() {
+  local name=$1 iface=${2:-lo} buffer=${3:-65536}
+  out="$here/$name"
+  rm -rf "$out"; mkdir -p "$out/qlog/client" "$out/qlog/server"
+  tcpdump -i "$iface" -B "$buffer" -U --immediate-mode -s 0 -w "$out/$name.pcap" "udp port $PORT" 2>"$work/tcpdump.err" &
+  tcpdump_pid=$!; pids+=("$tcpdump_pid")
+  sleep 1
+}
+
+# start_server [ADDR] [extra options...]
+start_server() {
+  local addr=${1:-127.0.0.1}; shift || true
+  SSLKEYLOGFILE="$work/server.keys" gtlsserver -q --qlog-dir="$out/qlog/server" -d "$work/htdocs" \
+    "$@" "$addr" "$PORT" "$work/key.pem" "$work/cert.pem" >/dev/null 2>"$work/server.err" &
+  server_pid=$!; pids+=("$server_pid")
+  sleep 0.5
+}
+
+# client ADDR URL [options...]: runs one client to completion
+client() {
+  local addr=$1 url=$2; shift 2
+  SSLKEYLOGFILE="$work/client.keys" timeout 20 gtlsclient -q --qlog-dir="$out/qlog/client" --exit-on-all-streams-close \
+    "$@" "$addr" "$PORT" "$url" >/dev/null 2>>"$work/client.err" || echo "record.sh: client exited $? in $(basename "$out")" >&2
+}
+
+# finish: stop everything, keep the keys, say what was recorded
+finish() {
+  sleep 1 # tcpdump needs a moment for the last packets
+  kill "$server_pid" 2>/dev/null || true
+  kill "$tcpdump_pid" 2>/dev/null || true
+  wait "$server_pid" "$tcpdump_pid" 2>/dev/null || true
+  cat "$work"/client.keys "$work"/server.keys 2>/dev/null | sort -u > "$out/keys.log" || true
+  rm -f "$work"/client.keys "$work"/server.keys
+  local dropped; dropped=$(grep -o '[0-9]* packets dropped by kernel' "$work/tcpdump.err" || true)
+  echo "$(basename "$out"): $(du -h "$out/$(basename "$out").pcap" | cut -f1), ${dropped:-0 dropped}"
+}
+
+URL="https://localhost:$PORT/file.bin"
+NOGSO=--max-gso-dgrams=1
+
+scenario_handshake() { start_capture handshake; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "$URL"; finish; }
+scenario_retry() { start_capture retry; start_server 127.0.0.1 $NOGSO -V; client 127.0.0.1 "https://localhost:$PORT/small.bin"; finish; }
+scenario_version_negotiation() {
+  # the client's first Initial uses a reserved version (RFC 9000 §15), which the server
+  # answers with Version Negotiation; ngtcp2 0.12's client then opens a new connection in v1
+  start_capture version-negotiation; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" -v 0x1a2a3a4a --preferred-versions v1; finish
+}
+scenario_zero_rtt() {
+  start_capture zero-rtt; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" --session-file="$work/session" --tp-file="$work/tp"
+  sleep 0.3
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" --session-file="$work/session" --tp-file="$work/tp"
+  finish
+}
+scenario_migration() { start_capture migration; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "$URL" --change-local-addr=50ms; finish; }
+scenario_nat_rebinding() {
+  start_capture nat-rebinding; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "$URL" --change-local-addr=50ms --nat-rebinding; finish
+}
+scenario_key_update() { start_capture key-update; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "$URL" --key-update=20ms; finish; }
+scenario_loss() { start_capture loss; start_server 127.0.0.1 $NOGSO -t 0.1 -r 0.1; client 127.0.0.1 "$URL" -t 0.1 -r 0.1; finish; }
+scenario_chacha20() {
+  start_capture chacha20; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" --ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305'; finish
+}
+scenario_aes256() {
+  start_capture aes256; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" --ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM'; finish
+}
+scenario_ipv6() { start_capture ipv6; start_server ::1 $NOGSO; client ::1 "https://localhost:$PORT/small.bin"; finish; }
+scenario_multi() {
+  start_capture multi; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" & c1=$!
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" & c2=$!
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" & c3=$!
+  wait $c1 $c2 $c3; finish
+}
+scenario_gso() { start_capture gso; start_server 127.0.0.1; client 127.0.0.1 "$URL"; finish; }
+scenario_v2_draft() { start_capture v2-draft; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "https://localhost:$PORT/small.bin" -v v2draft; finish; }
+# tcpdump's default buffer on purpose: a 1 MB download overruns it and the kernel drops
+# packets, so 1-byte packet numbers jump by more than the decoder's window
+scenario_kernel_drops() {
+  start_capture kernel-drops lo 2048; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "https://localhost:$PORT/big.bin"; finish
+}
+scenario_linux_cooked() { start_capture linux-cooked any; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "https://localhost:$PORT/small.bin"; finish; }
+
+all=(handshake retry version_negotiation zero_rtt migration nat_rebinding key_update loss chacha20 aes256 ipv6 multi gso v2_draft linux_cooked kernel_drops)
+[ $# -gt 0 ] && all=("${@//-/_}")
+for s in "${all[@]}"; do "scenario_$s"; done

@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What an endpoint logged as sent, from the JSON-SEQ qlog ngtcp2 writes (qlog 0.3). */
+export interface EndpointLog {
+  file: string;
+  vantage: 'client' | 'server';
+  /** common_fields.group_id: the connection's original DCID */
+  groupId: string;
+  sent: { type: string; pn: number | undefined }[];
+}
+
+/**
+ * A small reader for test expectations only, kept apart from the product's qlog reader on
+ * purpose: the witness must not share the code it checks. A record cut short (endpoint
+ * killed mid-write) is skipped.
+ */
+export function readEndpointLogs(dir: string): EndpointLog[] {
+  const out: EndpointLog[] = [];
+  for (const vantage of ['client', 'server'] as const) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(join(dir, vantage)).filter((f) => f.endsWith('.sqlog'));
+    } catch {
+      continue;
+    }
+    for (const f of files) {
+      const records = readFileSync(join(dir, vantage, f), 'utf8')
+        .split('\x1e')
+        .filter((r) => r.trim())
+        .flatMap((r) => {
+          try {
+            return [JSON.parse(r)];
+          } catch {
+            return [];
+          }
+        });
+      const head = records[0];
+      const sent = records
+        .filter((e) => e.name === 'transport:packet_sent')
+        .map((e) => ({ type: e.data.header.packet_type as string, pn: e.data.header.packet_number as number | undefined }));
+      out.push({ file: f, vantage, groupId: head.trace.common_fields.group_id, sent });
+    }
+  }
+  return out;
+}

@@ -45,7 +45,8 @@ export function stripLinkLayer(linkType: number, data: Buffer, base: number): Ne
       // a 4-byte address family: host byte order for NULL (written by whichever machine
       // captured), network order for LOOP; accept both orders for both
       const raw = r.bytes(4, 'the loopback address family');
-      const family = Math.max(raw.readUInt32LE(0), raw.readUInt32BE(0));
+      // the families are small numbers, so the smaller reading is the right byte order
+      const family = Math.min(raw.readUInt32LE(0), raw.readUInt32BE(0));
       if (family === 2) return { ipVersion: 4, reader: r };
       // AF_INET6 is 24 on NetBSD/OpenBSD, 28 on FreeBSD/DragonFly, 30 on macOS, 10 on Linux
       if (family === 24 || family === 28 || family === 30 || family === 10) return { ipVersion: 6, reader: r };

@@ -90,12 +90,20 @@ scenario_zero_rtt() {
   client 127.0.0.1 "https://localhost:$PORT/small.bin" --session-file="$work/session" --tp-file="$work/tp"
   finish
 }
-scenario_migration() { start_capture migration; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "$URL" --change-local-addr=50ms; finish; }
+# on loopback a download ends in milliseconds: hold the request back (--delay-stream) so
+# that the path change and the key update happen while the connection is busy
+scenario_migration() {
+  start_capture migration; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "$URL" --change-local-addr=30ms --delay-stream=60ms; finish
+}
 scenario_nat_rebinding() {
   start_capture nat-rebinding; start_server 127.0.0.1 $NOGSO
-  client 127.0.0.1 "$URL" --change-local-addr=50ms --nat-rebinding; finish
+  client 127.0.0.1 "$URL" --change-local-addr=30ms --nat-rebinding --delay-stream=60ms; finish
 }
-scenario_key_update() { start_capture key-update; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "$URL" --key-update=20ms; finish; }
+scenario_key_update() {
+  start_capture key-update; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "$URL" --key-update=30ms --delay-stream=60ms; finish
+}
 scenario_loss() { start_capture loss; start_server 127.0.0.1 $NOGSO -t 0.1 -r 0.1; client 127.0.0.1 "$URL" -t 0.1 -r 0.1; finish; }
 scenario_chacha20() {
   start_capture chacha20; start_server 127.0.0.1 $NOGSO

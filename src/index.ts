@@ -1,5 +1,5 @@
 /** quiclens as a library: the pipeline's layers, each usable on its own. */
-export * from './capture/types.js';
+export * from './capture/index.js';
 export { ByteReader } from './wire/byte-reader.js';
 export { WireError } from './wire/wire-error.js';
 export type { InputIssue } from './wire/input-issue.js';

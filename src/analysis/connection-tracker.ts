@@ -18,6 +18,8 @@ export class ConnectionTracker {
   private readonly byClientEndpoint = new Map<string, Connection>();
   /** the latest connection seen on each 4-tuple (either direction) */
   private readonly byPath = new Map<string, Connection>();
+  /** connections by their server's address, for short headers on a path not seen before */
+  private readonly byServer = new Map<string, Set<Connection>>();
   private readonly all: Connection[] = [];
 
   get connections(): readonly Connection[] {
@@ -30,7 +32,7 @@ export class ConnectionTracker {
     let conn = this.find(dcid, scid, d);
     // a short header to a CID we never saw issued (NEW_CONNECTION_ID still encrypted)
     // belongs to the connection already using its 4-tuple
-    if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d));
+    if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d)) ?? this.soleConnectionOfServer(d);
     if (!conn) conn = this.open(h, d);
     this.byPath.set(pathKey(d), conn);
     const direction = this.directionOf(conn, dcid, d);
@@ -58,6 +60,22 @@ export class ConnectionTracker {
     return undefined;
   }
 
+  /**
+   * The heuristic for a short header with an unknown DCID on a new path (a migration whose
+   * new CID came in an encrypted NEW_CONNECTION_ID): a new connection would start with a
+   * long header (RFC 9000 §7), so the packet belongs to a connection of the server it goes
+   * to or comes from, when that server has exactly one connection still alive.
+   */
+  private soleConnectionOfServer(d: Datagram): Connection | undefined {
+    for (const endpoint of [d.dst, d.src]) {
+      const live = [...(this.byServer.get(formatEndpoint(endpoint)) ?? [])].filter(
+        (c) => d.time - c.lastTime <= IDLE_SECONDS,
+      );
+      if (live.length === 1) return live[0];
+    }
+    return undefined;
+  }
+
   private open(h: PacketHeader, d: Datagram): Connection {
     const role = senderRoleOfFirstPacket(h, d);
     const conn: Connection = {
@@ -75,6 +93,11 @@ export class ConnectionTracker {
       roleSource: h.type === 'initial' ? 'first_initial' : 'ports',
     };
     this.all.push(conn);
+    const key = formatEndpoint(conn.server!);
+    const set = this.byServer.get(key) ?? new Set<Connection>();
+    // keep only connections still within the idle window: the set stays small
+    for (const c of set) if (d.time - c.lastTime > IDLE_SECONDS) set.delete(c);
+    this.byServer.set(key, set.add(conn));
     return conn;
   }
 
@@ -123,6 +146,9 @@ export function senderRoleOfFirstPacket(h: PacketHeader, d: Datagram): Role {
   if (h.type === 'unknown' && d.payload.length >= 1200) return 'client';
   return d.src.port > d.dst.port ? 'client' : 'server';
 }
+
+/** how long a connection without packets still counts as alive: a generous idle timeout */
+const IDLE_SECONDS = 60;
 
 function pathKey(d: Datagram): string {
   const a = formatEndpoint(d.src);

@@ -44,7 +44,7 @@ export class DatagramDecoder {
     const ctx = {
       knownEndpoint: this.dcids.knowsEndpoint(src) || this.dcids.knowsEndpoint(dst),
       portHint: this.ports.has(d.src.port) || this.ports.has(d.dst.port),
-      greasedFixedBit: this.greasedShortHeader(d.payload, 0, dst),
+      greasedFixedBit: this.greasedShortHeader(d.payload, 0, src, dst),
     };
     if (!looksLikeQuic(d.payload, ctx)) return null;
 
@@ -54,7 +54,7 @@ export class DatagramDecoder {
       const first = r.peekU8();
       const isLong = (first & 0x80) !== 0;
       // a later packet in the datagram must look like QUIC too; zero bytes are padding
-      if (!isLong && (first & 0x40) === 0 && !this.greasedShortHeader(d.payload, r.offset, dst)) break;
+      if (!isLong && (first & 0x40) === 0 && !this.greasedShortHeader(d.payload, r.offset, src, dst)) break;
       const at = r.offset;
       try {
         const h = isLong ? parseLongHeader(r) : parseShortHeader(r, this.dcids, dst);
@@ -65,7 +65,7 @@ export class DatagramDecoder {
         packets.push(h);
         if (h.form === 'long') {
           this.learn(h, src);
-          if ((h.firstByte & 0x40) === 0) this.dcids.learnGreasedReceiver(dst);
+          if ((h.firstByte & 0x40) === 0) this.dcids.learnGreasing(src, dst);
         }
       } catch (err) {
         if (!(err instanceof WireError)) throw err;
@@ -99,11 +99,12 @@ export class DatagramDecoder {
   }
 
   /**
-   * A short header at `at` with the fixed bit clear is a real packet when its receiver gets
-   * greased packets (RFC 9287) or its DCID is a CID we know; otherwise it is padding.
+   * A short header at `at` with the fixed bit clear is a real packet when its sender or
+   * receiver was seen greasing (RFC 9287) or its DCID is a CID we know; otherwise it is
+   * padding.
    */
-  private greasedShortHeader(p: Buffer, at: number, dst: string): boolean {
-    if (this.dcids.receivesGreasedPackets(dst)) return true;
+  private greasedShortHeader(p: Buffer, at: number, src: string, dst: string): boolean {
+    if (this.dcids.greasingSeen(src, dst)) return true;
     return this.dcids.resolve(p.subarray(at + 1), dst).source === 'known_cid';
   }
 

@@ -18,7 +18,7 @@ export class ShortHeaderDcidResolver {
   /** CID length → CIDs (hex) of that length, each with the version of its connection */
   private readonly byLength = new Map<number, Map<string, number>>();
   private readonly endpointCidLength = new Map<string, number>();
-  /** endpoints that were sent long headers with the fixed bit cleared (RFC 9287) */
+  /** endpoints that sent, or were sent, long headers with the fixed bit cleared (RFC 9287) */
   private readonly greased = new Set<string>();
   private cidCount = 0;
   private lastLength: number | null = null;
@@ -50,13 +50,19 @@ export class ShortHeaderDcidResolver {
     }
   }
 
-  /** `endpoint` was sent a long header with the fixed bit clear: its peer greases (RFC 9287) */
-  learnGreasedReceiver(endpoint: string): void {
-    if (this.greased.size < this.maxCids) this.greased.add(endpoint);
+  /**
+   * A long header with the fixed bit clear went from `src` to `dst` (RFC 9287): the sender
+   * greases, and its peer accepts greased packets.
+   */
+  learnGreasing(src: string, dst: string): void {
+    if (this.greased.size >= this.maxCids) return;
+    this.greased.add(src);
+    this.greased.add(dst);
   }
 
-  receivesGreasedPackets(endpoint: string): boolean {
-    return this.greased.has(endpoint);
+  /** a packet between these endpoints may have its fixed bit greased */
+  greasingSeen(src: string, dst: string): boolean {
+    return this.greased.has(src) || this.greased.has(dst);
   }
 
   /** whether anything was learned about this endpoint: it spoke QUIC in a long header */

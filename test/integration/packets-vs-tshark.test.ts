@@ -30,6 +30,10 @@ const TSHARK_LONG_TYPE: Record<string, string> = { '0': 'initial', '1': '0RTT', 
  *   host's capture shows them): tshark reads one short-header packet running to the end;
  *   quiclens splits it at the segment size where the DCID recurs (src/quic/gso-split.ts),
  *   and the server's qlog confirms every packet (packets-vs-qlog.test.ts).
+ * - Active migration (captures/migration): once the client moves to a new port with a new
+ *   DCID (issued in an encrypted NEW_CONNECTION_ID), tshark no longer sees QUIC on that path
+ *   at all. quiclens still reads its short headers (the server's address is known) and the
+ *   endpoints' qlogs confirm every one of them (packets-vs-qlog.test.ts).
  * - The v2 draft version 0x709a50c4: tshark 4.0 does not recognise it as QUIC unless told
  *   the port (-d), and then reads its packet types with v1's numbering; RFC 9369 §3.2
  *   rotates them (0b01 Initial, 0b10 0-RTT, 0b11 Handshake, 0b00 Retry). quiclens reads
@@ -45,6 +49,7 @@ interface TsharkDeviations {
   unknownVersionCalledInitial: number;
   v2InitialMisread: number;
   gsoSuperDatagram: number;
+  migratedPathUnseen: number;
 }
 
 const V2_DRAFT = '0x709a50c4';
@@ -127,6 +132,10 @@ describe.skipIf(!enabled)('quiclens packets list the same QUIC packets per datag
         deviations.v2InitialMisread++;
         continue;
       }
+      if (want.forms.length === 0 && headers.length > 0 && headers.every((h) => h.form === 'short')) {
+        deviations.migratedPathUnseen++;
+        continue;
+      }
       const extra = headers.slice(want.forms.length - 1);
       if (
         want.forms.at(-1) === '0' &&
@@ -158,12 +167,13 @@ describe.skipIf(!enabled)('quiclens packets list the same QUIC packets per datag
 });
 
 /** the captures where tshark deviates, and by how many records (see TsharkDeviations) */
-const NO_DEVIATIONS: TsharkDeviations = { zeroPaddingAsPacket: 0, shortDcidUnknown: 0, unknownVersionCalledInitial: 0, v2InitialMisread: 0, gsoSuperDatagram: 0 };
+const NO_DEVIATIONS: TsharkDeviations = { zeroPaddingAsPacket: 0, shortDcidUnknown: 0, unknownVersionCalledInitial: 0, v2InitialMisread: 0, gsoSuperDatagram: 0, migratedPathUnseen: 0 };
 const EXPECTED_DEVIATIONS: Record<string, Partial<TsharkDeviations>> = {
   'shared/captures-ext/chrome-cloudflare-quic-with-secrets.pcapng': { zeroPaddingAsPacket: 2 },
   'shared/captures-ext/new-cid-draft.pcap': { shortDcidUnknown: 17 },
   'captures/version-negotiation/version-negotiation.pcap': { unknownVersionCalledInitial: 1 },
   'captures/gso/gso.pcap': { gsoSuperDatagram: 7 },
+  'captures/migration/migration.pcap': { migratedPathUnseen: 198 },
   // having lost the v2 long headers, tshark never learns the CIDs the short headers use
   'captures/v2-draft/v2-draft.pcap': { v2InitialMisread: 2, shortDcidUnknown: 29 },
 };

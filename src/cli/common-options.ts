@@ -20,16 +20,24 @@ export function withCommonOptions<T>(y: Argv<T>) {
       array: true,
       demandOption: true,
     })
+    // repeatable options take one value each time (`--keylog a --keylog b`): an array
+    // option would also swallow the input files that follow it
     .option('keylog', {
-      describe: 'TLS key log (SSLKEYLOGFILE format); repeatable',
+      describe: 'TLS key log (SSLKEYLOGFILE format); repeat for several',
       type: 'string',
-      array: true,
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
       default: [] as string[],
     })
     .option('port', {
-      describe: 'UDP port where QUIC is expected (a hint: QUIC is found on any port)',
+      describe: 'UDP port where QUIC is expected (a hint: QUIC is found on any port); repeatable',
       type: 'number',
-      array: true,
+      coerce: (v: number | number[] | undefined) => {
+        const ports = v === undefined ? [] : [v].flat();
+        for (const p of ports) {
+          if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error(`--port expects a UDP port number (0-65535), got ${p}`);
+        }
+        return ports;
+      },
       default: [] as number[],
     })
     .option('format', {

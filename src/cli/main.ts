@@ -43,8 +43,8 @@ await yargs(hideBin(process.argv))
   .version()
   .wrap(Math.min(100, process.stdout.columns ?? 100))
   .fail((msg, err) => {
-    if (err) throw err;
-    process.stderr.write(`quiclens: ${msg}\nRun 'quiclens --help' for usage.\n`);
+    // usage errors, including an option value that fails its check, in one line
+    process.stderr.write(`quiclens: ${msg ?? err?.message}\nRun 'quiclens --help' for usage.\n`);
     process.exit(2);
   })
   .parseAsync();

@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../support/captures.js';
+
+// the built command, as a user runs it (npm test builds first)
+function quiclens(...args: string[]) {
+  const r = spawnSync('node', [join(REPO, 'bin/quiclens.js'), ...args], { cwd: REPO, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const HANDSHAKE = 'captures/handshake/handshake.pcap';
+
+describe('quiclens packets', () => {
+  it('prints one NDJSON object per QUIC packet with the fields design.md fixes', () => {
+    const { code, out, err } = quiclens('packets', HANDSHAKE, '--format', 'ndjson');
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    const rows = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(178);
+    const first = rows[0];
+    expect(Object.keys(first).slice(0, 16)).toEqual([
+      'frame', 'time', 'connection', 'direction', 'src', 'dst', 'form', 'type', 'version',
+      'dcid', 'scid', 'pn', 'keyPhase', 'length', 'decrypted', 'frames',
+    ]);
+    expect(first).toMatchObject({ frame: 1, time: 0, connection: 1, direction: 'client', form: 'long', type: 'initial', version: '0x00000001', token: '', decrypted: 'no keys' });
+    expect(first.length).toBe(1200);
+    expect(first.dst).toBe('127.0.0.1:4433');
+    const short = rows.find((r) => r.form === 'short');
+    expect(short).toMatchObject({ type: '1RTT', scid: null, version: '0x00000001' });
+    // the server's packets go to the CID the client chose
+    expect(rows.filter((r) => r.direction === 'server').every((r) => r.dcid === first.scid)).toBe(true);
+  });
+
+  it('prints a table with a header and one row per packet', () => {
+    const { code, out } = quiclens('packets', 'captures/retry/retry.pcap', '--no-color');
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\s*frame\s+time\s+conn\s+dir/);
+    expect(lines).toHaveLength(1 + 36);
+    expect(lines[2]).toMatch(/^\s+2\s+0\.000\d+\s+1 S→C .* retry /);
+    expect(out).not.toContain('\x1b['); // no colour when not a terminal
+  });
+
+  it('shows only the connection asked for', () => {
+    const rows = quiclens('packets', 'captures/multi/multi.pcap', '--format', 'ndjson', '--connection', '2')
+      .out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.length).toBeGreaterThan(10);
+    expect(new Set(rows.map((r) => r.connection))).toEqual(new Set([2]));
+  });
+});
+
+describe('quiclens summary', () => {
+  it('finds the three connections of the multi capture, with their CIDs', () => {
+    const { code, out } = quiclens('summary', 'captures/multi/multi.pcap', '--format', 'json');
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.inputs).toEqual([{ path: 'captures/multi/multi.pcap', format: 'pcap', records: 92 }]);
+    expect(doc.connections.map((c: { id: number }) => c.id)).toEqual([1, 2, 3]);
+    for (const c of doc.connections) {
+      expect(c.server).toBe('127.0.0.1:4433');
+      expect(c.serverCids).toContain(c.originalDcid);
+      expect(c.roles).toBe('first_initial');
+    }
+    expect(doc.connections.reduce((n: number, c: { packets: { total: number } }) => n + c.packets.total, 0)).toBe(101);
+  });
+
+  it('is the default command', () => {
+    expect(quiclens(HANDSHAKE, '--format', 'json').out).toBe(quiclens('summary', HANDSHAKE, '--format', 'json').out);
+  });
+});
+
+describe('bad input: exit code 2, one line naming the file, the offset and what was expected', () => {
+  it('a missing file is named, and the other inputs are still read', () => {
+    const { code, out, err } = quiclens('packets', '/nonexistent.pcap', 'captures/retry/retry.pcap', '--format', 'ndjson');
+    expect(code).toBe(2);
+    expect(err).toBe('quiclens: /nonexistent.pcap: no such file\n');
+    expect(out.trim().split('\n')).toHaveLength(36);
+  });
+
+  it('a truncated capture: what came before the cut is reported', () => {
+    const cut = join(tmpdir(), 'quiclens-cut.pcap');
+    writeFileSync(cut, readFileSync(join(REPO, HANDSHAKE)).subarray(0, 3000));
+    const { code, out, err } = quiclens('packets', cut, '--format', 'ndjson');
+    expect(code).toBe(2);
+    expect(err).toBe(`quiclens: ${cut} (byte offset 2669): file is cut short: the record needs 513 bytes, the file ends after 331\n`);
+    expect(out.trim().split('\n').length).toBe(5);
+    expect(err).not.toContain('    at '); // no stack trace
+  });
+
+  it('a file that is no capture', () => {
+    const { code, err } = quiclens('summary', 'README.md');
+    expect(code).toBe(2);
+    expect(err).toMatch(/^quiclens: README\.md \(byte offset 0\): expected a pcap or pcapng file .*found 23207175\n$/);
+  });
+
+  it('a bad option value', () => {
+    const { code, err } = quiclens('packets', HANDSHAKE, '--format', 'xml');
+    expect(code).toBe(2);
+    expect(err).toContain('Invalid values');
+    expect(err).not.toContain('    at ');
+  });
+});
+
+describe('--help', () => {
+  it.each(['packets', 'summary'])('%s --help describes the command and its options', (cmd) => {
+    const { code, out } = quiclens(cmd, '--help');
+    expect(code).toBe(0);
+    expect(out).toContain(`quiclens ${cmd}`);
+    for (const opt of ['--keylog', '--port', '--format', '--connection', '--no-color']) expect(out).toContain(opt);
+  });
+});

@@ -1,0 +1,59 @@
+import { QUIC_V1, QUIC_V2, QUIC_V2_DRAFT } from '../quic/versions.js';
+
+/**
+ * The per-version constants of QUIC packet protection: the Initial salt (RFC 9001 §5.2,
+ * RFC 9369 §3.3.1), the HKDF labels (RFC 9369 §3.3.2 renames them for v2) and the key and
+ * nonce of the Retry integrity tag (RFC 9001 §5.8, RFC 9369 §3.3.3). Values for the drafts
+ * as ngtcp2 and the drafts published them (../shared/vectors/salts.json).
+ */
+export interface VersionSecrets {
+  initialSalt: Buffer;
+  labels: { key: string; iv: string; hp: string; ku: string };
+  retryKey?: Buffer;
+  retryNonce?: Buffer;
+}
+
+const hex = (s: string) => Buffer.from(s, 'hex');
+const V1_LABELS = { key: 'quic key', iv: 'quic iv', hp: 'quic hp', ku: 'quic ku' };
+const V2_LABELS = { key: 'quicv2 key', iv: 'quicv2 iv', hp: 'quicv2 hp', ku: 'quicv2 ku' };
+
+const V1: VersionSecrets = {
+  initialSalt: hex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a'),
+  labels: V1_LABELS,
+  retryKey: hex('be0c690b9f66575a1d766b54e368c84e'),
+  retryNonce: hex('461599d35d632bf2239825bb'),
+};
+const V2: VersionSecrets = {
+  initialSalt: hex('0dede3def700a6db819381be6e269dcbf9bd2ed9'),
+  labels: V2_LABELS,
+  retryKey: hex('8fb4b01b56ac48e260fbcbcead7ccc92'),
+  retryNonce: hex('d86969bc2d7c6d9990efb04a'),
+};
+const V2_DRAFT: VersionSecrets = {
+  initialSalt: hex('a707c203a59b47184a1d62ca570406ea7ae3e5d3'),
+  labels: V2_LABELS,
+  retryKey: hex('ba858dc7b43de5dbf87617ff4ab253db'),
+  retryNonce: hex('141b99c239b03e785d6a2e9f'),
+};
+const DRAFT_29: VersionSecrets = {
+  initialSalt: hex('afbfec289993d24c9e9786f19c6111e04390a899'),
+  labels: V1_LABELS,
+  retryKey: hex('ccce187ed09a09d05728155a6cb96be1'),
+  retryNonce: hex('e54930f97f2136f0530a8c1c'),
+};
+const DRAFT_23: VersionSecrets = { initialSalt: hex('c3eef712c72ebb5a11a7d2432bb46365bef9f502'), labels: V1_LABELS };
+const DRAFT_21: VersionSecrets = { initialSalt: hex('7fbcdb0e7c66bbe9193a96cd21519ebd7a02644a'), labels: V1_LABELS };
+
+/** undefined: a version whose packet protection we do not know */
+export function versionSecrets(version: number): VersionSecrets | undefined {
+  if (version === QUIC_V1) return V1;
+  if (version === QUIC_V2) return V2;
+  if (version === QUIC_V2_DRAFT) return V2_DRAFT;
+  if (version >>> 8 === 0xff0000) {
+    const draft = version & 0xff;
+    if (draft >= 29 && draft <= 32) return DRAFT_29;
+    if (draft >= 23 && draft <= 28) return DRAFT_23;
+    if (draft >= 21 && draft <= 22) return DRAFT_21;
+  }
+  return undefined;
+}

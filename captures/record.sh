@@ -3,7 +3,7 @@
 # (gtlsclient, gtlsserver) on loopback, captured by tcpdump. For each scenario it writes
 #   captures/<scenario>/<scenario>.pcap    the capture
 #   captures/<scenario>/keys.log           both endpoints' TLS key logs, merged
-#   captures/<scenario>/qlog/{client,server}/*.sqlog   both endpoints' qlogs
+#   captures/<scenario>/qlog/*.sqlog      both endpoints' qlogs (each names its vantage point)
 # usage: bash captures/record.sh [scenario...]   (as root; all scenarios by default)
 # needs: apt-get install ngtcp2-client ngtcp2-server tcpdump openssl
 set -euo pipefail
@@ -38,7 +38,7 @@ PORT=4433
 start_capture() {
   local name=$1 iface=${2:-lo} buffer=${3:-65536}
   out="$here/$name"
-  rm -rf "$out"; mkdir -p "$out/qlog/client" "$out/qlog/server"
+  rm -rf "$out"; mkdir -p "$out/qlog"
   tcpdump -i "$iface" -B "$buffer" -U --immediate-mode -s 0 -w "$out/$name.pcap" "udp port $PORT" 2>"$work/tcpdump.err" &
   tcpdump_pid=$!; pids+=("$tcpdump_pid")
   sleep 1
@@ -47,7 +47,7 @@ start_capture() {
 # start_server [ADDR] [extra options...]
 start_server() {
   local addr=${1:-127.0.0.1}; shift || true
-  SSLKEYLOGFILE="$work/server.keys" gtlsserver -q --qlog-dir="$out/qlog/server" -d "$work/htdocs" \
+  SSLKEYLOGFILE="$work/server.keys" gtlsserver -q --qlog-dir="$out/qlog" -d "$work/htdocs" \
     "$@" "$addr" "$PORT" "$work/key.pem" "$work/cert.pem" >/dev/null 2>"$work/server.err" &
   server_pid=$!; pids+=("$server_pid")
   sleep 0.5
@@ -56,7 +56,7 @@ start_server() {
 # client ADDR URL [options...]: runs one client to completion
 client() {
   local addr=$1 url=$2; shift 2
-  SSLKEYLOGFILE="$work/client.keys" timeout 20 gtlsclient -q --qlog-dir="$out/qlog/client" --exit-on-all-streams-close \
+  SSLKEYLOGFILE="$work/client.keys" timeout 20 gtlsclient -q --qlog-dir="$out/qlog" --exit-on-all-streams-close \
     "$@" "$addr" "$PORT" "$url" >/dev/null 2>>"$work/client.err" || echo "record.sh: client exited $? in $(basename "$out")" >&2
 }
 

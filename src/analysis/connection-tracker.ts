@@ -42,6 +42,15 @@ export class ConnectionTracker {
     return { connection: conn, direction };
   }
 
+  /**
+   * A CID issued in a NEW_CONNECTION_ID frame by `issuer`: the peer will send to it, from
+   * any path, and it names this connection (RFC 9000 §5.1.1).
+   */
+  addIssuedCid(conn: Connection, issuer: Role, cid: string): void {
+    (issuer === 'client' ? conn.clientCids : conn.serverCids).add(cid);
+    this.byCid.set(cid, conn);
+  }
+
   private find(dcid: string, scid: string | null, d: Datagram): Connection | undefined {
     if (dcid !== '') {
       const c = this.byCid.get(dcid);

@@ -1,4 +1,5 @@
 import type { Endpoint } from '../capture/types.js';
+import type { Frame } from '../quic/frames/index.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import type { Connection, Role } from './connection.js';
 
@@ -20,4 +21,12 @@ export interface PacketRecord {
   pn: number | null;
   keyPhase: 0 | 1 | null;
   decrypted: DecryptResult;
+  /** the frames, once decrypted */
+  frames: Frame[];
+  /** Retry: whether its integrity tag verifies (RFC 9001 §5.8) */
+  retryIntegrity?: 'valid' | 'invalid' | 'unknown';
+  /** the packet number was found beyond the nearest candidate: packets were missing */
+  pnSearched?: boolean;
+  /** the datagram was a GSO super-datagram of segments this long */
+  gsoSegmentSize?: number;
 }

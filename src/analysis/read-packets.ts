@@ -4,6 +4,8 @@ import type { CaptureSecrets } from '../capture/types.js';
 import { DatagramDecoder } from '../quic/decode-datagram.js';
 import type { InputIssue } from '../wire/input-issue.js';
 import { ConnectionTracker } from './connection-tracker.js';
+import { KeyLog, SECRETS_TYPE_TLS_KEYLOG } from '../crypto/keylog.js';
+import { Decryption } from './decryption.js';
 import type { PacketRecord } from './packet-record.js';
 
 export type PacketEvent =
@@ -14,6 +16,8 @@ export type PacketEvent =
 export interface ReadPacketsOptions {
   /** --port: UDP ports where QUIC is assumed even before a long header is seen */
   ports?: readonly number[];
+  /** TLS secrets from --keylog files; pcapng Decryption Secrets Blocks are added to it */
+  keylog?: KeyLog;
 }
 
 /**
@@ -23,15 +27,29 @@ export interface ReadPacketsOptions {
  */
 export class PacketSession {
   readonly tracker = new ConnectionTracker();
+  readonly keylog: KeyLog;
   private readonly decoder: DatagramDecoder;
+  private readonly decryption: Decryption;
 
   constructor(options: ReadPacketsOptions = {}) {
     this.decoder = new DatagramDecoder({ ports: options.ports });
+    this.keylog = options.keylog ?? new KeyLog();
+    this.decryption = new Decryption(this.keylog);
   }
 
   async *read(file: CaptureFile): AsyncGenerator<PacketEvent> {
     let zero: number | undefined;
     for await (const ev of readDatagrams(file)) {
+      if (ev.kind === 'secrets') {
+        // pcapng Decryption Secrets Block: a key log carried in the capture itself
+        if (ev.secrets.secretsType === SECRETS_TYPE_TLS_KEYLOG) {
+          for (const p of this.keylog.add(ev.secrets.data.toString('latin1'))) {
+            yield { kind: 'issue', issue: { file: file.path, offset: ev.secrets.fileOffset, message: `key log in a Decryption Secrets Block, line ${p.line}: ${p.message}`, fatal: false } };
+          }
+        }
+        yield ev;
+        continue;
+      }
       if (ev.kind !== 'datagram') {
         yield ev;
         continue;
@@ -43,22 +61,35 @@ export class PacketSession {
       const t0 = zero;
       for (const header of decoded.packets) {
         const { connection, direction } = this.tracker.track(header, d);
-        const encrypted = header.type !== 'version_negotiation' && header.type !== 'retry';
-        yield {
-          kind: 'packet',
-          packet: {
-            frame: d.frame,
-            time: d.time - t0,
-            connection,
-            direction,
-            src: d.src,
-            dst: d.dst,
-            header,
-            pn: null,
-            keyPhase: null,
-            decrypted: !encrypted ? 'not encrypted' : header.type === 'unknown' ? 'unknown version' : 'no keys',
-          },
+        const opened = this.decryption.packet(connection, header, d.payload, direction);
+        for (const f of opened.frames) {
+          if (f.type !== 'new_connection_id') continue;
+          this.tracker.addIssuedCid(connection, direction, f.connection_id);
+          this.decoder.dcids.learnCid(Buffer.from(f.connection_id, 'hex'), connection.version ?? 0);
+        }
+        const packet: PacketRecord = {
+          frame: d.frame,
+          time: d.time - t0,
+          connection,
+          direction,
+          src: d.src,
+          dst: d.dst,
+          header,
+          pn: opened.pn,
+          keyPhase: opened.keyPhase,
+          decrypted: opened.decrypted,
+          frames: opened.frames,
         };
+        if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
+        if (opened.pnSearched) packet.pnSearched = true;
+        if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
+        if (opened.frameError) {
+          yield {
+            kind: 'issue',
+            issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
+          };
+        }
+        yield { kind: 'packet', packet };
       }
       if (decoded.problem) {
         yield {

@@ -4,6 +4,7 @@ import { packetToJson } from '../report/packet-json.js';
 import { PacketTable } from '../report/packet-table.js';
 import type { CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
+import { readKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -11,7 +12,7 @@ import { ProblemReporter } from './problems.js';
 export async function packetsCommand(opts: CommonOptions): Promise<number> {
   const out = new Output();
   const problems = new ProblemReporter();
-  const session = new PacketSession({ ports: opts.port });
+  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
   const table = opts.format === 'table' ? new PacketTable(out.write, palette(process.stdout, opts.color)) : null;
   const jsonRows: string[] = [];
 

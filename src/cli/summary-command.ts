@@ -3,6 +3,7 @@ import { palette } from '../report/colour.js';
 import { summaryTable, summaryToJson, type ConnectionCounts, type InputSummary } from '../report/summary.js';
 import type { CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
+import { readKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -10,7 +11,7 @@ import { ProblemReporter } from './problems.js';
 export async function summaryCommand(opts: CommonOptions): Promise<number> {
   const out = new Output();
   const problems = new ProblemReporter();
-  const session = new PacketSession({ ports: opts.port });
+  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
   const inputs: InputSummary[] = [];
   const counts = new Map<number, ConnectionCounts>();
   let zero: number | undefined;

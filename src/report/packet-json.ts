@@ -1,5 +1,6 @@
 import type { PacketRecord } from '../analysis/packet-record.js';
 import { formatEndpoint } from '../capture/types.js';
+import { frameToJson } from '../quic/frames/index.js';
 import { formatVersion } from '../quic/versions.js';
 
 /**
@@ -25,8 +26,11 @@ export function packetToJson(p: PacketRecord): Record<string, unknown> {
     keyPhase: h.form === 'short' ? p.keyPhase : null,
     length: h.length,
     decrypted: p.decrypted,
-    frames: [],
+    frames: p.frames.map(frameToJson),
   };
+  if (p.retryIntegrity) o.retryIntegrity = p.retryIntegrity;
+  if (p.gsoSegmentSize) o.gsoSegmentSize = p.gsoSegmentSize;
+  if (p.pnSearched) o.pnSearched = true;
   if (h.form === 'long') {
     if (h.token !== undefined) o.token = h.token.toString('hex');
     if (h.integrityTag) o.integrityTag = h.integrityTag.toString('hex');

@@ -17,15 +17,9 @@ export interface EndpointLog {
  */
 export function readEndpointLogs(dir: string): EndpointLog[] {
   const out: EndpointLog[] = [];
-  for (const vantage of ['client', 'server'] as const) {
-    let files: string[] = [];
-    try {
-      files = readdirSync(join(dir, vantage)).filter((f) => f.endsWith('.sqlog'));
-    } catch {
-      continue;
-    }
-    for (const f of files) {
-      const records = readFileSync(join(dir, vantage, f), 'utf8')
+  for (const f of readdirSync(dir).filter((name) => name.endsWith('.sqlog'))) {
+    {
+      const records = readFileSync(join(dir, f), 'utf8')
         .split('\x1e')
         .filter((r) => r.trim())
         .flatMap((r) => {
@@ -36,6 +30,7 @@ export function readEndpointLogs(dir: string): EndpointLog[] {
           }
         });
       const head = records[0];
+      const vantage = head.trace.vantage_point.type as 'client' | 'server';
       const sent = records
         .filter((e) => e.name === 'transport:packet_sent')
         .map((e) => ({ type: e.data.header.packet_type as string, pn: e.data.header.packet_number as number | undefined }));

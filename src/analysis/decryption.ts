@@ -1,0 +1,107 @@
+import { cipherSuiteById } from '../crypto/cipher-suites.js';
+import { ConnectionKeys, type OpenedPacket } from '../crypto/connection-keys.js';
+import type { KeyLog } from '../crypto/keylog.js';
+import { verifyRetryIntegrity } from '../crypto/retry-integrity.js';
+import { parseFrames, type Frame } from '../quic/frames/index.js';
+import type { PacketHeader } from '../quic/packet-header.js';
+import { parseClientHello } from '../tls/client-hello.js';
+import { CryptoStream } from '../tls/crypto-stream.js';
+import { HandshakeFramer, HandshakeType } from '../tls/handshake-message.js';
+import { parseServerHello } from '../tls/server-hello.js';
+import type { Connection, Role } from './connection.js';
+import type { DecryptResult } from './packet-record.js';
+
+export interface DecryptedPacket {
+  pn: number | null;
+  keyPhase: 0 | 1 | null;
+  decrypted: DecryptResult;
+  frames: Frame[];
+  /** a frame that could not be read, with its offset in the payload */
+  frameError?: { offset: number; message: string };
+  /** Retry packets: whether the integrity tag verifies for the original DCID */
+  retryIntegrity?: 'valid' | 'invalid' | 'unknown';
+  /** the packet number is not the nearest candidate: packets before it were lost */
+  pnSearched?: boolean;
+}
+
+type Level = 'initial' | 'handshake' | '1rtt';
+
+/** What decryption keeps per connection: keys, and the TLS bytes read so far. */
+interface ConnectionCrypto {
+  keys: ConnectionKeys;
+  /** per sender and level: CRYPTO reassembly and TLS message framing */
+  tls: Map<string, { stream: CryptoStream; framer: HandshakeFramer }>;
+}
+
+/**
+ * Decrypts each packet with what the capture and the key logs allow, and reads the TLS
+ * messages it needs on the way: the ClientHello's random finds the connection's secrets in
+ * the key log (RFC 9001 §4: QUIC carries TLS in CRYPTO frames), the ServerHello's suite
+ * picks the AEAD.
+ */
+export class Decryption {
+  private readonly byConnection = new Map<Connection, ConnectionCrypto>();
+
+  constructor(private readonly keylog: KeyLog) {}
+
+  packet(conn: Connection, h: PacketHeader, payload: Buffer, from: Role): DecryptedPacket {
+    if (h.type === 'version_negotiation') return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [] };
+    if (h.type === 'retry') return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [], retryIntegrity: retryVerdict(conn, h, payload) };
+    const state = this.stateOf(conn);
+    if (h.form === 'long' && h.type === 'initial' && from === 'client') state.keys.noteClientInitial(h.dcid);
+    const bytes = payload.subarray(h.offset, h.offset + h.length);
+    const version = h.form === 'long' ? h.version : (h.version ?? conn.version);
+    const opened = state.keys.open(h, bytes, from, version);
+    if (typeof opened === 'string') return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
+    return this.read(state, h, opened, from);
+  }
+
+  private read(state: ConnectionCrypto, h: PacketHeader, opened: OpenedPacket, from: Role): DecryptedPacket {
+    const parsed = parseFrames(opened.payload);
+    const level: Level | null = h.type === 'initial' ? 'initial' : h.type === 'handshake' ? 'handshake' : h.type === '1RTT' ? '1rtt' : null;
+    if (level) {
+      for (const f of parsed.frames) if (f.type === 'crypto') this.tlsData(state, from, level, f.offset, f.raw);
+    }
+    const out: DecryptedPacket = {
+      pn: opened.pn,
+      keyPhase: opened.keyPhase,
+      decrypted: true,
+      frames: parsed.frames,
+    };
+    if (parsed.error) out.frameError = parsed.error;
+    if (opened.pnSearched) out.pnSearched = true;
+    return out;
+  }
+
+  private tlsData(state: ConnectionCrypto, from: Role, level: Level, offset: number, data: Buffer): void {
+    const key = `${from}/${level}`;
+    let tls = state.tls.get(key);
+    if (!tls) state.tls.set(key, (tls = { stream: new CryptoStream(), framer: new HandshakeFramer() }));
+    for (const m of tls.framer.push(tls.stream.push(offset, data))) {
+      try {
+        if (m.type === HandshakeType.client_hello && from === 'client') {
+          const hello = parseClientHello(m.body);
+          const secrets = this.keylog.lookup(hello.random);
+          if (secrets) state.keys.setSecrets(secrets);
+        } else if (m.type === HandshakeType.server_hello && from === 'server') {
+          const suite = cipherSuiteById(parseServerHello(m.body).cipherSuite);
+          if (suite) state.keys.setSuite(suite);
+        }
+      } catch {
+        // a malformed hello leaves the keys as they were; the TLS analysis reports it
+      }
+    }
+  }
+
+  private stateOf(conn: Connection): ConnectionCrypto {
+    let s = this.byConnection.get(conn);
+    if (!s) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map() }));
+    return s;
+  }
+}
+
+function retryVerdict(conn: Connection, h: PacketHeader, payload: Buffer): 'valid' | 'invalid' | 'unknown' {
+  if (h.form !== 'long' || !conn.originalDcid) return 'unknown';
+  const ok = verifyRetryIntegrity(h.version, Buffer.from(conn.originalDcid, 'hex'), payload.subarray(h.offset, h.offset + h.length));
+  return ok === undefined ? 'unknown' : ok ? 'valid' : 'invalid';
+}

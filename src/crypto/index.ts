@@ -1,0 +1,10 @@
+export { cipherSuiteById, supportedSuites, INITIAL_SUITE, type CipherSuite } from './cipher-suites.js';
+export { hkdfExpandLabel, hkdfExtract } from './hkdf.js';
+export { versionSecrets, type VersionSecrets } from './version-secrets.js';
+export { PacketKeys } from './packet-keys.js';
+export { removeHeaderProtection, applyHeaderProtection } from './header-protection.js';
+export { openPayload, sealPayload } from './aead.js';
+export { initialKeys } from './initial-secrets.js';
+export { retryIntegrityTag, verifyRetryIntegrity } from './retry-integrity.js';
+export { KeyLog, SECRETS_TYPE_TLS_KEYLOG, type TlsSecrets, type KeyLogProblem } from './keylog.js';
+export { ConnectionKeys, type OpenedPacket, type DecryptFailure } from './connection-keys.js';

@@ -62,7 +62,10 @@ client() {
 
 # finish: stop everything, keep the keys, say what was recorded
 finish() {
-  sleep 1 # tcpdump needs a moment for the last packets
+  # tcpdump needs a moment for the last packets, and the server writes the end of its qlog
+  # only when the connection has drained (three PTOs, long under loss): killed earlier, its
+  # qlog ends mid-record
+  sleep 3
   kill "$server_pid" 2>/dev/null || true
   kill "$tcpdump_pid" 2>/dev/null || true
   wait "$server_pid" "$tcpdump_pid" 2>/dev/null || true

@@ -3,7 +3,10 @@ import { ConnectionKeys, type OpenedPacket } from '../crypto/connection-keys.js'
 import type { KeyLog } from '../crypto/keylog.js';
 import { verifyRetryIntegrity } from '../crypto/retry-integrity.js';
 import { parseFrames, type Frame } from '../quic/frames/index.js';
+import { parseLongHeader } from '../quic/long-header.js';
 import type { PacketHeader } from '../quic/packet-header.js';
+import { QUIC_DRAFT_29, QUIC_V1 } from '../quic/versions.js';
+import { ByteReader } from '../wire/byte-reader.js';
 import { parseClientHello } from '../tls/client-hello.js';
 import { CryptoStream } from '../tls/crypto-stream.js';
 import { HandshakeFramer, HandshakeType } from '../tls/handshake-message.js';
@@ -22,6 +25,11 @@ export interface DecryptedPacket {
   retryIntegrity?: 'valid' | 'invalid' | 'unknown';
   /** the packet number is not the nearest candidate: packets before it were lost */
   pnSearched?: boolean;
+  /**
+   * A long header of an unknown version that opened with v1's layout and Initial keys (the
+   * AEAD tag proves the reading): the header as read that way.
+   */
+  reread?: { header: PacketHeader; layoutOf: number };
 }
 
 type Level = 'initial' | 'handshake' | '1rtt';
@@ -46,14 +54,40 @@ export class Decryption {
 
   packet(conn: Connection, h: PacketHeader, payload: Buffer, from: Role): DecryptedPacket {
     if (h.type === 'version_negotiation') return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [] };
-    if (h.type === 'retry') return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [], retryIntegrity: retryVerdict(conn, h, payload) };
     const state = this.stateOf(conn);
+    if (h.type === 'retry') {
+      state.keys.noteRetry();
+      return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [], retryIntegrity: retryVerdict(conn, h, payload) };
+    }
     if (h.form === 'long' && h.type === 'initial' && from === 'client') state.keys.noteClientInitial(h.dcid);
+    if (h.form === 'long' && h.type === 'unknown' && from === 'client') return this.asV1Initial(state, h, payload, from);
     const bytes = payload.subarray(h.offset, h.offset + h.length);
     const version = h.form === 'long' ? h.version : (h.version ?? conn.version);
     const opened = state.keys.open(h, bytes, from, version);
     if (typeof opened === 'string') return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
     return this.read(state, h, opened, from);
+  }
+
+  /**
+   * A client's packet of a version nobody knows (one that draws Version Negotiation) is
+   * often an Initial in all but the version number: sent with v1's layout and the salt of
+   * v1 or of draft-29 (ngtcp2 0.12 uses draft-29's). Read it so, and keep the reading only
+   * if the AEAD tag verifies.
+   */
+  private asV1Initial(state: ConnectionCrypto, h: PacketHeader & { form: 'long' }, payload: Buffer, from: Role): DecryptedPacket {
+    const failed: DecryptedPacket = { pn: null, keyPhase: null, decrypted: 'unknown version', frames: [] };
+    let v1: PacketHeader;
+    try {
+      v1 = parseLongHeader(new ByteReader(payload, 0, h.offset, h.offset + h.length), QUIC_V1);
+    } catch {
+      return failed;
+    }
+    if (v1.type !== 'initial') return failed;
+    for (const saltOf of [QUIC_V1, QUIC_DRAFT_29]) {
+      const opened = state.keys.open({ ...v1, version: saltOf }, payload.subarray(v1.offset, v1.offset + v1.length), from, saltOf);
+      if (typeof opened !== 'string') return { ...this.read(state, v1, opened, from), reread: { header: v1, layoutOf: saltOf } };
+    }
+    return failed;
   }
 
   private read(state: ConnectionCrypto, h: PacketHeader, opened: OpenedPacket, from: Role): DecryptedPacket {

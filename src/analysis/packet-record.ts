@@ -27,6 +27,8 @@ export interface PacketRecord {
   retryIntegrity?: 'valid' | 'invalid' | 'unknown';
   /** the packet number was found beyond the nearest candidate: packets were missing */
   pnSearched?: boolean;
+  /** an unknown version read with this version's layout and Initial salt, proven by the AEAD tag */
+  layoutOf?: number;
   /** the datagram was a GSO super-datagram of segments this long */
   gsoSegmentSize?: number;
 }

@@ -74,7 +74,7 @@ export class PacketSession {
           direction,
           src: d.src,
           dst: d.dst,
-          header,
+          header: opened.reread?.header ?? header,
           pn: opened.pn,
           keyPhase: opened.keyPhase,
           decrypted: opened.decrypted,
@@ -82,6 +82,7 @@ export class PacketSession {
         };
         if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
         if (opened.pnSearched) packet.pnSearched = true;
+        if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
         if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
         if (opened.frameError) {
           yield {

@@ -32,8 +32,14 @@ const PN_WINDOWS = 3;
  */
 export class ConnectionKeys {
   private readonly initial = new Map<string, { client: PacketKeys; server: PacketKeys } | undefined>();
-  /** the DCID of the client's latest Initial: it sets both sides' Initial keys (§5.2) */
+  /**
+   * The DCID that keys both sides' Initials (RFC 9001 §5.2): the client's first Initial's,
+   * or after a Retry the one its next Initial carries (§5.2, RFC 9000 §17.2.5.2). Not the
+   * DCID of later Initials: once the server answers, the client sends to the server's CID,
+   * but the Initial keys stay.
+   */
   private clientInitialDcid: Buffer | null = null;
+  private retrySeen = false;
   private secrets: TlsSecrets | undefined;
   private suite: CipherSuite | undefined;
   private readonly largest = new Map<string, number>();
@@ -41,9 +47,15 @@ export class ConnectionKeys {
   /** 1-RTT: each sender's generations so far and the one in use */
   private readonly app = new Map<Sender, { generations: PacketKeys[]; current: number }>();
 
-  /** a client Initial was seen with this DCID (after a Retry it is the Retry's SCID) */
+  /** a client Initial was seen with this DCID */
   noteClientInitial(dcid: Buffer): void {
-    this.clientInitialDcid = dcid;
+    if (this.clientInitialDcid === null || this.retrySeen) this.clientInitialDcid = dcid;
+    this.retrySeen = false;
+  }
+
+  /** a Retry was seen: the client's next Initial sets new Initial keys */
+  noteRetry(): void {
+    this.retrySeen = true;
   }
 
   setSecrets(secrets: TlsSecrets): void {
@@ -75,9 +87,9 @@ export class ConnectionKeys {
   }
 
   private initialFor(h: PacketHeader, from: Sender): PacketKeys[] | undefined {
+    // both directions use the keys of the client's Initial DCID, each its own half
     if (h.form !== 'long') return undefined;
-    // a client's Initial is keyed by its own DCID; a server's by the client's latest one
-    const dcid = from === 'client' ? h.dcid : this.clientInitialDcid;
+    const dcid = this.clientInitialDcid ?? (from === 'client' ? h.dcid : null);
     if (!dcid) return undefined;
     const key = `${h.version}/${dcid.toString('hex')}`;
     if (!this.initial.has(key)) this.initial.set(key, initialKeys(h.version, dcid));

@@ -14,11 +14,12 @@ const RETRY_TAG_LENGTH = 16;
  * A version whose layout we do not know is read only as far as RFC 8999 §5.1 allows
  * (version and connection IDs) and takes the rest of the datagram.
  */
-export function parseLongHeader(r: ByteReader): LongHeader {
+export function parseLongHeader(r: ByteReader, layoutOf?: number): LongHeader {
   const start = r.offset;
   const firstByte = r.u8('the first byte of a long header');
   const version = r.u32('the 32-bit version of a long header');
-  const info = versionInfo(version);
+  // `layoutOf`: read an unknown version as if it were this one (the caller must prove it)
+  const info = versionInfo(version === 0 ? 0 : (layoutOf ?? version));
   const dcid = readCid(r, info.maxCidLength, 'Destination');
   const scid = readCid(r, info.maxCidLength, 'Source');
   const base = { form: 'long' as const, offset: start, firstByte, version, dcid, scid };

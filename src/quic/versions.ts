@@ -21,6 +21,7 @@ export const QUIC_V1 = 0x00000001;
 export const QUIC_V2 = 0x6b3343cf;
 /** the version ngtcp2 0.12 and the later drafts of draft-ietf-quic-v2 used */
 export const QUIC_V2_DRAFT = 0x709a50c4;
+export const QUIC_DRAFT_29 = 0xff00001d;
 
 const V1_TYPES = ['initial', '0RTT', 'handshake', 'retry'] as const;
 // RFC 9369 §3.2: Initial 0b01, 0-RTT 0b10, Handshake 0b11, Retry 0b00

@@ -25,11 +25,13 @@ describe('quiclens packets', () => {
       'frame', 'time', 'connection', 'direction', 'src', 'dst', 'form', 'type', 'version',
       'dcid', 'scid', 'pn', 'keyPhase', 'length', 'decrypted', 'frames',
     ]);
-    expect(first).toMatchObject({ frame: 1, time: 0, connection: 1, direction: 'client', form: 'long', type: 'initial', version: '0x00000001', token: '', decrypted: 'no keys' });
+    // Initial keys come from the client's DCID (RFC 9001 §5.2): no key log needed
+    expect(first).toMatchObject({ frame: 1, time: 0, connection: 1, direction: 'client', form: 'long', type: 'initial', version: '0x00000001', token: '', pn: 0, decrypted: true });
+    expect(first.frames.map((f: { type: string }) => f.type)).toEqual(['crypto', 'padding']);
     expect(first.length).toBe(1200);
     expect(first.dst).toBe('127.0.0.1:4433');
     const short = rows.find((r) => r.form === 'short');
-    expect(short).toMatchObject({ type: '1RTT', scid: null, version: '0x00000001' });
+    expect(short).toMatchObject({ type: '1RTT', scid: null, version: '0x00000001', decrypted: 'no keys', pn: null, frames: [] });
     // the server's packets go to the CID the client chose
     expect(rows.filter((r) => r.direction === 'server').every((r) => r.dcid === first.scid)).toBe(true);
   });

@@ -7,7 +7,7 @@ export interface EndpointLog {
   vantage: 'client' | 'server';
   /** common_fields.group_id: the connection's original DCID */
   groupId: string;
-  sent: { type: string; pn: number | undefined }[];
+  sent: { type: string; pn: number | undefined; frames: string[] }[];
 }
 
 /**
@@ -33,7 +33,11 @@ export function readEndpointLogs(dir: string): EndpointLog[] {
       const vantage = head.trace.vantage_point.type as 'client' | 'server';
       const sent = records
         .filter((e) => e.name === 'transport:packet_sent')
-        .map((e) => ({ type: e.data.header.packet_type as string, pn: e.data.header.packet_number as number | undefined }));
+        .map((e) => ({
+          type: e.data.header.packet_type as string,
+          pn: e.data.header.packet_number as number | undefined,
+          frames: ((e.data.frames ?? []) as { frame_type: string }[]).map((f) => f.frame_type),
+        }));
       out.push({ file: f, vantage, groupId: head.trace.common_fields.group_id, sent });
     }
   }

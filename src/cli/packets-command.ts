@@ -13,7 +13,10 @@ export async function packetsCommand(opts: CommonOptions): Promise<number> {
   const out = new Output();
   const problems = new ProblemReporter();
   const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
-  const table = opts.format === 'table' ? new PacketTable(out.write, palette(process.stdout, opts.color)) : null;
+  const table =
+    opts.format === 'table'
+      ? new PacketTable(out.write, palette(process.stdout, opts.color), process.stdout.isTTY ? process.stdout.columns : undefined)
+      : null;
   const jsonRows: string[] = [];
 
   for await (const file of openInputs(opts.inputs, problems)) {

@@ -133,6 +133,21 @@ scenario_kernel_drops() {
 }
 scenario_linux_cooked() { start_capture linux-cooked any; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "https://localhost:$PORT/small.bin"; finish; }
 
-all=(handshake retry version_negotiation zero_rtt migration nat_rebinding key_update loss chacha20 aes256 ipv6 multi gso v2_draft linux_cooked kernel_drops)
+# a second QUIC stack: Chromium, headless, fetching a page over HTTP/3 from the ngtcp2
+# server. It resolves localhost to ::1 first, hence the resolver rule; its certificate check
+# is waived for our key alone (SPKI hash); it writes a key log but no qlog.
+scenario_chromium() {
+  command -v chromium >/dev/null || { echo "record.sh: chromium is missing (apt-get install chromium)" >&2; return; }
+  local spki; spki=$(openssl x509 -in "$work/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+  start_capture chromium; start_server 127.0.0.1 $NOGSO
+  SSLKEYLOGFILE="$work/client.keys" timeout 30 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$work/chromium-profile" \
+    --enable-quic --origin-to-force-quic-on=localhost:$PORT --host-resolver-rules="MAP localhost 127.0.0.1" \
+    --ignore-certificate-errors-spki-list="$spki" --dump-dom "https://localhost:$PORT/index.html" >/dev/null 2>"$work/chromium.err" \
+    || echo "record.sh: chromium exited $? (see its log)" >&2
+  finish
+}
+
+all=(handshake retry version_negotiation zero_rtt migration nat_rebinding key_update loss chacha20 aes256 ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

@@ -116,6 +116,10 @@ scenario_aes256() {
   start_capture aes256; start_server 127.0.0.1 $NOGSO
   client 127.0.0.1 "https://localhost:$PORT/small.bin" --ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM'; finish
 }
+scenario_aes128_ccm() {
+  start_capture aes128-ccm; start_server 127.0.0.1 $NOGSO
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" --ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-CCM'; finish
+}
 scenario_ipv6() { start_capture ipv6; start_server ::1 $NOGSO; client ::1 "https://localhost:$PORT/small.bin"; finish; }
 scenario_multi() {
   start_capture multi; start_server 127.0.0.1 $NOGSO
@@ -148,6 +152,6 @@ scenario_chromium() {
   finish
 }
 
-all=(handshake retry version_negotiation zero_rtt migration nat_rebinding key_update loss chacha20 aes256 ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
+all=(handshake retry version_negotiation zero_rtt migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

@@ -33,6 +33,13 @@ async function decrypt(c: SampleCapture): Promise<PacketRecord[]> {
   return out;
 }
 
+/**
+ * Where tshark reads packet numbers but cannot open the payloads: tshark 4.0 has no AES-CCM
+ * for QUIC, so in the CCM capture only Initials (always AES-128-GCM) are comparable. The
+ * qlog test below checks the rest.
+ */
+const TSHARK_OPENS_ONLY: Record<string, string[]> = { 'captures/aes128-ccm/aes128-ccm.pcap': ['initial'] };
+
 describe.skipIf(!haveTshark())('every packet tshark decrypts, quiclens decrypts to the same packet number and frames', () => {
   it.each(withKeys.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
     const ours = await decrypt(c);
@@ -43,6 +50,8 @@ describe.skipIf(!haveTshark())('every packet tshark decrypts, quiclens decrypts 
       const mine = ours.filter((p) => p.frame === frame);
       // tshark decrypted the whole record: a packet number for each of its packets
       if (pns.length !== lengths.length || types.length === 0 || mine.length !== lengths.length) continue;
+      const opens = TSHARK_OPENS_ONLY[c.name];
+      if (opens && mine.some((p) => !opens.includes(p.header.type))) continue;
       compared += mine.length;
       if (mine.some((p) => p.decrypted !== true)) problems.push(`frame ${frame}: tshark decrypted what quiclens did not`);
       const ourPns = mine.map((p) => p.pn).join();

@@ -15,4 +15,6 @@ export { ConnectionTracker } from './analysis/connection-tracker.js';
 export type { Connection, Role } from './analysis/connection.js';
 export type { PacketRecord, DecryptResult } from './analysis/packet-record.js';
 export { PacketSession } from './analysis/read-packets.js';
+export * from './crypto/index.js';
+export * from './quic/frames/index.js';
 export { packetToJson } from './report/packet-json.js';

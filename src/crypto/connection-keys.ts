@@ -49,7 +49,8 @@ export class ConnectionKeys {
 
   /** a client Initial was seen with this DCID */
   noteClientInitial(dcid: Buffer): void {
-    if (this.clientInitialDcid === null || this.retrySeen) this.clientInitialDcid = dcid;
+    // copied: a view would keep the whole read chunk of the capture alive with it
+    if (this.clientInitialDcid === null || this.retrySeen) this.clientInitialDcid = Buffer.from(dcid);
     this.retrySeen = false;
   }
 

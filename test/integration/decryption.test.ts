@@ -66,6 +66,15 @@ describe.skipIf(!haveTshark())('every packet tshark decrypts, quiclens decrypts 
   });
 });
 
+describe('with the keys, every encrypted packet in the capture is decrypted', () => {
+  it.each(withKeys.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    const ours = await decrypt(c);
+    const left = ours.filter((p) => p.decrypted !== true && p.decrypted !== 'not encrypted');
+    expect(ours.length).toBeGreaterThan(0);
+    expect(left.map((p) => `frame ${p.frame} ${p.header.type}: ${p.decrypted}`)).toEqual([]);
+  });
+});
+
 const ENDPOINT_DROPS = new Set(['loss']);
 
 describe('decrypted packets are the packets their senders logged (the endpoints qlogs)', () => {

@@ -14,13 +14,17 @@ import { readUdp } from './udp.js';
 export async function* readDatagrams(file: CaptureFile): AsyncGenerator<DatagramEvent> {
   const fragments = new FragmentReassembler();
   const unknownLinks = new Set<number>();
+  let firstTruncated: number | undefined;
   for await (const ev of file.events()) {
     if (ev.kind !== 'record') {
       yield ev;
       continue;
     }
     const rec = ev.record;
-    if (rec.data.length < rec.originalLength) file.stats.truncatedRecords++;
+    if (rec.data.length < rec.originalLength) {
+      file.stats.truncatedRecords++;
+      firstTruncated ??= rec.frame;
+    }
     try {
       const d = toDatagram(rec, fragments);
       if (d) yield { kind: 'datagram', datagram: d };
@@ -50,6 +54,18 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
         },
       };
     }
+  }
+  if (firstTruncated !== undefined) {
+    // once per file: a snap length cuts every large record, so one line says it all
+    yield {
+      kind: 'issue',
+      issue: {
+        file: file.path,
+        frame: firstTruncated,
+        message: `${file.stats.truncatedRecords} records were cut short by the capture's snap length (the first is frame ${firstTruncated}); their packets are incomplete and cannot be decrypted`,
+        fatal: false,
+      },
+    };
   }
 }
 

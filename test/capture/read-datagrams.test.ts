@@ -217,6 +217,9 @@ describe('IP (RFC 791, RFC 8200) and UDP (RFC 768)', () => {
     expect(d?.truncated).toBe(true);
     expect(d?.payload.length).toBe(200 - 14 - 20 - 8);
     expect(file.stats.truncatedRecords).toBe(1);
+    expect(issues(evs).map((i) => i.message)).toEqual([
+      '1 records were cut short by the capture\'s snap length (the first is frame 1); their packets are incomplete and cannot be decrypted',
+    ]);
   });
 
   it('reports a malformed IP header and reads the next record', async () => {

@@ -54,6 +54,39 @@ describe('quiclens packets', () => {
   });
 });
 
+describe('decryption from the command line', () => {
+  it('uses several key logs for one capture, each finding its own connection', () => {
+    // split zero-rtt's key log: the lines of each connection (by client random) go to a file
+    const lines = readFileSync(join(REPO, 'captures/zero-rtt/keys.log'), 'latin1').trim().split('\n');
+    const randoms = [...new Set(lines.map((l) => l.split(' ')[1]))];
+    expect(randoms).toHaveLength(2);
+    const files = randoms.map((r, i) => {
+      const f = join(tmpdir(), `quiclens-keys-${i}.log`);
+      writeFileSync(f, lines.filter((l) => l.includes(r!)).join('\n') + '\n');
+      return f;
+    });
+    const rows = (args: string[]) =>
+      quiclens('packets', 'captures/zero-rtt/zero-rtt.pcap', '--format', 'ndjson', ...args).out.trim().split('\n').map((l) => JSON.parse(l));
+    const one = rows(['--keylog', files[0]!]);
+    const both = rows(['--keylog', files[0]!, '--keylog', files[1]!]);
+    const decrypted = (rs: { decrypted: unknown; type: string }[]) => rs.filter((r) => r.decrypted === true && r.type !== 'initial').length;
+    expect(decrypted(one)).toBeGreaterThan(0);
+    expect(decrypted(both)).toBeGreaterThan(decrypted(one));
+    expect(both.every((r: { decrypted: unknown }) => r.decrypted === true)).toBe(true);
+    // the resumed connection's 0-RTT packet opens with its early traffic secret
+    expect(both.find((r: { type: string }) => r.type === '0RTT')).toMatchObject({ decrypted: true, connection: 2 });
+  });
+
+  it('names a bad key log line and still decrypts with the rest', () => {
+    const f = join(tmpdir(), 'quiclens-bad-keys.log');
+    writeFileSync(f, 'NOT_A_LABEL 00 11\n' + readFileSync(join(REPO, 'captures/retry/keys.log'), 'latin1'));
+    const { code, out, err } = quiclens('packets', 'captures/retry/retry.pcap', '--format', 'ndjson', '--keylog', f);
+    expect(code).toBe(0);
+    expect(err).toBe(`quiclens: ${f} (line 1): unknown label 'NOT_A_LABEL'\n`);
+    expect(out.trim().split('\n').filter((l) => JSON.parse(l).decrypted === true)).toHaveLength(35);
+  });
+});
+
 describe('quiclens summary', () => {
   it('finds the three connections of the multi capture, with their CIDs', () => {
     const { code, out } = quiclens('summary', 'captures/multi/multi.pcap', '--format', 'json');

@@ -86,6 +86,12 @@ scenario_version_negotiation() {
   start_capture version-negotiation; start_server 127.0.0.1 $NOGSO
   client 127.0.0.1 "https://localhost:$PORT/small.bin" -v 0x1a2a3a4a --preferred-versions v1; finish
 }
+# compatible version negotiation (RFC 9368): the client starts in v1 and offers the v2
+# draft; the server prefers it, so the handshake moves to 0x709a50c4 without a round trip
+scenario_compat_vn() {
+  start_capture compat-vn; start_server 127.0.0.1 $NOGSO --preferred-versions v2draft,v1
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" -v v1 --other-versions v2draft,v1; finish
+}
 scenario_zero_rtt() {
   start_capture zero-rtt; start_server 127.0.0.1 $NOGSO
   client 127.0.0.1 "https://localhost:$PORT/small.bin" --session-file="$work/session" --tp-file="$work/tp"
@@ -152,6 +158,6 @@ scenario_chromium() {
   finish
 }
 
-all=(handshake retry version_negotiation zero_rtt migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
+all=(handshake retry version_negotiation compat_vn zero_rtt migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

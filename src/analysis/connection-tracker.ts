@@ -2,6 +2,7 @@ import type { Datagram, Endpoint } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import type { Connection, Role } from './connection.js';
+import { emptyTlsFacts } from './tls-facts.js';
 
 /**
  * Groups packets into connections by connection ID and decides who sent each packet.
@@ -100,6 +101,10 @@ export class ConnectionTracker {
       lastTime: d.time,
       packets: 0,
       roleSource: h.type === 'initial' ? 'first_initial' : 'ports',
+      clientInitialScid: null,
+      serverInitialScid: null,
+      retryScid: null,
+      tls: emptyTlsFacts(),
     };
     this.all.push(conn);
     const key = formatEndpoint(conn.server!);
@@ -123,6 +128,11 @@ export class ConnectionTracker {
     if (h.form !== 'long') return;
     if (h.type === 'version_negotiation') return;
     if (h.type !== 'unknown' && h.type !== 'retry') conn.version = h.version;
+    if (h.type === 'retry') conn.retryScid ??= scid;
+    if (h.type === 'initial') {
+      if (from === 'client') conn.clientInitialScid ??= scid;
+      else conn.serverInitialScid ??= scid;
+    }
     if (conn.version === null) conn.version = h.version;
     const own = from === 'client' ? conn.clientCids : conn.serverCids;
     if (scid !== null) {

@@ -1,4 +1,5 @@
 import type { Endpoint } from '../capture/types.js';
+import type { TlsFacts } from './tls-facts.js';
 
 export type Role = 'client' | 'server';
 
@@ -21,4 +22,9 @@ export interface Connection {
   packets: number;
   /** how the client/server roles were decided */
   roleSource: 'first_initial' | 'ports';
+  /** the SCIDs of each side's first Initial, and of a Retry: what the transport parameters must repeat (RFC 9000 §7.3) */
+  clientInitialScid: string | null;
+  serverInitialScid: string | null;
+  retryScid: string | null;
+  tls: TlsFacts;
 }

@@ -7,11 +7,10 @@ import { parseLongHeader } from '../quic/long-header.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import { QUIC_DRAFT_29, QUIC_V1 } from '../quic/versions.js';
 import { ByteReader } from '../wire/byte-reader.js';
-import { parseClientHello } from '../tls/client-hello.js';
 import { CryptoStream } from '../tls/crypto-stream.js';
 import { HandshakeFramer, HandshakeType } from '../tls/handshake-message.js';
-import { parseServerHello } from '../tls/server-hello.js';
 import type { Connection, Role } from './connection.js';
+import { recordHandshakeMessage } from './tls-facts.js';
 import type { DecryptResult } from './packet-record.js';
 
 export interface DecryptedPacket {
@@ -60,12 +59,12 @@ export class Decryption {
       return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [], retryIntegrity: retryVerdict(conn, h, payload) };
     }
     if (h.form === 'long' && h.type === 'initial' && from === 'client') state.keys.noteClientInitial(h.dcid);
-    if (h.form === 'long' && h.type === 'unknown' && from === 'client') return this.asV1Initial(state, h, payload, from);
+    if (h.form === 'long' && h.type === 'unknown' && from === 'client') return this.asV1Initial(conn, state, h, payload, from);
     const bytes = payload.subarray(h.offset, h.offset + h.length);
     const version = h.form === 'long' ? h.version : (h.version ?? conn.version);
     const opened = state.keys.open(h, bytes, from, version);
     if (typeof opened === 'string') return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
-    return this.read(state, h, opened, from);
+    return this.read(conn, state, h, opened, from);
   }
 
   /**
@@ -74,7 +73,7 @@ export class Decryption {
    * v1 or of draft-29 (ngtcp2 0.12 uses draft-29's). Read it so, and keep the reading only
    * if the AEAD tag verifies.
    */
-  private asV1Initial(state: ConnectionCrypto, h: PacketHeader & { form: 'long' }, payload: Buffer, from: Role): DecryptedPacket {
+  private asV1Initial(conn: Connection, state: ConnectionCrypto, h: PacketHeader & { form: 'long' }, payload: Buffer, from: Role): DecryptedPacket {
     const failed: DecryptedPacket = { pn: null, keyPhase: null, decrypted: 'unknown version', frames: [] };
     let v1: PacketHeader;
     try {
@@ -85,16 +84,16 @@ export class Decryption {
     if (v1.type !== 'initial') return failed;
     for (const saltOf of [QUIC_V1, QUIC_DRAFT_29]) {
       const opened = state.keys.open({ ...v1, version: saltOf }, payload.subarray(v1.offset, v1.offset + v1.length), from, saltOf);
-      if (typeof opened !== 'string') return { ...this.read(state, v1, opened, from), reread: { header: v1, layoutOf: saltOf } };
+      if (typeof opened !== 'string') return { ...this.read(conn, state, v1, opened, from), reread: { header: v1, layoutOf: saltOf } };
     }
     return failed;
   }
 
-  private read(state: ConnectionCrypto, h: PacketHeader, opened: OpenedPacket, from: Role): DecryptedPacket {
+  private read(conn: Connection, state: ConnectionCrypto, h: PacketHeader, opened: OpenedPacket, from: Role): DecryptedPacket {
     const parsed = parseFrames(opened.payload);
     const level: Level | null = h.type === 'initial' ? 'initial' : h.type === 'handshake' ? 'handshake' : h.type === '1RTT' ? '1rtt' : null;
     if (level) {
-      for (const f of parsed.frames) if (f.type === 'crypto') this.tlsData(state, from, level, f.offset, f.raw);
+      for (const f of parsed.frames) if (f.type === 'crypto') this.tlsData(conn, state, from, level, f.offset, f.raw);
     }
     const out: DecryptedPacket = {
       pn: opened.pn,
@@ -107,22 +106,21 @@ export class Decryption {
     return out;
   }
 
-  private tlsData(state: ConnectionCrypto, from: Role, level: Level, offset: number, data: Buffer): void {
+  private tlsData(conn: Connection, state: ConnectionCrypto, from: Role, level: Level, offset: number, data: Buffer): void {
     const key = `${from}/${level}`;
     let tls = state.tls.get(key);
     if (!tls) state.tls.set(key, (tls = { stream: new CryptoStream(), framer: new HandshakeFramer() }));
     for (const m of tls.framer.push(tls.stream.push(offset, data))) {
-      try {
-        if (m.type === HandshakeType.client_hello && from === 'client') {
-          const hello = parseClientHello(m.body);
-          const secrets = this.keylog.lookup(hello.random);
-          if (secrets) state.keys.setSecrets(secrets);
-        } else if (m.type === HandshakeType.server_hello && from === 'server') {
-          const suite = cipherSuiteById(parseServerHello(m.body).cipherSuite);
-          if (suite) state.keys.setSuite(suite);
-        }
-      } catch {
-        // a malformed hello leaves the keys as they were; the TLS analysis reports it
+      recordHandshakeMessage(conn.tls, from, m);
+      // the hellos decide the keys: the client's random finds the secrets in the key log,
+      // the server's suite picks the AEAD
+      if (m.type === HandshakeType.client_hello && conn.tls.clientHello) {
+        const secrets = this.keylog.lookup(conn.tls.clientHello.random);
+        if (secrets) state.keys.setSecrets(secrets);
+      }
+      if (m.type === HandshakeType.server_hello && conn.tls.serverHello) {
+        const suite = cipherSuiteById(conn.tls.serverHello.cipherSuite);
+        if (suite) state.keys.setSuite(suite);
       }
     }
   }

@@ -5,7 +5,10 @@ import { DatagramDecoder } from '../quic/decode-datagram.js';
 import type { InputIssue } from '../wire/input-issue.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { KeyLog, SECRETS_TYPE_TLS_KEYLOG } from '../crypto/keylog.js';
+import { FramePermissionAudit } from './audit-frames.js';
+import { auditHandshake } from './audit-handshake.js';
 import { Decryption } from './decryption.js';
+import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 
 export type PacketEvent =
@@ -28,6 +31,9 @@ export interface ReadPacketsOptions {
 export class PacketSession {
   readonly tracker = new ConnectionTracker();
   readonly keylog: KeyLog;
+  /** per-packet findings, in order; see findings() for all */
+  private readonly packetFindings: Finding[] = [];
+  private readonly framePermissions = new FramePermissionAudit();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
 
@@ -35,6 +41,11 @@ export class PacketSession {
     this.decoder = new DatagramDecoder({ ports: options.ports });
     this.keylog = options.keylog ?? new KeyLog();
     this.decryption = new Decryption(this.keylog);
+  }
+
+  /** everything the audits found so far: per packet, then per connection's handshake */
+  findings(): Finding[] {
+    return [...this.packetFindings, ...this.tracker.connections.flatMap(auditHandshake)];
   }
 
   async *read(file: CaptureFile): AsyncGenerator<PacketEvent> {
@@ -90,6 +101,7 @@ export class PacketSession {
             issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
           };
         }
+        this.packetFindings.push(...this.framePermissions.check(packet));
         yield { kind: 'packet', packet };
       }
       if (decoded.problem) {

@@ -1,5 +1,7 @@
 import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
+import type { Finding } from '../analysis/finding.js';
+import { cipherSuiteName } from '../tls/names.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
@@ -21,6 +23,7 @@ export function summaryToJson(
   inputs: readonly InputSummary[],
   connections: readonly Connection[],
   counts: ReadonlyMap<number, ConnectionCounts>,
+  findings: readonly Finding[],
 ): Record<string, unknown> {
   return {
     inputs,
@@ -29,6 +32,12 @@ export function summaryToJson(
       version: c.version === null ? null : formatVersion(c.version),
       client: c.client ? formatEndpoint(c.client) : null,
       server: c.server ? formatEndpoint(c.server) : null,
+      sni: c.tls.clientHello?.serverName ?? null,
+      alpn: c.tls.encryptedExtensions?.alpn ?? null,
+      cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : null,
+      ja4: c.tls.ja4 ?? null,
+      certificate: c.tls.certificate ?? null,
+      transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
       originalDcid: c.originalDcid,
       clientCids: [...c.clientCids],
       serverCids: [...c.serverCids],
@@ -37,7 +46,7 @@ export function summaryToJson(
       roles: c.roleSource,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
     })),
-    findings: [],
+    findings,
   };
 }
 
@@ -48,22 +57,35 @@ export function summaryTable(
   colour: Palette,
 ): string {
   const t = new Table({
-    head: ['#', 'client', 'server', 'version', 'start', 'duration', 'packets', 'original dcid'].map(colour.bold),
-    colAligns: ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'left'],
+    head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)'].map(colour.bold),
+    colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
     style: { head: [], border: [] },
   });
+  const unknown = colour.dim('?');
   for (const c of connections) {
     const n = counts.get(c.id) ?? { total: 0, decrypted: 0 };
     t.push([
       String(c.id),
-      c.client ? formatEndpoint(c.client) : '?',
-      c.server ? formatEndpoint(c.server) : '?',
-      c.version === null ? '?' : versionInfo(c.version).name,
+      c.client ? formatEndpoint(c.client) : unknown,
+      c.server ? formatEndpoint(c.server) : unknown,
+      c.version === null ? unknown : versionInfo(c.version).name,
+      c.tls.clientHello?.serverName ?? unknown,
+      c.tls.encryptedExtensions?.alpn ?? unknown,
+      c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite).replace(/^TLS_/, '') : unknown,
       `${roundTime(c.firstTime - zero).toFixed(3)} s`,
       `${((c.lastTime - c.firstTime) * 1e3).toFixed(1)} ms`,
-      String(n.total),
-      c.originalDcid ?? colour.dim('(not seen)'),
+      `${n.total} (${n.decrypted})`,
     ]);
   }
   return t.toString();
+}
+
+/** findings under the table, one line each */
+export function findingsText(findings: readonly Finding[], colour: Palette): string {
+  if (findings.length === 0) return '';
+  const lines = findings.map((f) => {
+    const tag = f.severity === 'error' ? colour.red('error') : f.severity === 'warning' ? colour.yellow('warning') : 'info';
+    return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}`;
+  });
+  return `\n${colour.bold('Findings')}\n${lines.join('\n')}\n`;
 }

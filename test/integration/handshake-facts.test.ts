@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PacketSession } from '../../src/analysis/read-packets.js';
+import { openCapture } from '../../src/capture/open-capture.js';
+import { KeyLog } from '../../src/crypto/keylog.js';
+import { cipherSuiteName } from '../../src/tls/names.js';
+import { sampleCaptures, type SampleCapture } from '../support/captures.js';
+import { SHARED } from '../support/vectors.js';
+
+async function session(c: SampleCapture): Promise<PacketSession> {
+  const keylog = new KeyLog();
+  if (c.keylog) keylog.add(readFileSync(c.keylog, 'latin1'));
+  const s = new PacketSession({ keylog });
+  for await (const ev of s.read(await openCapture(c.path))) void ev;
+  return s;
+}
+
+/** the transport parameters each endpoint logged as its own (`owner: local`), by its SCID */
+function loggedParameters(dir: string): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const f of require_readdir(dir)) {
+    for (const rec of readFileSync(join(dir, f), 'utf8').split('\x1e')) {
+      if (!rec.includes('"transport:parameters_set"') || !rec.includes('"owner":"local"')) continue;
+      try {
+        const data = JSON.parse(rec).data as Record<string, unknown>;
+        const scid = data.initial_source_connection_id as string;
+        out.set(scid, { ...(out.get(scid) ?? {}), ...data });
+      } catch {
+        // a record cut short at the end of the file
+      }
+    }
+  }
+  return out;
+}
+import { readdirSync } from 'node:fs';
+const require_readdir = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.sqlog'));
+
+const ngtcp2 = sampleCaptures().filter((c) => c.name.startsWith('captures/') && existsSync(join(dirname(c.path), 'qlog')));
+
+describe('transport parameters equal what the endpoints logged (transport:parameters_set)', () => {
+  it.each(ngtcp2.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    const s = await session(c);
+    const logged = loggedParameters(join(dirname(c.path), 'qlog'));
+    let compared = 0;
+    for (const conn of s.tracker.connections) {
+      for (const ours of [conn.tls.clientParameters, conn.tls.serverParameters]) {
+        if (!ours) continue;
+        const theirs = logged.get(ours.initial_source_connection_id ?? '');
+        if (!theirs) continue; // Chromium logs nothing
+        for (const [k, v] of Object.entries(ours)) {
+          if (k === 'unknown' || k === 'version_information') continue;
+          // qlog writes the reset token as {data: hex}
+          const want = k === 'stateless_reset_token' ? (theirs[k] as { data: string }).data : theirs[k];
+          expect({ [k]: v }).toEqual({ [k]: want });
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+});
+
+describe('SNI, ALPN and cipher suite from the handshake', () => {
+  it.each(ngtcp2.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    const s = await session(c);
+    const scenario = c.name.split('/')[1]!;
+    const want =
+      scenario === 'chacha20' ? 'TLS_CHACHA20_POLY1305_SHA256' : scenario === 'aes256' ? 'TLS_AES_256_GCM_SHA384' : scenario === 'aes128-ccm' ? 'TLS_AES_128_CCM_SHA256' : 'TLS_AES_128_GCM_SHA256';
+    const complete = s.tracker.connections.filter((x) => x.tls.serverHello);
+    expect(complete.length).toBeGreaterThan(0);
+    for (const conn of complete) {
+      expect(conn.tls.clientHello?.serverName).toBe('localhost');
+      expect(conn.tls.encryptedExtensions?.alpn).toBe('h3');
+      expect(cipherSuiteName(conn.tls.serverHello!.cipherSuite)).toBe(want);
+      // a resumed handshake (PSK accepted) sends no Certificate (RFC 8446 §2.2)
+      if (conn.tls.serverHello!.pskAccepted) expect(conn.tls.certificate).toBeUndefined();
+      else expect(conn.tls.certificate?.subjectAltNames).toContain('DNS:localhost');
+    }
+    // the audits find nothing wrong with these real, well-behaved handshakes
+    expect(s.findings()).toEqual([]);
+  });
+});
+
+describe('JA4 fingerprints of Chrome ClientHellos (values FoxIO publishes for these captures)', () => {
+  it.each([
+    ['chrome-cloudflare-quic-with-secrets.pcapng', 'cloudflare-quic.com'],
+    ['quic-tls-handshake.pcapng', 'www.google.com'],
+    ['quic-with-several-tls-frames.pcapng', 'ogs.google.com'],
+  ])('%s', async (file, sni) => {
+    const s = await session({ name: file, path: join(SHARED, 'captures-ext', file) });
+    const conn = s.tracker.connections[0]!;
+    expect(conn.tls.clientHello?.serverName).toBe(sni);
+    expect(conn.tls.ja4).toBe('q13d0310h3_55b375c5d22e_cd85d2d88918');
+  });
+});

@@ -7,7 +7,7 @@ import { parseLongHeader } from '../quic/long-header.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import { QUIC_DRAFT_29, QUIC_V1 } from '../quic/versions.js';
 import { ByteReader } from '../wire/byte-reader.js';
-import { CryptoStream } from '../tls/crypto-stream.js';
+import { StreamReassembler } from '../quic/stream-reassembler.js';
 import { HandshakeFramer, HandshakeType } from '../tls/handshake-message.js';
 import type { Connection, Role } from './connection.js';
 import { recordHandshakeMessage } from './tls-facts.js';
@@ -37,7 +37,7 @@ type Level = 'initial' | 'handshake' | '1rtt';
 interface ConnectionCrypto {
   keys: ConnectionKeys;
   /** per sender and level: CRYPTO reassembly and TLS message framing */
-  tls: Map<string, { stream: CryptoStream; framer: HandshakeFramer }>;
+  tls: Map<string, { stream: StreamReassembler; framer: HandshakeFramer }>;
 }
 
 /**
@@ -109,7 +109,7 @@ export class Decryption {
   private tlsData(conn: Connection, state: ConnectionCrypto, from: Role, level: Level, offset: number, data: Buffer): void {
     const key = `${from}/${level}`;
     let tls = state.tls.get(key);
-    if (!tls) state.tls.set(key, (tls = { stream: new CryptoStream(), framer: new HandshakeFramer() }));
+    if (!tls) state.tls.set(key, (tls = { stream: new StreamReassembler(), framer: new HandshakeFramer() }));
     for (const m of tls.framer.push(tls.stream.push(offset, data))) {
       recordHandshakeMessage(conn.tls, from, m);
       // the hellos decide the keys: the client's random finds the secrets in the key log,

@@ -8,6 +8,7 @@ import { KeyLog, SECRETS_TYPE_TLS_KEYLOG } from '../crypto/keylog.js';
 import { FramePermissionAudit } from './audit-frames.js';
 import { auditHandshake } from './audit-handshake.js';
 import { Decryption } from './decryption.js';
+import { Http3Tracker } from './http3-requests.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 
@@ -34,6 +35,7 @@ export class PacketSession {
   /** per-packet findings, in order; see findings() for all */
   private readonly packetFindings: Finding[] = [];
   private readonly framePermissions = new FramePermissionAudit();
+  readonly http3 = new Http3Tracker();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
 
@@ -102,6 +104,7 @@ export class PacketSession {
           };
         }
         this.packetFindings.push(...this.framePermissions.check(packet));
+        this.http3.frames(connection, packet.frames, direction, packet.header.type, packet.frame);
         yield { kind: 'packet', packet };
       }
       if (decoded.problem) {

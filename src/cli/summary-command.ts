@@ -1,6 +1,7 @@
 import { PacketSession } from '../analysis/read-packets.js';
 import { palette } from '../report/colour.js';
-import { findingsText, summaryTable, summaryToJson, type ConnectionCounts, type InputSummary } from '../report/summary.js';
+import type { Connection } from '../analysis/connection.js';
+import { findingsText, requestsText, summaryTable, summaryToJson, type ConnectionCounts, type InputSummary } from '../report/summary.js';
 import type { CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs } from './keylogs.js';
@@ -33,13 +34,17 @@ export async function summaryCommand(opts: CommonOptions): Promise<number> {
   const connections = session.tracker.connections.filter(
     (c) => opts.connection === undefined || c.id === opts.connection,
   );
+  const requests = (c: Connection) => session.http3.requests(c);
   const findings = session.findings().filter((f) => opts.connection === undefined || f.connection === opts.connection);
   if (opts.format === 'table') {
     const colour = palette(process.stdout, opts.color);
     if (connections.length === 0) out.write('no QUIC connections found\n');
-    else out.write(summaryTable(connections, counts, zero ?? 0, colour) + '\n' + findingsText(findings, colour));
+    else {
+      out.write(summaryTable(connections, counts, zero ?? 0, colour) + '\n');
+      out.write(requestsText(connections, requests, colour) + findingsText(findings, colour));
+    }
   } else {
-    const doc = summaryToJson(inputs, connections, counts, findings);
+    const doc = summaryToJson(inputs, connections, counts, findings, requests);
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
   }
   await out.flush();

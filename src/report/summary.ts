@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
+import type { Http3Request } from '../analysis/http3-requests.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatVersion, versionInfo } from '../quic/versions.js';
@@ -24,6 +25,7 @@ export function summaryToJson(
   connections: readonly Connection[],
   counts: ReadonlyMap<number, ConnectionCounts>,
   findings: readonly Finding[],
+  requests: (c: Connection) => Http3Request[],
 ): Record<string, unknown> {
   return {
     inputs,
@@ -45,6 +47,7 @@ export function summaryToJson(
       durationMs: Math.round((c.lastTime - c.firstTime) * 1e6) / 1e3,
       roles: c.roleSource,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
+      requests: requests(c),
     })),
     findings,
   };
@@ -78,6 +81,21 @@ export function summaryTable(
     ]);
   }
   return t.toString();
+}
+
+/** the HTTP/3 requests under the table, one line each */
+export function requestsText(connections: readonly Connection[], requests: (c: Connection) => Http3Request[], colour: Palette): string {
+  const lines: string[] = [];
+  for (const c of connections) {
+    for (const r of requests(c)) {
+      const url = `${r.scheme ?? '?'}://${r.authority ?? '?'}${r.path ?? '?'}`;
+      const status = r.status === undefined ? colour.dim('no response') : String(r.status);
+      const early = r.zeroRtt ? colour.yellow(' (in 0-RTT)') : '';
+      const unresolved = r.unresolved ? colour.dim(` [unresolved: ${r.unresolved.join(', ')}]`) : '';
+      lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}, ${r.responseBodyBytes} bytes${early}${unresolved}`);
+    }
+  }
+  return lines.length ? `\n${colour.bold('HTTP/3 requests')}\n${lines.join('\n')}\n` : '';
 }
 
 /** findings under the table, one line each */

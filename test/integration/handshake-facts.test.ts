@@ -94,3 +94,25 @@ describe('JA4 fingerprints of Chrome ClientHellos (values FoxIO publishes for th
     expect(conn.tls.ja4).toBe('q13d0310h3_55b375c5d22e_cd85d2d88918');
   });
 });
+
+describe('HTTP/3 requests equal the URLs the clients fetched (captures/record.sh)', () => {
+  const url = (r: { method?: string; scheme?: string; authority?: string; path?: string; status?: number }) =>
+    `${r.method} ${r.scheme}://${r.authority}${r.path} ${r.status}`;
+  it.each([
+    ['handshake', [['GET https://localhost:4433/file.bin 200']], 200000],
+    ['retry', [['GET https://localhost:4433/small.bin 200']], 20000],
+    ['zero-rtt', [['GET https://localhost:4433/small.bin 200'], ['GET https://localhost:4433/small.bin 200']], 20000],
+    ['multi', [['GET https://localhost:4433/small.bin 200'], ['GET https://localhost:4433/small.bin 200'], ['GET https://localhost:4433/small.bin 200']], 20000],
+    ['migration', [['GET https://localhost:4433/file.bin 200']], 200000],
+    ['chromium', [['GET https://localhost:4433/index.html 200', 'GET https://localhost:4433/favicon.ico 404']], undefined],
+  ] as const)('%s', async (name, want, bodyBytes) => {
+    const c = sampleCaptures().find((x) => x.name === `captures/${name}/${name}.pcap`)!;
+    const s = await session(c);
+    const got = s.tracker.connections.map((conn) => s.http3.requests(conn));
+    expect(got.map((rs) => rs.map(url))).toEqual(want);
+    for (const rs of got) for (const r of rs) expect(r.unresolved).toBeUndefined();
+    if (bodyBytes !== undefined) expect(got.flat().every((r) => r.responseBodyBytes === bodyBytes)).toBe(true);
+    // only the resumed connection's request travels in 0-RTT
+    expect(got.flat().map((r) => r.zeroRtt)).toEqual(got.flat().map((_r, i) => name === 'zero-rtt' && i === 1));
+  });
+});

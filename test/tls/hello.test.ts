@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseClientHello } from '../../src/tls/client-hello.js';
-import { CryptoStream } from '../../src/tls/crypto-stream.js';
+import { StreamReassembler } from '../../src/quic/stream-reassembler.js';
 import { HandshakeFramer, HandshakeType } from '../../src/tls/handshake-message.js';
 import { cipherSuiteName, groupName } from '../../src/tls/names.js';
 import { parseServerHello } from '../../src/tls/server-hello.js';
@@ -51,7 +51,7 @@ describe('TLS 1.3 hellos in CRYPTO frames (RFC 8446 §4.1.2, §4.1.3)', () => {
     const ch = message('tls_client_hello_with_sni');
     const sh = message('tls_server_hello');
     const all = Buffer.concat([ch, sh]);
-    const stream = new CryptoStream();
+    const stream = new StreamReassembler();
     const framer = new HandshakeFramer();
     // out of order, overlapping and repeated, as Chromium shuffles its ClientHello
     const got = [
@@ -66,7 +66,7 @@ describe('TLS 1.3 hellos in CRYPTO frames (RFC 8446 §4.1.2, §4.1.3)', () => {
   });
 
   it('drops data too far ahead of the gap instead of buffering it', () => {
-    const stream = new CryptoStream(1000);
+    const stream = new StreamReassembler(1000);
     expect(stream.push(5000, Buffer.alloc(10)).length).toBe(0);
     expect(stream.push(0, Buffer.alloc(10)).length).toBe(10);
     expect(stream.offset).toBe(10);

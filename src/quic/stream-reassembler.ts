@@ -1,12 +1,13 @@
 /**
- * Reassembles the CRYPTO data of one encryption level (RFC 9000 §19.6): frames may arrive
- * out of order, overlap, repeat (retransmissions) or leave gaps (lost packets). The bytes
- * are delivered once, in order, as soon as they are contiguous from the last delivery.
+ * Reassembles one byte stream of a connection: the CRYPTO data of an encryption level
+ * (RFC 9000 §19.6) or the data of a stream (§19.8, §2.2). Frames may arrive out of order,
+ * overlap, repeat (retransmissions) or leave gaps (lost packets). The bytes are delivered
+ * once, in order, as soon as they are contiguous from the last delivery.
  *
  * Bounded: data more than `maxBuffered` bytes ahead of what was delivered is dropped, so a
  * broken or hostile stream cannot grow memory without limit.
  */
-export class CryptoStream {
+export class StreamReassembler {
   /** pending fragments by start offset */
   private readonly pending = new Map<number, Buffer>();
   private delivered = 0;
@@ -28,7 +29,7 @@ export class CryptoStream {
     const fragment = data.subarray(start - offset);
     const existing = this.pending.get(start);
     if (!existing || existing.length < fragment.length) {
-      // copy: the fragment's buffer is a decrypted packet that will be reused or dropped
+      // copied: kept beyond the packet it came in
       this.buffered += fragment.length - (existing?.length ?? 0);
       this.pending.set(start, Buffer.from(fragment));
     }

@@ -1,0 +1,181 @@
+import { decodeFieldSection } from '../http3/field-section.js';
+import { Http3FrameReader } from '../http3/frames.js';
+import { QpackDynamicTable } from '../http3/qpack-dynamic-table.js';
+import type { Frame } from '../quic/frames/index.js';
+import { StreamReassembler } from '../quic/stream-reassembler.js';
+import { ByteReader } from '../wire/byte-reader.js';
+import type { Connection, Role } from './connection.js';
+
+/** One HTTP/3 request and its response (RFC 9114 §4), as far as the capture shows it. */
+export interface Http3Request {
+  stream: number;
+  method?: string;
+  scheme?: string;
+  authority?: string;
+  path?: string;
+  status?: number;
+  requestBodyBytes: number;
+  responseBodyBytes: number;
+  /** the request's first bytes travelled in 0-RTT (replayable: RFC 9114 §10.9) */
+  zeroRtt: boolean;
+  /** the frame (record) of the request's first bytes */
+  frame: number;
+  /** header references the capture cannot resolve (dynamic-table entries never seen) */
+  unresolved?: string[];
+}
+
+/** RFC 9114 §6.2: the first varint of a unidirectional stream says what it carries */
+type UniRole = 'control' | 'push' | 'qpack_encoder' | 'qpack_decoder' | 'reserved' | 'unknown';
+const UNI_ROLES: Record<number, UniRole> = { 0x00: 'control', 0x01: 'push', 0x02: 'qpack_encoder', 0x03: 'qpack_decoder' };
+
+/** SETTINGS_QPACK_MAX_TABLE_CAPACITY (RFC 9204 §5) */
+const QPACK_MAX_TABLE_CAPACITY = 0x01;
+
+interface StreamState {
+  bytes: StreamReassembler;
+  /** a unidirectional stream before its type was read: null; a request stream: 'request' */
+  role: UniRole | 'request' | null;
+  frames: Http3FrameReader;
+  pending: Buffer;
+}
+
+/**
+ * Follows the HTTP/3 streams of one connection: stream roles, control-stream SETTINGS, the
+ * QPACK encoder streams (each side's dynamic table), and requests on the client's
+ * bidirectional streams.
+ */
+export class Http3Requests {
+  readonly requests = new Map<number, Http3Request>();
+  private readonly streams = new Map<string, StreamState>();
+  private readonly tables = { client: new QpackDynamicTable(), server: new QpackDynamicTable() };
+  /** each side's announced QPACK_MAX_TABLE_CAPACITY: the bound its peer encodes against */
+  private readonly maxCapacity = { client: 0, server: 0 };
+  /** field sections waiting for encoder-stream inserts not seen yet */
+  private readonly blocked: { from: Role; stream: number; block: Buffer }[] = [];
+
+  streamFrame(f: Frame & { type: 'stream' }, from: Role, packetType: string, frame: number): void {
+    const key = `${from}/${f.stream_id}`;
+    let s = this.streams.get(key);
+    if (!s) {
+      const bidi = (f.stream_id & 0x02) === 0;
+      s = { bytes: new StreamReassembler(), role: bidi ? 'request' : null, frames: new Http3FrameReader(), pending: Buffer.alloc(0) };
+      this.streams.set(key, s);
+    }
+    const isClientBidi = (f.stream_id & 0x03) === 0;
+    if (isClientBidi && from === 'client' && !this.requests.has(f.stream_id)) {
+      this.requests.set(f.stream_id, {
+        stream: f.stream_id,
+        requestBodyBytes: 0,
+        responseBodyBytes: 0,
+        zeroRtt: packetType === '0RTT',
+        frame,
+      });
+    }
+    const fresh = s.bytes.push(f.offset, f.raw);
+    if (fresh.length > 0) this.consume(s, from, f.stream_id, fresh);
+  }
+
+  private consume(s: StreamState, from: Role, stream: number, bytes: Buffer): void {
+    if (s.role === null) {
+      const all = s.pending.length ? Buffer.concat([s.pending, bytes]) : bytes;
+      const r = new ByteReader(all);
+      try {
+        const code = r.varintBig('a stream type');
+        s.role = code <= 0x03n ? UNI_ROLES[Number(code)]! : (code - 0x21n) % 0x1fn === 0n && code >= 0x21n ? 'reserved' : 'unknown';
+      } catch {
+        s.pending = Buffer.from(all);
+        return;
+      }
+      bytes = all.subarray(r.offset);
+    }
+    switch (s.role) {
+      case 'qpack_encoder':
+        this.tables[from].encoderInstructions(bytes);
+        this.retryBlocked();
+        return;
+      case 'control':
+        for (const ev of s.frames.push(bytes)) if (ev.kind === 'frame' && ev.type === 'settings') this.settings(from, ev.payload);
+        return;
+      case 'request':
+        for (const ev of s.frames.push(bytes)) {
+          const req = this.requests.get(stream);
+          if (!req) continue;
+          if (ev.kind === 'data') {
+            if (from === 'client') req.requestBodyBytes += ev.bytes;
+            else req.responseBodyBytes += ev.bytes;
+          } else if (ev.type === 'headers') this.headers(from, stream, ev.payload);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private settings(from: Role, payload: Buffer): void {
+    const r = new ByteReader(payload);
+    try {
+      while (!r.atEnd) {
+        const id = r.varint('a setting id');
+        const value = r.varint('a setting value');
+        if (id === QPACK_MAX_TABLE_CAPACITY) this.maxCapacity[from] = value;
+      }
+    } catch {
+      // a malformed SETTINGS frame: keep what was read
+    }
+  }
+
+  private headers(from: Role, stream: number, block: Buffer, retry = false): void {
+    const peer = from === 'client' ? 'server' : 'client';
+    let section;
+    try {
+      section = decodeFieldSection(block, this.tables[from], this.maxCapacity[peer]);
+    } catch {
+      return;
+    }
+    if (section.unresolved.length > 0 && !retry) {
+      this.blocked.push({ from, stream, block });
+      if (this.blocked.length > 64) this.blocked.shift();
+    }
+    const req = this.requests.get(stream)!;
+    for (const [name, value] of section.fields) {
+      if (from === 'client') {
+        if (name === ':method') req.method = value;
+        if (name === ':scheme') req.scheme = value;
+        if (name === ':authority') req.authority = value;
+        if (name === ':path') req.path = value;
+      } else if (name === ':status') req.status = Number(value);
+    }
+    if (section.unresolved.length > 0) req.unresolved = section.unresolved;
+    else delete req.unresolved;
+  }
+
+  /** field sections that referenced inserts not yet seen: try again now that more arrived */
+  private retryBlocked(): void {
+    for (const b of this.blocked.splice(0)) this.headers(b.from, b.stream, b.block, true);
+  }
+}
+
+/** the HTTP/3 state of each connection speaking h3 */
+export class Http3Tracker {
+  private readonly byConnection = new Map<Connection, Http3Requests>();
+
+  frames(conn: Connection, frames: Frame[], from: Role, packetType: string, frame: number): void {
+    if (!speaksH3(conn)) return;
+    let h = this.byConnection.get(conn);
+    for (const f of frames) {
+      if (f.type !== 'stream') continue;
+      if (!h) this.byConnection.set(conn, (h = new Http3Requests()));
+      h.streamFrame(f, from, packetType, frame);
+    }
+  }
+
+  requests(conn: Connection): Http3Request[] {
+    return [...(this.byConnection.get(conn)?.requests.values() ?? [])];
+  }
+}
+
+/** HTTP/3 is what the server chose, or (before its answer) what the client offered first */
+function speaksH3(conn: Connection): boolean {
+  const chosen = conn.tls.encryptedExtensions?.alpn ?? conn.tls.clientHello?.alpn[0];
+  return chosen !== undefined && /^h3(-|$)/.test(chosen);
+}

@@ -2,11 +2,13 @@ import type { CaptureFile } from '../capture/open-capture.js';
 import { readDatagrams } from '../capture/read-datagrams.js';
 import type { CaptureSecrets } from '../capture/types.js';
 import { DatagramDecoder } from '../quic/decode-datagram.js';
+import { scaleAckDelay } from '../quic/frames/index.js';
 import type { InputIssue } from '../wire/input-issue.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { KeyLog, SECRETS_TYPE_TLS_KEYLOG } from '../crypto/keylog.js';
 import { FramePermissionAudit } from './audit-frames.js';
 import { auditHandshake } from './audit-handshake.js';
+import type { Connection, Role } from './connection.js';
 import { Decryption } from './decryption.js';
 import { Http3Tracker } from './http3-requests.js';
 import type { Finding } from './finding.js';
@@ -29,6 +31,16 @@ export interface ReadPacketsOptions {
  * reads any number of inputs so that connections are numbered across all of them.
  * Everything streams: per-connection state is all that is kept.
  */
+/**
+ * The ack_delay_exponent an endpoint announced: its own transport parameters, read from
+ * the handshake; RFC 9000 §18.2's default 3 when they were seen without it; unknown when
+ * they were never seen.
+ */
+function ackDelayExponent(c: Connection, sender: Role): number | undefined {
+  const params = sender === 'client' ? c.tls.clientParameters : c.tls.serverParameters;
+  return params ? (params.ack_delay_exponent ?? 3) : undefined;
+}
+
 export class PacketSession {
   readonly tracker = new ConnectionTracker();
   readonly keylog: KeyLog;
@@ -75,7 +87,9 @@ export class PacketSession {
       for (const header of decoded.packets) {
         const { connection, direction } = this.tracker.track(header, d);
         const opened = this.decryption.packet(connection, header, d.payload, direction);
+        const exponent = ackDelayExponent(connection, direction);
         for (const f of opened.frames) {
+          if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
           if (f.type !== 'new_connection_id') continue;
           this.tracker.addIssuedCid(connection, direction, f.connection_id);
           this.decoder.dcids.learnCid(Buffer.from(f.connection_id, 'hex'), connection.version ?? 0);

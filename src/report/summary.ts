@@ -3,6 +3,7 @@ import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
 import { cipherSuiteName } from '../tls/names.js';
+import { tlsToJson } from './tls-json.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
@@ -38,7 +39,7 @@ export function summaryToJson(
       alpn: c.tls.encryptedExtensions?.alpn ?? null,
       cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : null,
       ja4: c.tls.ja4 ?? null,
-      certificate: c.tls.certificate ?? null,
+      tls: tlsToJson(c.tls),
       transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
       originalDcid: c.originalDcid,
       clientCids: [...c.clientCids],

@@ -4,3 +4,4 @@ export { frameSummary, frameCodec } from './registry.js';
 export { allowedIn } from './permissions.js';
 export { frameToJson } from './frame-json.js';
 export { transportErrorName } from './error-codes.js';
+export { scaleAckDelay, type AckFrame } from './ack.js';

@@ -13,10 +13,10 @@ const one = (s: string) => {
 describe('frames (RFC 9000 §19)', () => {
   it.each([
     ['§19.2 PING', '01', { type: 'ping' }],
-    ['§19.3 ACK, one range', '02 05 0a 00 02', { type: 'ack', ack_delay: 10, acked_ranges: [[3, 5]] }],
+    ['§19.3 ACK, one range', '02 05 0a 00 02', { type: 'ack', raw_ack_delay: 10, acked_ranges: [[3, 5]] }],
     // largest 20, first range 2 → 18-20; gap 1: largest 18-1-2 = 15, length 3 → 12-15; gap 0: 10
-    ['§19.3.1 ACK, three ranges', '02 14 00 02 02 01 03 00 00', { type: 'ack', ack_delay: 0, acked_ranges: [[18, 20], [12, 15], [10, 10]] }],
-    ['§19.3.2 ACK_ECN', '03 01 00 00 01 02 03 04', { type: 'ack', ack_delay: 0, acked_ranges: [[0, 1]], ect0: 2, ect1: 3, ce: 4 }],
+    ['§19.3.1 ACK, three ranges', '02 14 00 02 02 01 03 00 00', { type: 'ack', raw_ack_delay: 0, acked_ranges: [[18, 20], [12, 15], [10, 10]] }],
+    ['§19.3.2 ACK_ECN', '03 01 00 00 01 02 03 04', { type: 'ack', raw_ack_delay: 0, acked_ranges: [[0, 1]], ect0: 2, ect1: 3, ce: 4 }],
     ['§19.4 RESET_STREAM', '04 04 4001 10', { type: 'reset_stream', stream_id: 4, error_code: 1, final_size: 16 }],
     ['§19.5 STOP_SENDING', '05 08 00', { type: 'stop_sending', stream_id: 8, error_code: 0 }],
     ['§19.6 CRYPTO', '06 00 03 aabbcc', { type: 'crypto', offset: 0, length: 3 }],

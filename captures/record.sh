@@ -101,6 +101,16 @@ scenario_zero_rtt() {
 }
 # on loopback a download ends in milliseconds: hold the request back (--delay-stream) so
 # that the path change and the key update happen while the connection is busy
+# a resumed connection whose 0-RTT carries a POST: replayable by an attacker (RFC 9001
+# §9.2), which the 0-RTT audit must flag
+scenario_zero_rtt_post() {
+  start_capture zero-rtt-post; start_server 127.0.0.1 $NOGSO
+  printf 'name=quiclens&action=transfer' > "$work/form"
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" --session-file="$work/session-post" --tp-file="$work/tp-post"
+  sleep 0.3
+  client 127.0.0.1 "https://localhost:$PORT/small.bin" --session-file="$work/session-post" --tp-file="$work/tp-post" -m POST -d "$work/form"
+  finish
+}
 scenario_migration() {
   start_capture migration; start_server 127.0.0.1 $NOGSO
   client 127.0.0.1 "$URL" --change-local-addr=30ms --delay-stream=60ms; finish
@@ -158,6 +168,6 @@ scenario_chromium() {
   finish
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

@@ -11,6 +11,7 @@ import { auditHandshake } from './audit-handshake.js';
 import type { Connection, Role } from './connection.js';
 import { Decryption } from './decryption.js';
 import { Http3Tracker } from './http3-requests.js';
+import { auditZeroRtt, ZeroRttCounter, type ZeroRttStatus } from './zero-rtt.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 
@@ -48,6 +49,7 @@ export class PacketSession {
   private readonly packetFindings: Finding[] = [];
   private readonly framePermissions = new FramePermissionAudit();
   readonly http3 = new Http3Tracker();
+  private readonly zeroRttCounter = new ZeroRttCounter();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
 
@@ -57,9 +59,22 @@ export class PacketSession {
     this.decryption = new Decryption(this.keylog);
   }
 
-  /** everything the audits found so far: per packet, then per connection's handshake */
+  /** everything the audits found so far: per packet, then per connection */
   findings(): Finding[] {
-    return [...this.packetFindings, ...this.tracker.connections.flatMap(auditHandshake)];
+    return [
+      ...this.packetFindings,
+      ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c))]),
+    ];
+  }
+
+  /** a connection's 0-RTT: what it sent early, and whether the server took it */
+  zeroRtt(conn: Connection): ZeroRttStatus {
+    // the ticket it resumed came from an earlier connection to the same server
+    const earlier = this.tracker.connections.filter(
+      (c) => c.id < conn.id && c.server && conn.server && c.server.ip === conn.server.ip && c.server.port === conn.server.port,
+    );
+    const tickets = earlier.flatMap((c) => c.tls.tickets.flatMap((t) => (t.maxEarlyDataSize === undefined ? [] : [t.maxEarlyDataSize])));
+    return this.zeroRttCounter.status(conn, this.http3.requests(conn), tickets);
   }
 
   async *read(file: CaptureFile): AsyncGenerator<PacketEvent> {
@@ -119,6 +134,7 @@ export class PacketSession {
         }
         this.packetFindings.push(...this.framePermissions.check(packet));
         this.http3.frames(connection, packet.frames, direction, packet.header.type, packet.frame);
+        this.zeroRttCounter.observe(packet);
         yield { kind: 'packet', packet };
       }
       if (decoded.problem) {

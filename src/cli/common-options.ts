@@ -10,6 +10,8 @@ export interface CommonOptions {
   format: OutputFormat;
   connection?: number;
   color: boolean;
+  /** exit 1 when a finding of at least this severity is present */
+  failOn?: 'info' | 'warning' | 'error';
 }
 
 export function withCommonOptions<T>(y: Argv<T>) {
@@ -46,5 +48,9 @@ export function withCommonOptions<T>(y: Argv<T>) {
       default: 'table' as const,
     })
     .option('connection', { describe: 'show only this connection (its number)', type: 'number' })
+    .option('fail-on', {
+      describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
+      choices: ['info', 'warning', 'error'] as const,
+    })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }

@@ -1,12 +1,21 @@
 import { PacketSession } from '../analysis/read-packets.js';
 import { palette } from '../report/colour.js';
 import type { Connection } from '../analysis/connection.js';
+import type { Finding } from '../analysis/finding.js';
 import { findingsText, requestsText, summaryTable, summaryToJson, type ConnectionCounts, type InputSummary } from '../report/summary.js';
 import type { CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
+
+const RANK = { info: 0, warning: 1, error: 2 } as const;
+
+/** --fail-on: a finding of at least this severity makes the exit code 1, for CI */
+function failsOn(findings: readonly Finding[], level: CommonOptions['failOn']): boolean {
+  if (level === undefined) return false;
+  return findings.some((f) => RANK[f.severity] >= RANK[level]);
+}
 
 /** `quiclens summary` (the default command): one row per connection. */
 export async function summaryCommand(opts: CommonOptions): Promise<number> {
@@ -44,10 +53,12 @@ export async function summaryCommand(opts: CommonOptions): Promise<number> {
       out.write(requestsText(connections, requests, colour) + findingsText(findings, colour));
     }
   } else {
-    const doc = summaryToJson(inputs, connections, counts, findings, requests);
+    const doc = summaryToJson(inputs, connections, counts, findings, requests, (c) => session.zeroRtt(c));
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
   }
   await out.flush();
   problems.finish();
-  return problems.exitCode;
+  // bad input (2) outranks a finding the user asked to fail on (1)
+  if (problems.exitCode !== 0) return problems.exitCode;
+  return failsOn(findings, opts.failOn) ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
+import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
 import { formatEndpoint } from '../capture/types.js';
@@ -27,6 +28,7 @@ export function summaryToJson(
   counts: ReadonlyMap<number, ConnectionCounts>,
   findings: readonly Finding[],
   requests: (c: Connection) => Http3Request[],
+  zeroRtt: (c: Connection) => ZeroRttStatus,
 ): Record<string, unknown> {
   return {
     inputs,
@@ -41,6 +43,8 @@ export function summaryToJson(
       ja4: c.tls.ja4 ?? null,
       tls: tlsToJson(c.tls),
       transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
+      // the part of design.md's handshake object this version fills
+      handshake: { retry: c.retryScid !== null, zeroRtt: zeroRtt(c) },
       originalDcid: c.originalDcid,
       clientCids: [...c.clientCids],
       serverCids: [...c.serverCids],

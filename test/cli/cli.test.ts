@@ -139,6 +139,19 @@ describe('bad input: exit code 2, one line naming the file, the offset and what 
   });
 });
 
+describe('--fail-on: exit code 1 for CI when a finding is at least that severe', () => {
+  const post = ['captures/zero-rtt-post/zero-rtt-post.pcap', '--keylog', 'captures/zero-rtt-post/keys.log'];
+  it.each([
+    [[...post, '--fail-on', 'warning'], 1],
+    [[...post, '--fail-on', 'info'], 1],
+    [[...post, '--fail-on', 'error'], 0],
+    [[...post], 0],
+    [['captures/zero-rtt/zero-rtt.pcap', '--keylog', 'captures/zero-rtt/keys.log', '--fail-on', 'info'], 0],
+  ])('%j → %d', (args, code) => {
+    expect(quiclens('summary', ...args).code).toBe(code);
+  });
+});
+
 describe('--help', () => {
   it.each(['packets', 'summary'])('%s --help describes the command and its options', (cmd) => {
     const { code, out } = quiclens(cmd, '--help');

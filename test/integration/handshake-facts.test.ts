@@ -77,8 +77,8 @@ describe('SNI, ALPN and cipher suite from the handshake', () => {
       if (conn.tls.serverHello!.pskAccepted) expect(conn.tls.certificate).toBeUndefined();
       else expect(conn.tls.certificate?.subjectAltNames).toContain('DNS:localhost');
     }
-    // the audits find nothing wrong with these real, well-behaved handshakes
-    expect(s.findings()).toEqual([]);
+    // the audits find nothing wrong with these real handshakes, but the one made to be wrong
+    expect(s.findings().map((f) => f.code)).toEqual(scenario === 'zero-rtt-post' ? ['zero_rtt_non_idempotent'] : []);
   });
 });
 
@@ -114,5 +114,24 @@ describe('HTTP/3 requests equal the URLs the clients fetched (captures/record.sh
     if (bodyBytes !== undefined) expect(got.flat().every((r) => r.responseBodyBytes === bodyBytes)).toBe(true);
     // only the resumed connection's request travels in 0-RTT
     expect(got.flat().map((r) => r.zeroRtt)).toEqual(got.flat().map((_r, i) => name === 'zero-rtt' && i === 1));
+  });
+});
+
+describe('0-RTT: attempted, accepted, and what travelled early', () => {
+  it('zero-rtt: the resumed connection sends its GET in 0-RTT and the server accepts it', async () => {
+    const s = await session(sampleCaptures().find((x) => x.name === 'captures/zero-rtt/zero-rtt.pcap')!);
+    const [first, resumed] = s.tracker.connections;
+    expect(s.zeroRtt(first!)).toMatchObject({ attempted: false, packets: 0, requests: [] });
+    expect(s.zeroRtt(resumed!)).toMatchObject({ attempted: true, accepted: true, packets: 1, requests: [0], maxEarlyDataSize: 0xffffffff });
+    expect(s.zeroRtt(resumed!).bytes).toBeGreaterThan(0);
+    expect(s.findings()).toEqual([]);
+  });
+
+  it('zero-rtt-post: a POST in 0-RTT raises zero_rtt_non_idempotent', async () => {
+    const s = await session(sampleCaptures().find((x) => x.name === 'captures/zero-rtt-post/zero-rtt-post.pcap')!);
+    const resumed = s.tracker.connections[1]!;
+    expect(s.zeroRtt(resumed)).toMatchObject({ attempted: true, accepted: true, requests: [0] });
+    expect(s.http3.requests(resumed)[0]).toMatchObject({ method: 'POST', requestBodyBytes: 29, zeroRtt: true });
+    expect(s.findings().map((f) => [f.code, f.connection])).toEqual([['zero_rtt_non_idempotent', 2]]);
   });
 });

@@ -1,0 +1,81 @@
+import type { Connection } from './connection.js';
+import type { Finding } from './finding.js';
+import type { Http3Request } from './http3-requests.js';
+import type { PacketRecord } from './packet-record.js';
+
+/** A resumed connection's early data (RFC 9001 §4.6), as design.md's `handshake.zeroRtt`. */
+export interface ZeroRttStatus {
+  /** the ClientHello offered early_data, or 0-RTT packets were seen */
+  attempted: boolean;
+  /** EncryptedExtensions' early_data (RFC 8446 §4.2.10); null while it was not read */
+  accepted: boolean | null;
+  packets: number;
+  /** STREAM bytes the client sent in 0-RTT packets */
+  bytes: number;
+  /**
+   * max_early_data_size of the latest ticket an earlier connection to this server issued
+   * (in QUIC always 0xffffffff; the real bound is the remembered flow-control limits,
+   * RFC 9001 §4.6.1)
+   */
+  maxEarlyDataSize: number | null;
+  /** the HTTP/3 requests that travelled in 0-RTT, by stream */
+  requests: number[];
+}
+
+/** Counts what each connection sent in 0-RTT packets. */
+export class ZeroRttCounter {
+  private readonly byConnection = new Map<Connection, { packets: number; bytes: number }>();
+
+  observe(p: PacketRecord): void {
+    if (p.header.type !== '0RTT') return;
+    const c = this.byConnection.get(p.connection) ?? { packets: 0, bytes: 0 };
+    c.packets++;
+    for (const f of p.frames) if (f.type === 'stream') c.bytes += f.length;
+    this.byConnection.set(p.connection, c);
+  }
+
+  status(conn: Connection, requests: Http3Request[], earlierTickets: readonly number[]): ZeroRttStatus {
+    const seen = this.byConnection.get(conn) ?? { packets: 0, bytes: 0 };
+    return {
+      attempted: (conn.tls.clientHello?.earlyData ?? false) || seen.packets > 0,
+      accepted: conn.tls.encryptedExtensions ? conn.tls.encryptedExtensions.earlyDataAccepted : null,
+      packets: seen.packets,
+      bytes: seen.bytes,
+      maxEarlyDataSize: earlierTickets.at(-1) ?? null,
+      requests: requests.filter((r) => r.zeroRtt).map((r) => r.stream),
+    };
+  }
+}
+
+/** RFC 9110 §9.2.2: the methods whose repetition is harmless by definition (safe ones) */
+const REPLAY_SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The 0-RTT audit. Early data can be replayed by an attacker who captured it (RFC 9001
+ * §9.2, RFC 8446 §8); only requests that are safe to repeat belong there (RFC 8470 §4).
+ */
+export function auditZeroRtt(conn: Connection, requests: Http3Request[]): Finding[] {
+  const out: Finding[] = [];
+  for (const r of requests) {
+    if (!r.zeroRtt) continue;
+    if (r.method !== undefined && !REPLAY_SAFE.has(r.method)) {
+      out.push({
+        severity: 'warning',
+        code: 'zero_rtt_non_idempotent',
+        connection: conn.id,
+        frame: r.frame,
+        message: `a ${r.method} request (${r.path ?? '?'}, stream ${r.stream}) travelled in 0-RTT, where an attacker can replay it; only GET, HEAD and OPTIONS are safe there (RFC 9001 §9.2, RFC 8470)`,
+      });
+    }
+    if (r.status === 425) {
+      out.push({
+        severity: 'info',
+        code: 'zero_rtt_too_early',
+        connection: conn.id,
+        frame: r.frame,
+        message: `the server answered the 0-RTT request on stream ${r.stream} with 425 Too Early: it wants it again after the handshake (RFC 8470 §5.2)`,
+      });
+    }
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import { auditHandshake } from './audit-handshake.js';
 import type { Connection, Role } from './connection.js';
 import { Decryption } from './decryption.js';
 import { Http3Tracker } from './http3-requests.js';
+import { MigrationTracker } from './migrations.js';
 import { auditZeroRtt, ZeroRttCounter, type ZeroRttStatus } from './zero-rtt.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
@@ -50,6 +51,7 @@ export class PacketSession {
   private readonly framePermissions = new FramePermissionAudit();
   readonly http3 = new Http3Tracker();
   private readonly zeroRttCounter = new ZeroRttCounter();
+  readonly paths = new MigrationTracker();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
 
@@ -63,7 +65,7 @@ export class PacketSession {
   findings(): Finding[] {
     return [
       ...this.packetFindings,
-      ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c))]),
+      ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c)), ...this.paths.audit(c)]),
     ];
   }
 
@@ -135,6 +137,7 @@ export class PacketSession {
         this.packetFindings.push(...this.framePermissions.check(packet));
         this.http3.frames(connection, packet.frames, direction, packet.header.type, packet.frame);
         this.zeroRttCounter.observe(packet);
+        this.paths.observe(packet);
         yield { kind: 'packet', packet };
       }
       if (decoded.problem) {

@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { migrationsCommand } from './migrations-command.js';
 import { packetsCommand } from './packets-command.js';
 import { summaryCommand } from './summary-command.js';
 
@@ -34,6 +35,12 @@ await yargs(hideBin(process.argv))
     'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
     (y) => withCommonOptions(y),
     run(packetsCommand) as never,
+  )
+  .command(
+    'migrations <inputs...>',
+    'every path change of every connection: its kind, the PATH_CHALLENGE/RESPONSE pairs, the verdict',
+    (y) => withCommonOptions(y),
+    run(migrationsCommand) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
+import type { Migration } from '../analysis/migrations.js';
 import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
@@ -22,17 +23,24 @@ export interface ConnectionCounts {
 }
 
 /** `summary --format json`: the part of design.md's contract this version can fill. */
-export function summaryToJson(
-  inputs: readonly InputSummary[],
-  connections: readonly Connection[],
-  counts: ReadonlyMap<number, ConnectionCounts>,
-  findings: readonly Finding[],
-  requests: (c: Connection) => Http3Request[],
-  zeroRtt: (c: Connection) => ZeroRttStatus,
-): Record<string, unknown> {
+/** Everything the whole-capture reports read: the inputs and the analyses' results. */
+export interface AnalysisView {
+  inputs: readonly InputSummary[];
+  /** time of the first record: the zero of relative times */
+  zero: number;
+  counts: ReadonlyMap<number, ConnectionCounts>;
+  connections: readonly Connection[];
+  findings: readonly Finding[];
+  requests(c: Connection): Http3Request[];
+  zeroRtt(c: Connection): ZeroRttStatus;
+  migrations(c: Connection): Migration[];
+}
+
+export function summaryToJson(v: AnalysisView): Record<string, unknown> {
+  const { counts, requests, zeroRtt } = v;
   return {
-    inputs,
-    connections: connections.map((c) => ({
+    inputs: v.inputs,
+    connections: v.connections.map((c) => ({
       id: c.id,
       version: c.version === null ? null : formatVersion(c.version),
       client: c.client ? formatEndpoint(c.client) : null,
@@ -53,17 +61,19 @@ export function summaryToJson(
       roles: c.roleSource,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
       requests: requests(c),
+      // packet times are already relative to the first record
+      migrations: v.migrations(c).map((m) => ({
+        ...m,
+        time: roundTime(m.time),
+        challenges: m.challenges.map((x) => ({ ...x, time: roundTime(x.time), response: x.response ? { ...x.response, time: roundTime(x.response.time) } : null })),
+      })),
     })),
-    findings,
+    findings: v.findings,
   };
 }
 
-export function summaryTable(
-  connections: readonly Connection[],
-  counts: ReadonlyMap<number, ConnectionCounts>,
-  zero: number,
-  colour: Palette,
-): string {
+export function summaryTable(v: AnalysisView, colour: Palette): string {
+  const { connections, counts, zero } = v;
   const t = new Table({
     head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)'].map(colour.bold),
     colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
@@ -89,10 +99,10 @@ export function summaryTable(
 }
 
 /** the HTTP/3 requests under the table, one line each */
-export function requestsText(connections: readonly Connection[], requests: (c: Connection) => Http3Request[], colour: Palette): string {
+export function requestsText(v: AnalysisView, colour: Palette): string {
   const lines: string[] = [];
-  for (const c of connections) {
-    for (const r of requests(c)) {
+  for (const c of v.connections) {
+    for (const r of v.requests(c)) {
       const url = `${r.scheme ?? '?'}://${r.authority ?? '?'}${r.path ?? '?'}`;
       const status = r.status === undefined ? colour.dim('no response') : String(r.status);
       const early = r.zeroRtt ? colour.yellow(' (in 0-RTT)') : '';
@@ -101,6 +111,47 @@ export function requestsText(connections: readonly Connection[], requests: (c: C
     }
   }
   return lines.length ? `\n${colour.bold('HTTP/3 requests')}\n${lines.join('\n')}\n` : '';
+}
+
+/** one line per migration, for summary */
+export function migrationsText(v: AnalysisView, colour: Palette): string {
+  const lines = v.connections.flatMap((c) => v.migrations(c).map((m) => `  ${c.id}  ${migrationLine(m, colour)}`));
+  return lines.length ? `\n${colour.bold('Migrations')}\n${lines.join('\n')}\n` : '';
+}
+
+function migrationLine(m: Migration, colour: Palette): string {
+  const change = m.addressChanged ? 'address change' : 'port change';
+  const validated = m.validated ? colour.green(`validated in ${m.validationMs} ms`) : colour.yellow('not validated');
+  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${m.kind}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid ? 'new DCID' : 'same DCID'}`;
+}
+
+/** `quiclens migrations` as text: per connection its paths' changes and the challenges */
+export function migrationsTable(v: AnalysisView, findings: readonly Finding[], colour: Palette): string {
+  const parts: string[] = [];
+  for (const c of v.connections) {
+    const ms = v.migrations(c);
+    if (ms.length === 0) continue;
+    const t = new Table({
+      head: ['time', 'frame', 'kind', 'from → to', 'change', 'challenge → response', 'validated', 'DCID'].map(colour.bold),
+      style: { head: [], border: [] },
+    });
+    for (const m of ms) {
+      t.push([
+        `${m.time.toFixed(6)} s`,
+        String(m.frame),
+        m.kind,
+        `${m.from} → ${m.to}`,
+        m.addressChanged ? 'address' : 'port',
+        m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim('none'),
+        m.validated ? `${m.validationMs} ms` : colour.yellow('no'),
+        m.newDcid ? 'new' : colour.yellow('same'),
+      ]);
+    }
+    const name = `connection ${c.id}: ${c.client ? formatEndpoint(c.client) : '?'} → ${c.server ? formatEndpoint(c.server) : '?'}`;
+    parts.push(`${colour.bold(name)}\n${t.toString()}`);
+  }
+  if (parts.length === 0) return `no migrations: every connection kept its path\n${findingsText(findings, colour)}`;
+  return parts.join('\n\n') + '\n' + findingsText(findings, colour);
 }
 
 /** findings under the table, one line each */

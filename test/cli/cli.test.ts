@@ -152,8 +152,17 @@ describe('--fail-on: exit code 1 for CI when a finding is at least that severe',
   });
 });
 
+describe('quiclens migrations', () => {
+  it('shows the active migration with its challenges, and says when there is none', () => {
+    const { code, out } = quiclens('migrations', 'captures/migration/migration.pcap', '--keylog', 'captures/migration/keys.log', '--no-color');
+    expect(code).toBe(0);
+    expect(out).toMatch(/│ 0\.08\d+ s +│ 14 +│ active +│ 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ │ port +│ client [0-9a-f]{8}… \(14\) → 21/);
+    expect(quiclens('migrations', 'captures/handshake/handshake.pcap').out).toBe('no migrations: every connection kept its path\n');
+  });
+});
+
 describe('--help', () => {
-  it.each(['packets', 'summary'])('%s --help describes the command and its options', (cmd) => {
+  it.each(['packets', 'summary', 'migrations'])('%s --help describes the command and its options', (cmd) => {
     const { code, out } = quiclens(cmd, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`quiclens ${cmd}`);

@@ -135,3 +135,15 @@ describe('0-RTT: attempted, accepted, and what travelled early', () => {
     expect(s.findings().map((f) => [f.code, f.connection])).toEqual([['zero_rtt_non_idempotent', 2]]);
   });
 });
+
+describe('the migrations each scenario made, and no others', () => {
+  const expected: Record<string, object[]> = {
+    migration: [{ kind: 'active', addressChanged: false, validated: true, newDcid: true }],
+    'nat-rebinding': [{ kind: 'nat_rebinding', addressChanged: false, validated: true, newDcid: false }],
+  };
+  it.each(ngtcp2.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    const s = await session(c);
+    const found = s.tracker.connections.flatMap((conn) => s.paths.migrations(conn));
+    expect(found).toMatchObject(expected[c.name.split('/')[1]!] ?? []);
+  });
+});

@@ -1,0 +1,160 @@
+import type { Endpoint } from '../capture/types.js';
+import { formatEndpoint } from '../capture/types.js';
+import type { Connection, Role } from './connection.js';
+import type { Finding } from './finding.js';
+import type { PacketRecord } from './packet-record.js';
+
+/** design.md's migration kinds (RFC 9000 §9) */
+export type MigrationKind = 'active' | 'nat_rebinding' | 'preferred_address' | 'probe_only';
+
+export interface PathChallenge {
+  data: string;
+  by: Role;
+  frame: number;
+  time: number;
+  /** the matching PATH_RESPONSE, if one came */
+  response?: { frame: number; time: number };
+}
+
+/** One path change of a connection, as design.md's `migrations[]`. */
+export interface Migration {
+  time: number;
+  frame: number;
+  kind: MigrationKind;
+  from: string;
+  to: string;
+  /** the client's IP address changed, not only its port (a move between networks) */
+  addressChanged: boolean;
+  /** the first PATH_CHALLENGE on the new path and its PATH_RESPONSE (hex data) */
+  challenge: string | null;
+  response: string | null;
+  validated: boolean;
+  validationMs: number | null;
+  /** the client used DCIDs on the new path it never used on the old one (RFC 9000 §9.5) */
+  newDcid: boolean;
+  challenges: PathChallenge[];
+}
+
+/** RFC 9000 §9.1: probing frames; any other frame on a path means the sender uses it */
+const PROBING = new Set(['path_challenge', 'path_response', 'new_connection_id', 'padding']);
+
+interface PathState {
+  client: Endpoint;
+  server: Endpoint;
+  firstFrame: number;
+  firstTime: number;
+  /** the path in use when this one first appeared */
+  previous: string | null;
+  clientDcids: Set<string>;
+  clientUsed: boolean;
+}
+
+interface ConnectionPaths {
+  paths: Map<string, PathState>;
+  current: string | null;
+  challenges: (PathChallenge & { path: string })[];
+  unmatchedResponses: { data: string; frame: number; by: Role }[];
+  /** when the client saw HANDSHAKE_DONE: the handshake is confirmed (RFC 9001 §4.1.2) */
+  confirmedAt: number | null;
+}
+
+/**
+ * Follows the paths (client and server address and port) each connection uses, the
+ * PATH_CHALLENGE / PATH_RESPONSE exchanges on them (matched by their data), and turns each
+ * new path into a Migration with its kind and verdict.
+ */
+export class MigrationTracker {
+  private readonly byConnection = new Map<Connection, ConnectionPaths>();
+
+  observe(p: PacketRecord): void {
+    if (p.header.form === 'long' && p.header.type === 'version_negotiation') return;
+    let s = this.byConnection.get(p.connection);
+    if (!s) this.byConnection.set(p.connection, (s = { paths: new Map(), current: null, challenges: [], unmatchedResponses: [], confirmedAt: null }));
+    const client = p.direction === 'client' ? p.src : p.dst;
+    const server = p.direction === 'client' ? p.dst : p.src;
+    const key = `${formatEndpoint(client)} ${formatEndpoint(server)}`;
+    let path = s.paths.get(key);
+    if (!path) {
+      path = { client, server, firstFrame: p.frame, firstTime: p.time, previous: s.current, clientDcids: new Set(), clientUsed: false };
+      s.paths.set(key, path);
+      s.current ??= key;
+    }
+    if (p.direction === 'client') path.clientDcids.add(p.header.dcid.toString('hex'));
+    for (const f of p.frames) {
+      if (f.type === 'path_challenge') s.challenges.push({ data: f.data, by: p.direction, frame: p.frame, time: p.time, path: key });
+      else if (f.type === 'path_response') {
+        const c = s.challenges.find((x) => x.data === f.data && x.by !== p.direction && !x.response);
+        if (c) c.response = { frame: p.frame, time: p.time };
+        else s.unmatchedResponses.push({ data: f.data, frame: p.frame, by: p.direction });
+      } else if (f.type === 'handshake_done' && p.direction === 'server') s.confirmedAt ??= p.time;
+    }
+    // the client moves when it sends anything but probing frames on a path (RFC 9000 §9.2)
+    if (p.direction === 'client' && p.frames.some((f) => !PROBING.has(f.type))) {
+      path.clientUsed = true;
+      s.current = key;
+    }
+  }
+
+  migrations(conn: Connection): Migration[] {
+    const s = this.byConnection.get(conn);
+    if (!s) return [];
+    const out: Migration[] = [];
+    const [first] = s.paths.keys();
+    for (const [key, path] of s.paths) {
+      if (key === first || path.previous === null) continue;
+      const old = s.paths.get(path.previous)!;
+      const onPath = s.challenges.filter((c) => c.path === key);
+      const clientProbed = onPath.some((c) => c.by === 'client');
+      const preferred = conn.tls.serverParameters?.preferred_address;
+      const toPreferred =
+        preferred !== undefined &&
+        formatEndpoint(path.server) !== formatEndpoint(old.server) &&
+        ((path.server.ip === preferred.ip_v4 && path.server.port === preferred.port_v4) || path.server.port === preferred.port_v6);
+      const kind: MigrationKind = toPreferred ? 'preferred_address' : !path.clientUsed ? 'probe_only' : clientProbed ? 'active' : 'nat_rebinding';
+      const answered = onPath.find((c) => c.response);
+      const firstChallenge = answered ?? onPath[0];
+      out.push({
+        time: path.firstTime,
+        frame: path.firstFrame,
+        kind,
+        from: formatEndpoint(old.client),
+        to: formatEndpoint(path.client),
+        addressChanged: old.client.ip !== path.client.ip,
+        challenge: firstChallenge?.data ?? null,
+        response: answered ? answered.data : null,
+        validated: answered !== undefined,
+        validationMs: answered ? Math.round((answered.response!.time - answered.time) * 1e6) / 1e3 : null,
+        newDcid: [...path.clientDcids].every((d) => !old.clientDcids.has(d)),
+        challenges: onPath.map(({ path: _path, ...c }) => c),
+      });
+    }
+    return out;
+  }
+
+  /** Verdicts on the migrations (RFC 9000 §9), as findings. */
+  audit(conn: Connection): Finding[] {
+    const s = this.byConnection.get(conn);
+    if (!s) return [];
+    const out: Finding[] = [];
+    const say = (severity: Finding['severity'], code: string, frame: number, message: string) =>
+      out.push({ severity, code, connection: conn.id, frame, message });
+    for (const m of this.migrations(conn)) {
+      if (m.kind === 'active' && !m.newDcid) {
+        say('warning', 'migration_linkable', m.frame, `the client moved from ${m.from} to ${m.to} with a connection ID it had used before, so an observer can link the two paths (RFC 9000 §9.5)`);
+      }
+      if (m.kind === 'active' && conn.tls.serverParameters?.disable_active_migration) {
+        say('error', 'migration_forbidden', m.frame, `the client migrated to ${m.to} although the server sent disable_active_migration (RFC 9000 §9)`);
+      }
+      if (m.kind !== 'probe_only' && (s.confirmedAt === null || m.time < s.confirmedAt)) {
+        say('error', 'migration_during_handshake', m.frame, `the client's path changed to ${m.to} before the handshake was confirmed (RFC 9000 §9)`);
+      }
+      if (!m.validated && m.kind !== 'probe_only') {
+        say('warning', 'path_not_validated', m.frame, `no PATH_RESPONSE validated the new path ${m.to} (RFC 9000 §8.2)`);
+      }
+    }
+    for (const r of s.unmatchedResponses) {
+      say('info', 'path_response_unmatched', r.frame, `a PATH_RESPONSE (${r.data}) from the ${r.by} matches no PATH_CHALLENGE seen in the capture`);
+    }
+    return out;
+  }
+}

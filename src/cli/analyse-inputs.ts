@@ -1,0 +1,56 @@
+import type { Connection } from '../analysis/connection.js';
+import type { Finding } from '../analysis/finding.js';
+import { PacketSession } from '../analysis/read-packets.js';
+import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
+import type { CommonOptions } from './common-options.js';
+import { openInputs } from './inputs.js';
+import { readKeyLogs } from './keylogs.js';
+import { ProblemReporter } from './problems.js';
+
+const RANK = { info: 0, warning: 1, error: 2 } as const;
+
+/**
+ * What the whole-capture commands (summary, migrations) share: every input read through
+ * one session, packets counted per connection, the analyses' results for the connections
+ * the user asked about.
+ */
+export async function analyseInputs(opts: CommonOptions): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
+  const problems = new ProblemReporter();
+  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
+  const inputs: InputSummary[] = [];
+  const counts = new Map<number, ConnectionCounts>();
+  let zero: number | undefined;
+  for await (const file of openInputs(opts.inputs, problems)) {
+    for await (const ev of session.read(file)) {
+      if (ev.kind === 'issue') problems.report(ev.issue);
+      if (ev.kind !== 'packet') continue;
+      const id = ev.packet.connection.id;
+      const n = counts.get(id) ?? { total: 0, decrypted: 0 };
+      n.total++;
+      if (ev.packet.decrypted === true) n.decrypted++;
+      counts.set(id, n);
+    }
+    zero ??= file.stats.firstTime;
+    inputs.push({ path: file.path, format: file.format, records: file.stats.records });
+  }
+  const wanted = (id: number) => opts.connection === undefined || id === opts.connection;
+  const view: AnalysisView = {
+    inputs,
+    zero: zero ?? 0,
+    counts,
+    connections: session.tracker.connections.filter((c) => wanted(c.id)),
+    findings: session.findings().filter((f) => wanted(f.connection)),
+    requests: (c: Connection) => session.http3.requests(c),
+    zeroRtt: (c: Connection) => session.zeroRtt(c),
+    migrations: (c: Connection) => session.paths.migrations(c),
+  };
+  return { view, problems };
+}
+
+/** bad input (2) outranks a finding the user asked to fail on with --fail-on (1) */
+export function exitCode(problems: ProblemReporter, findings: readonly Finding[], failOn: CommonOptions['failOn']): number {
+  problems.finish();
+  if (problems.exitCode !== 0) return problems.exitCode;
+  if (failOn === undefined) return 0;
+  return findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? 1 : 0;
+}

@@ -168,6 +168,40 @@ scenario_chromium() {
   finish
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium)
+# a phone leaving WiFi for LTE: the client lives in its own network namespace with two
+# links ("wifi" 10.77.1.2, "lte" 10.77.2.2) to the server's namespace (10.77.0.1). Its route
+# to the server switches from the wifi link to the lte link mid-connection; when it then
+# migrates (--change-local-addr), its new socket's source address follows the route, so
+# its IP address changes, not only its port. Everything stays inside the two namespaces.
+scenario_wifi_to_lte() {
+  command -v ip >/dev/null || { echo "record.sh: ip is missing (apt-get install iproute2)" >&2; return; }
+  local c=ql-client s=ql-server
+  ip netns del $c 2>/dev/null || true; ip netns del $s 2>/dev/null || true
+  ip netns add $c; ip netns add $s
+  ip link add ql-wifi type veth peer name ql-wifi-s; ip link add ql-lte type veth peer name ql-lte-s
+  ip link set ql-wifi netns $c; ip link set ql-lte netns $c; ip link set ql-wifi-s netns $s; ip link set ql-lte-s netns $s
+  ip -n $c addr add 10.77.1.2/24 dev ql-wifi; ip -n $c addr add 10.77.2.2/24 dev ql-lte
+  ip -n $s addr add 10.77.1.1/24 dev ql-wifi-s; ip -n $s addr add 10.77.2.1/24 dev ql-lte-s; ip -n $s addr add 10.77.0.1/32 dev lo
+  for dev in lo ql-wifi ql-lte; do ip -n $c link set $dev up; done
+  for dev in lo ql-wifi-s ql-lte-s; do ip -n $s link set $dev up; done
+  ip -n $c route add 10.77.0.1/32 via 10.77.1.1
+  ip -n $s route add 10.77.2.0/24 dev ql-lte-s 2>/dev/null || true
+
+  out="$here/wifi-to-lte"; rm -rf "$out"; mkdir -p "$out/qlog"
+  ip netns exec $s tcpdump -i any -B 65536 -U --immediate-mode -s 0 -w "$out/wifi-to-lte.pcap" "udp port $PORT" 2>"$work/tcpdump.err" &
+  tcpdump_pid=$!; pids+=("$tcpdump_pid"); sleep 1
+  SSLKEYLOGFILE="$work/server.keys" ip netns exec $s gtlsserver -q --qlog-dir="$out/qlog" -d "$work/htdocs" $NOGSO \
+    10.77.0.1 "$PORT" "$work/key.pem" "$work/cert.pem" >/dev/null 2>"$work/server.err" &
+  server_pid=$!; pids+=("$server_pid"); sleep 0.5
+  # the route moves to LTE shortly after the handshake; the migration follows it
+  (sleep 0.03; ip -n $c route replace 10.77.0.1/32 via 10.77.2.1) &
+  SSLKEYLOGFILE="$work/client.keys" ip netns exec $c timeout 20 gtlsclient -q --qlog-dir="$out/qlog" --exit-on-all-streams-close \
+    --change-local-addr=60ms --delay-stream=100ms 10.77.0.1 "$PORT" "https://localhost:$PORT/file.bin" >/dev/null 2>>"$work/client.err" \
+    || echo "record.sh: client exited $? in wifi-to-lte" >&2
+  finish
+  ip netns del $c; ip netns del $s
+}
+
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium wifi_to_lte)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

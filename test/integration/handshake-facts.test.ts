@@ -140,6 +140,7 @@ describe('the migrations each scenario made, and no others', () => {
   const expected: Record<string, object[]> = {
     migration: [{ kind: 'active', addressChanged: false, validated: true, newDcid: true }],
     'nat-rebinding': [{ kind: 'nat_rebinding', addressChanged: false, validated: true, newDcid: false }],
+    'wifi-to-lte': [{ kind: 'active', from: expect.stringMatching(/^10\.77\.1\.2:/), to: expect.stringMatching(/^10\.77\.2\.2:/), addressChanged: true, validated: true, newDcid: true }],
   };
   it.each(ngtcp2.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
     const s = await session(c);

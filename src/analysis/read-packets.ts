@@ -10,6 +10,7 @@ import { FramePermissionAudit } from './audit-frames.js';
 import { auditHandshake } from './audit-handshake.js';
 import type { Connection, Role } from './connection.js';
 import { Decryption } from './decryption.js';
+import { HandshakeTimeline } from './handshake-timeline.js';
 import { Http3Tracker } from './http3-requests.js';
 import { MigrationTracker } from './migrations.js';
 import { auditZeroRtt, ZeroRttCounter, type ZeroRttStatus } from './zero-rtt.js';
@@ -52,6 +53,7 @@ export class PacketSession {
   readonly http3 = new Http3Tracker();
   private readonly zeroRttCounter = new ZeroRttCounter();
   readonly paths = new MigrationTracker();
+  readonly timeline = new HandshakeTimeline();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
 
@@ -138,6 +140,7 @@ export class PacketSession {
         this.http3.frames(connection, packet.frames, direction, packet.header.type, packet.frame);
         this.zeroRttCounter.observe(packet);
         this.paths.observe(packet);
+        this.timeline.observe(packet);
         yield { kind: 'packet', packet };
       }
       if (decoded.problem) {

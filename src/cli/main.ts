@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
 import { migrationsCommand } from './migrations-command.js';
+import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
 import { summaryCommand } from './summary-command.js';
 
@@ -35,6 +36,12 @@ await yargs(hideBin(process.argv))
     'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
     (y) => withCommonOptions(y),
     run(packetsCommand) as never,
+  )
+  .command(
+    'timeline <inputs...>',
+    "each connection's handshake as a ladder diagram between client and server, with times and round trips",
+    (y) => withCommonOptions(y).option('explain', { describe: 'one plain sentence per event, for people learning QUIC', type: 'boolean', default: false }),
+    run(timelineCommand) as never,
   )
   .command(
     'migrations <inputs...>',

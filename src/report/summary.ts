@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
+import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { Migration } from '../analysis/migrations.js';
 import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import { cipherSuiteName } from '../tls/names.js';
@@ -34,6 +35,7 @@ export interface AnalysisView {
   requests(c: Connection): Http3Request[];
   zeroRtt(c: Connection): ZeroRttStatus;
   migrations(c: Connection): Migration[];
+  handshake(c: Connection): HandshakeSummary;
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {
@@ -51,8 +53,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       ja4: c.tls.ja4 ?? null,
       tls: tlsToJson(c.tls),
       transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
-      // the part of design.md's handshake object this version fills
-      handshake: { retry: c.retryScid !== null, zeroRtt: zeroRtt(c) },
+      handshake: handshakeToJson(v.handshake(c), zeroRtt(c)),
       originalDcid: c.originalDcid,
       clientCids: [...c.clientCids],
       serverCids: [...c.serverCids],
@@ -96,6 +97,21 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
     ]);
   }
   return t.toString();
+}
+
+/** design.md's handshake object: times in seconds since the first record */
+function handshakeToJson(h: HandshakeSummary, zeroRtt: ZeroRttStatus): Record<string, unknown> {
+  return {
+    complete: h.complete,
+    confirmedAt: h.confirmedAt === null ? null : roundTime(h.confirmedAt),
+    durationMs: h.durationMs,
+    roundTrips: h.roundTrips,
+    roundTripReasons: h.roundTripReasons,
+    retry: h.retry,
+    versionNegotiation: h.versionNegotiation,
+    zeroRtt,
+    events: h.events.map((e) => ({ time: roundTime(e.time), event: e.event, frame: e.frame, by: e.by, detail: e.detail })),
+  };
 }
 
 /** the HTTP/3 requests under the table, one line each */

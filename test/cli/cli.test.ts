@@ -152,6 +152,28 @@ describe('--fail-on: exit code 1 for CI when a finding is at least that severe',
   });
 });
 
+describe('quiclens timeline', () => {
+  it('draws the handshake as a ladder within 100 columns, with --explain sentences', () => {
+    const { code, out } = quiclens('timeline', 'captures/retry/retry.pcap', '--keylog', 'captures/retry/keys.log', '--no-color');
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^QUIC v1, 2 round trips \(retry\), complete after [\d.]+ ms, confirmed at [\d.]+ ms$/);
+    expect(lines.find((l) => l.endsWith('retry'))).toMatch(/^ +0\.\d{3}  │◀─+ Retry ─┤  retry$/);
+    expect(lines.find((l) => l.endsWith('client_initial'))).toMatch(/^ +0\.000  ├─ Initial: ClientHello ─+▶│  client_initial$/);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(100);
+    const explained = quiclens('timeline', 'captures/retry/retry.pcap', '--explain', '--no-color').out;
+    expect(explained).toContain("the client repeats its Initial with this Retry's token");
+  });
+
+  it('writes design.md\'s handshake object in JSON', () => {
+    const doc = JSON.parse(quiclens('timeline', 'captures/handshake/handshake.pcap', '--keylog', 'captures/handshake/keys.log', '--format', 'json').out);
+    const h = doc.connections[0].handshake;
+    expect(h).toMatchObject({ complete: true, roundTrips: 1, retry: false, versionNegotiation: false, zeroRtt: { attempted: false } });
+    expect(h.events[0]).toEqual({ time: 0, event: 'client_initial', frame: 1, by: 'client', detail: 'Initial: ClientHello' });
+    expect(h.confirmedAt).toBeGreaterThan(0);
+  });
+});
+
 describe('quiclens migrations', () => {
   it('shows the active migration with its challenges, and says when there is none', () => {
     const { code, out } = quiclens('migrations', 'captures/migration/migration.pcap', '--keylog', 'captures/migration/keys.log', '--no-color');
@@ -162,7 +184,7 @@ describe('quiclens migrations', () => {
 });
 
 describe('--help', () => {
-  it.each(['packets', 'summary', 'migrations'])('%s --help describes the command and its options', (cmd) => {
+  it.each(['packets', 'summary', 'migrations', 'timeline'])('%s --help describes the command and its options', (cmd) => {
     const { code, out } = quiclens(cmd, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`quiclens ${cmd}`);

@@ -148,3 +148,58 @@ describe('the migrations each scenario made, and no others', () => {
     expect(found).toMatchObject(expected[c.name.split('/')[1]!] ?? []);
   });
 });
+
+/** the client's qlog: ms from its first Initial to its first Handshake packet with CRYPTO (its Finished) */
+function loggedFinishedMs(dir: string, groupIds: string[]): number | undefined {
+  for (const f of require_readdir(dir)) {
+    const records = readFileSync(join(dir, f), 'utf8').split('\x1e').flatMap((r) => {
+      try {
+        return [JSON.parse(r)];
+      } catch {
+        return [];
+      }
+    });
+    const head = records[0];
+    if (head?.trace?.vantage_point?.type !== 'client' || !groupIds.includes(head.trace.common_fields.group_id)) continue;
+    const sent = records.filter((e) => e.name === 'transport:packet_sent');
+    const initial = sent.find((e) => e.data.header.packet_type === 'initial');
+    const finished = sent.find((e) => e.data.header.packet_type === 'handshake' && e.data.frames.some((x: { frame_type: string }) => x.frame_type === 'crypto'));
+    if (initial && finished) return finished.time - initial.time;
+  }
+  return undefined;
+}
+
+describe('handshake timelines agree with the client qlogs and with each scenario', () => {
+  it.each(ngtcp2.filter((c) => !c.name.includes('chromium')).map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    const s = await session(c);
+    let compared = 0;
+    for (const conn of s.tracker.connections) {
+      const h = s.timeline.summary(conn);
+      if (!h.complete) continue;
+      const ev = (name: string) => h.events.find((e) => e.event === name)!;
+      const ours = (ev('client_finished').time - ev('client_initial').time) * 1000;
+      const logged = loggedFinishedMs(join(dirname(c.path), 'qlog'), [conn.originalDcid ?? '', ...conn.serverCids]);
+      if (logged === undefined) continue;
+      // qlog times are whole milliseconds
+      expect(Math.abs(ours - logged)).toBeLessThan(1.5);
+      // the milestones come in the order the protocol dictates
+      const order = h.events.map((e) => e.event).filter((e) => ['client_initial', 'server_initial', 'client_finished', 'handshake_confirmed'].includes(e));
+      expect(order).toEqual(['client_initial', 'server_initial', 'client_finished', 'handshake_confirmed']);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['retry', 0, { retry: true, roundTrips: 2, roundTripReasons: ['retry'] }, ['retry']],
+    ['handshake', 0, { retry: false, roundTrips: 1, complete: true }, ['handshake_confirmed', 'connection_close']],
+    ['zero-rtt', 1, { roundTrips: 1 }, ['zero_rtt_sent', 'zero_rtt_accepted']],
+    ['key-update', 0, { complete: true }, ['key_update']],
+    ['version-negotiation', 0, { complete: false, versionNegotiation: true, roundTrips: null }, ['client_initial', 'version_negotiation']],
+  ] as const)('%s: connection %d', async (name, index, summary, events) => {
+    const s = await session(sampleCaptures().find((x) => x.name === `captures/${name}/${name}.pcap`)!);
+    const h = s.timeline.summary(s.tracker.connections[index]!);
+    expect(h).toMatchObject(summary);
+    expect(h.events.map((e) => e.event)).toEqual(expect.arrayContaining([...events]));
+  });
+});

@@ -1,0 +1,79 @@
+import type { Connection } from '../analysis/connection.js';
+import type { HandshakeEvent, HandshakeEventName, HandshakeSummary } from '../analysis/handshake-timeline.js';
+import { formatEndpoint } from '../capture/types.js';
+import { versionInfo } from '../quic/versions.js';
+import type { Palette } from './colour.js';
+
+/** the width of the ladder between the two columns; with time and event, under 100 columns */
+const RUNG = 58;
+
+/**
+ * A connection's handshake as a ladder diagram between client and server: one arrow per
+ * milestone, its time at the left, its name at the right, and with --explain one plain
+ * sentence under it for people learning QUIC.
+ */
+export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean): string {
+  const head = [
+    colour.bold(`connection ${conn.id}: ${conn.client ? formatEndpoint(conn.client) : '?'} (client) ⇄ ${conn.server ? formatEndpoint(conn.server) : '?'} (server)`),
+    [
+      conn.version === null ? null : versionInfo(conn.version).name,
+      h.roundTrips === null ? 'handshake not complete' : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`,
+      h.durationMs === null ? null : `complete after ${h.durationMs} ms`,
+      h.confirmedAt === null ? null : `confirmed at ${(h.confirmedAt * 1000).toFixed(3)} ms`,
+    ]
+      .filter(Boolean)
+      .join(', '),
+    '',
+    `${'time (ms)'.padStart(11)}  client${' '.repeat(RUNG - 12)}server`,
+  ];
+  const lines = h.events.map((e) => {
+    const row = `${(e.time * 1000).toFixed(3).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
+    return explain ? `${row}\n${colour.dim(wrap(EXPLAIN[e.event], 13, 96))}` : row;
+  });
+  return [...head, ...lines].join('\n') + '\n';
+}
+
+function arrow(e: HandshakeEvent): string {
+  const label = ` ${e.detail} `;
+  const fill = Math.max(2, RUNG - 4 - label.length);
+  return e.by === 'client' ? `├─${label}${'─'.repeat(fill)}▶│` : `│◀${'─'.repeat(fill)}${label}─┤`;
+}
+
+function wrap(text: string, indent: number, width: number): string {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.length + word.length + 1 > width - indent) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out.map((l) => ' '.repeat(indent) + l).join('\n');
+}
+
+/** one sentence per milestone, in plain words, for --explain */
+const EXPLAIN: Record<HandshakeEventName, string> = {
+  client_initial:
+    'The client opens the connection. Its Initial carries the TLS ClientHello under keys anyone can derive from the DCID, padded to 1200 bytes so the server may answer with up to three times that before the address is validated.',
+  version_negotiation:
+    'The server does not speak the version the client chose and lists those it does; the client has to start again with one of them, which costs a round trip.',
+  retry:
+    "The server wants proof that the client owns its address before it keeps any state: the client repeats its Initial with this Retry's token, one more round trip.",
+  server_initial: "The server's Initial carries the ServerHello: from here both sides can compute the Handshake keys.",
+  server_handshake:
+    'Under Handshake keys the server sends its encrypted extensions (ALPN, transport parameters), its certificate and its Finished.',
+  client_finished: "The client has checked the server's certificate and Finished and sends its own Finished: it may now send 1-RTT data.",
+  handshake_complete: 'For the client the handshake is complete (RFC 9001 §4.1.1).',
+  handshake_confirmed:
+    'HANDSHAKE_DONE: the server confirms the handshake. The client drops its Handshake keys and may from now on move to another path.',
+  zero_rtt_sent:
+    'The client resumes an earlier session and sends data before the handshake finishes. It saves a round trip, but an attacker can replay it: only safe requests belong there.',
+  zero_rtt_accepted: 'The server accepted the early data.',
+  zero_rtt_rejected: 'The server rejected the early data: the client must send it again under 1-RTT keys.',
+  first_1rtt_client: "The client's first packet under 1-RTT keys.",
+  first_1rtt_server: "The server's first 1-RTT packet; a server may send such data (0.5-RTT) before it has the client's Finished.",
+  new_token: "A token the client can present in a later connection's Initial, to skip the Retry round trip.",
+  key_update: 'A sender moves to the next generation of 1-RTT keys and flips the key phase bit (RFC 9001 §6).',
+  connection_close: 'The connection ends; the error code says why.',
+};

@@ -47,7 +47,8 @@ export class ConnectionTracker {
    * A CID issued in a NEW_CONNECTION_ID frame by `issuer`: the peer will send to it, from
    * any path, and it names this connection (RFC 9000 §5.1.1).
    */
-  addIssuedCid(conn: Connection, issuer: Role, cid: string): void {
+  addIssuedCid(conn: Connection, issuer: Role, cid: string, resetToken?: string): void {
+    if (resetToken) conn.resetTokens[issuer].add(resetToken);
     (issuer === 'client' ? conn.clientCids : conn.serverCids).add(cid);
     this.byCid.set(cid, conn);
   }
@@ -105,6 +106,7 @@ export class ConnectionTracker {
       serverInitialScid: null,
       retryScid: null,
       tls: emptyTlsFacts(),
+      resetTokens: { client: new Set(), server: new Set() },
     };
     this.all.push(conn);
     const key = formatEndpoint(conn.server!);

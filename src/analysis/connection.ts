@@ -27,4 +27,6 @@ export interface Connection {
   serverInitialScid: string | null;
   retryScid: string | null;
   tls: TlsFacts;
+  /** stateless reset tokens (hex) each side issued (RFC 9000 §10.3): the server's transport parameter, NEW_CONNECTION_ID */
+  resetTokens: { client: Set<string>; server: Set<string> };
 }

@@ -16,6 +16,8 @@ export interface PacketRecord {
   direction: Role;
   src: Endpoint;
   dst: Endpoint;
+  /** the UDP payload size of the datagram the packet came in */
+  datagramBytes: number;
   header: PacketHeader;
   /** the full packet number, once header protection is removed */
   pn: number | null;
@@ -29,6 +31,11 @@ export interface PacketRecord {
   pnSearched?: boolean;
   /** an unknown version read with this version's layout and Initial salt, proven by the AEAD tag */
   layoutOf?: number;
+  /**
+   * a packet that would not decrypt and ends in a stateless reset token its sender issued
+   * (RFC 9000 §10.3): the sender lost the connection's state and tells its peer so
+   */
+  statelessReset?: true;
   /** the datagram was a GSO super-datagram of segments this long */
   gsoSegmentSize?: number;
 }

@@ -6,12 +6,14 @@ import { scaleAckDelay } from '../quic/frames/index.js';
 import type { InputIssue } from '../wire/input-issue.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { KeyLog, SECRETS_TYPE_TLS_KEYLOG } from '../crypto/keylog.js';
+import { AmplificationAudit } from './audit-amplification.js';
 import { FramePermissionAudit } from './audit-frames.js';
 import { auditHandshake } from './audit-handshake.js';
 import type { Connection, Role } from './connection.js';
 import { Decryption } from './decryption.js';
 import { HandshakeTimeline } from './handshake-timeline.js';
 import { Http3Tracker } from './http3-requests.js';
+import { isStatelessReset } from './stateless-reset.js';
 import { MigrationTracker } from './migrations.js';
 import { auditZeroRtt, ZeroRttCounter, type ZeroRttStatus } from './zero-rtt.js';
 import type { Finding } from './finding.js';
@@ -54,6 +56,7 @@ export class PacketSession {
   private readonly zeroRttCounter = new ZeroRttCounter();
   readonly paths = new MigrationTracker();
   readonly timeline = new HandshakeTimeline();
+  private readonly amplification = new AmplificationAudit();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
 
@@ -110,7 +113,7 @@ export class PacketSession {
         for (const f of opened.frames) {
           if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
           if (f.type !== 'new_connection_id') continue;
-          this.tracker.addIssuedCid(connection, direction, f.connection_id);
+          this.tracker.addIssuedCid(connection, direction, f.connection_id, f.stateless_reset_token);
           this.decoder.dcids.learnCid(Buffer.from(f.connection_id, 'hex'), connection.version ?? 0);
         }
         const packet: PacketRecord = {
@@ -120,6 +123,7 @@ export class PacketSession {
           direction,
           src: d.src,
           dst: d.dst,
+          datagramBytes: d.payload.length,
           header: opened.reread?.header ?? header,
           pn: opened.pn,
           keyPhase: opened.keyPhase,
@@ -127,6 +131,7 @@ export class PacketSession {
           frames: opened.frames,
         };
         if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
+        if (isStatelessReset(packet, d.payload)) packet.statelessReset = true;
         if (opened.pnSearched) packet.pnSearched = true;
         if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
         if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
@@ -136,7 +141,7 @@ export class PacketSession {
             issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
           };
         }
-        this.packetFindings.push(...this.framePermissions.check(packet));
+        this.packetFindings.push(...this.framePermissions.check(packet), ...this.amplification.check(packet));
         this.http3.frames(connection, packet.frames, direction, packet.header.type, packet.frame);
         this.zeroRttCounter.observe(packet);
         this.paths.observe(packet);

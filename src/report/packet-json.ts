@@ -18,7 +18,7 @@ export function packetToJson(p: PacketRecord): Record<string, unknown> {
     src: formatEndpoint(p.src),
     dst: formatEndpoint(p.dst),
     form: h.form,
-    type: h.type,
+    type: p.statelessReset ? 'stateless_reset' : h.type,
     version: version === null ? null : formatVersion(version),
     dcid: h.dcid.toString('hex'),
     scid: h.form === 'long' ? h.scid.toString('hex') : null,

@@ -24,6 +24,7 @@ function packet(c: Connection, from: Role, client: typeof WIFI, dcid: string, fr
     direction: from,
     src: from === 'client' ? client : SERVER,
     dst: from === 'client' ? SERVER : client,
+    datagramBytes: 1200,
     header: { form: 'short', type: '1RTT', offset: 0, length: 40, firstByte: 0x40, dcid: Buffer.from(dcid, 'hex'), version: 1, pnOffset: 9, spinBit: 0, dcidSource: 'known_cid' },
     pn: frameNo,
     keyPhase: 0,

@@ -202,6 +202,23 @@ scenario_wifi_to_lte() {
   ip netns del $c; ip netns del $s
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium wifi_to_lte)
+# a capture taken on a UDP proxy (socat, as a load balancer would be): the client talks to
+# the proxy on port 4434, the proxy to the server on 4433, so every packet appears twice,
+# on two 4-tuples at once with the same connection IDs: two legs, not a migration
+scenario_proxy_legs() {
+  command -v socat >/dev/null || { echo "record.sh: socat is missing (apt-get install socat)" >&2; return; }
+  out="$here/proxy-legs"; rm -rf "$out"; mkdir -p "$out/qlog"
+  tcpdump -i lo -B 65536 -U --immediate-mode -s 0 -w "$out/proxy-legs.pcap" "udp port $PORT or udp port $((PORT + 1))" 2>"$work/tcpdump.err" &
+  tcpdump_pid=$!; pids+=("$tcpdump_pid"); sleep 1
+  start_server 127.0.0.1 $NOGSO
+  socat UDP4-LISTEN:$((PORT + 1)),bind=127.0.0.1,fork,reuseaddr UDP4:127.0.0.1:$PORT >/dev/null 2>&1 &
+  local socat_pid=$!; pids+=("$socat_pid"); sleep 0.3
+  SSLKEYLOGFILE="$work/client.keys" timeout 20 gtlsclient -q --qlog-dir="$out/qlog" --exit-on-all-streams-close \
+    127.0.0.1 $((PORT + 1)) "https://localhost:$PORT/small.bin" >/dev/null 2>>"$work/client.err" || echo "record.sh: client exited $? in proxy-legs" >&2
+  finish
+  kill "$socat_pid" 2>/dev/null || true
+}
+
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium wifi_to_lte proxy_legs)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

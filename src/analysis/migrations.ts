@@ -49,9 +49,26 @@ interface PathState {
   clientUsed: boolean;
 }
 
+/**
+ * One leg of a connection as a capture point sees it. A capture on a proxy or load balancer
+ * sees every packet twice, client to balancer and balancer to backend, with the same
+ * connection IDs: two legs, each with its own server-side address. Migrations are judged
+ * within a leg.
+ */
+export interface Leg {
+  /** the server-side address of the leg (the balancer's, or the backend's) */
+  server: string;
+  /** the client-side address the leg started with */
+  client: string;
+  firstFrame: number;
+}
+
 interface ConnectionPaths {
   paths: Map<string, PathState>;
-  current: string | null;
+  /** the path in use on each leg, by the leg's server-side address */
+  current: Map<string, string>;
+  /** the path of the first packet: the first leg's server-side address and its moves */
+  firstServer: string | null;
   challenges: (PathChallenge & { path: string })[];
   unmatchedResponses: { data: string; frame: number; by: Role }[];
   /** when the client saw HANDSHAKE_DONE: the handshake is confirmed (RFC 9001 §4.1.2) */
@@ -69,15 +86,23 @@ export class MigrationTracker {
   observe(p: PacketRecord): void {
     if (p.header.form === 'long' && p.header.type === 'version_negotiation') return;
     let s = this.byConnection.get(p.connection);
-    if (!s) this.byConnection.set(p.connection, (s = { paths: new Map(), current: null, challenges: [], unmatchedResponses: [], confirmedAt: null }));
+    if (!s) {
+      s = { paths: new Map(), current: new Map(), firstServer: null, challenges: [], unmatchedResponses: [], confirmedAt: null };
+      this.byConnection.set(p.connection, s);
+    }
     const client = p.direction === 'client' ? p.src : p.dst;
     const server = p.direction === 'client' ? p.dst : p.src;
-    const key = `${formatEndpoint(client)} ${formatEndpoint(server)}`;
+    const serverKey = formatEndpoint(server);
+    const key = `${formatEndpoint(client)} ${serverKey}`;
     let path = s.paths.get(key);
     if (!path) {
-      path = { client, server, firstFrame: p.frame, firstTime: p.time, previous: s.current, clientDcids: new Set(), clientUsed: false };
+      s.firstServer ??= serverKey;
+      // a move within a leg comes from that leg's current path; a move to the server's
+      // preferred address comes from the first leg's; any other new server side is a leg
+      const previous = s.current.get(serverKey) ?? (this.isPreferredAddress(p.connection, server) ? (s.current.get(s.firstServer) ?? null) : null);
+      path = { client, server, firstFrame: p.frame, firstTime: p.time, previous, clientDcids: new Set(), clientUsed: false };
       s.paths.set(key, path);
-      s.current ??= key;
+      if (!s.current.has(serverKey)) s.current.set(serverKey, key);
     }
     if (p.direction === 'client') path.clientDcids.add(p.header.dcid.toString('hex'));
     for (const f of p.frames) {
@@ -91,25 +116,39 @@ export class MigrationTracker {
     // the client moves when it sends anything but probing frames on a path (RFC 9000 §9.2)
     if (p.direction === 'client' && p.frames.some((f) => !PROBING.has(f.type))) {
       path.clientUsed = true;
-      s.current = key;
+      s.current.set(serverKey, key);
     }
+  }
+
+  private isPreferredAddress(c: Connection, server: Endpoint): boolean {
+    const pa = c.tls.serverParameters?.preferred_address;
+    if (!pa) return false;
+    return (server.ip === pa.ip_v4 && server.port === pa.port_v4) || server.port === pa.port_v6;
+  }
+
+  /** the legs the capture point saw: one unless it sits on a proxy or balancer */
+  legs(conn: Connection): Leg[] {
+    const s = this.byConnection.get(conn);
+    if (!s) return [];
+    const legs: Leg[] = [];
+    for (const path of s.paths.values()) {
+      const server = formatEndpoint(path.server);
+      const moved = path.previous !== null;
+      if (!moved && !legs.some((l) => l.server === server)) legs.push({ server, client: formatEndpoint(path.client), firstFrame: path.firstFrame });
+    }
+    return legs;
   }
 
   migrations(conn: Connection): Migration[] {
     const s = this.byConnection.get(conn);
     if (!s) return [];
     const out: Migration[] = [];
-    const [first] = s.paths.keys();
     for (const [key, path] of s.paths) {
-      if (key === first || path.previous === null) continue;
+      if (path.previous === null) continue;
       const old = s.paths.get(path.previous)!;
       const onPath = s.challenges.filter((c) => c.path === key);
       const clientProbed = onPath.some((c) => c.by === 'client');
-      const preferred = conn.tls.serverParameters?.preferred_address;
-      const toPreferred =
-        preferred !== undefined &&
-        formatEndpoint(path.server) !== formatEndpoint(old.server) &&
-        ((path.server.ip === preferred.ip_v4 && path.server.port === preferred.port_v4) || path.server.port === preferred.port_v6);
+      const toPreferred = formatEndpoint(path.server) !== formatEndpoint(old.server) && this.isPreferredAddress(conn, path.server);
       const kind: MigrationKind = toPreferred ? 'preferred_address' : !path.clientUsed ? 'probe_only' : clientProbed ? 'active' : 'nat_rebinding';
       const answered = onPath.find((c) => c.response);
       const firstChallenge = answered ?? onPath[0];

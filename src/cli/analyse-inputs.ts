@@ -43,6 +43,7 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     requests: (c: Connection) => session.http3.requests(c),
     zeroRtt: (c: Connection) => session.zeroRtt(c),
     migrations: (c: Connection) => session.paths.migrations(c),
+    legs: (c: Connection) => session.paths.legs(c),
     handshake: (c: Connection) => session.timeline.summary(c),
   };
   return { view, problems };

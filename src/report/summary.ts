@@ -3,7 +3,7 @@ import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
 import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
-import type { Migration } from '../analysis/migrations.js';
+import type { Leg, Migration } from '../analysis/migrations.js';
 import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
@@ -35,6 +35,7 @@ export interface AnalysisView {
   requests(c: Connection): Http3Request[];
   zeroRtt(c: Connection): ZeroRttStatus;
   migrations(c: Connection): Migration[];
+  legs(c: Connection): Leg[];
   handshake(c: Connection): HandshakeSummary;
 }
 
@@ -62,6 +63,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       roles: c.roleSource,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
       requests: requests(c),
+      legs: v.legs(c),
       // packet times are already relative to the first record
       migrations: v.migrations(c).map((m) => ({
         ...m,
@@ -129,10 +131,21 @@ export function requestsText(v: AnalysisView, colour: Palette): string {
   return lines.length ? `\n${colour.bold('HTTP/3 requests')}\n${lines.join('\n')}\n` : '';
 }
 
-/** one line per migration, for summary */
+/** one line per migration, for summary; and the legs when the capture sat on a proxy */
 export function migrationsText(v: AnalysisView, colour: Palette): string {
   const lines = v.connections.flatMap((c) => v.migrations(c).map((m) => `  ${c.id}  ${migrationLine(m, colour)}`));
-  return lines.length ? `\n${colour.bold('Migrations')}\n${lines.join('\n')}\n` : '';
+  const legs = v.connections.flatMap((c) => {
+    const ls = v.legs(c);
+    return ls.length > 1 ? [`  ${c.id}  ${legsLine(ls)}`] : [];
+  });
+  return (
+    (lines.length ? `\n${colour.bold('Migrations')}\n${lines.join('\n')}\n` : '') +
+    (legs.length ? `\n${colour.bold('Legs')} ${colour.dim('(the capture point sits between client and server: each packet is seen twice)')}\n${legs.join('\n')}\n` : '')
+  );
+}
+
+function legsLine(legs: Leg[]): string {
+  return legs.map((l, i) => `leg ${i + 1}: ${l.client} → ${l.server} (from frame ${l.firstFrame})`).join('; ');
 }
 
 function migrationLine(m: Migration, colour: Palette): string {
@@ -166,8 +179,10 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
     const name = `connection ${c.id}: ${c.client ? formatEndpoint(c.client) : '?'} → ${c.server ? formatEndpoint(c.server) : '?'}`;
     parts.push(`${colour.bold(name)}\n${t.toString()}`);
   }
-  if (parts.length === 0) return `no migrations: every connection kept its path\n${findingsText(findings, colour)}`;
-  return parts.join('\n\n') + '\n' + findingsText(findings, colour);
+  const legNotes = v.connections.flatMap((c) => (v.legs(c).length > 1 ? [`connection ${c.id} has ${v.legs(c).length} legs, judged apart: ${legsLine(v.legs(c))}`] : []));
+  const legText = legNotes.length ? legNotes.join('\n') + '\n' : '';
+  if (parts.length === 0) return `no migrations: every connection kept its path\n${legText}${findingsText(findings, colour)}`;
+  return parts.join('\n\n') + '\n' + legText + findingsText(findings, colour);
 }
 
 /** findings under the table, one line each */

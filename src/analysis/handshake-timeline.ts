@@ -48,6 +48,8 @@ export interface HandshakeSummary {
 interface State {
   events: HandshakeEvent[];
   seen: Set<string>;
+  /** client Initials sent before the server's first answer (Initial, Retry or VN) */
+  unanswered: number;
   keyPhase: { client: number | null; server: number | null };
 }
 
@@ -60,7 +62,14 @@ export class HandshakeTimeline {
 
   observe(p: PacketRecord): void {
     let s = this.byConnection.get(p.connection);
-    if (!s) this.byConnection.set(p.connection, (s = { events: [], seen: new Set(), keyPhase: { client: null, server: null } }));
+    if (!s) this.byConnection.set(p.connection, (s = { events: [], seen: new Set(), unanswered: 0, keyPhase: { client: null, server: null } }));
+    if (p.direction === 'client' && (p.header.type === 'initial' || p.header.type === 'unknown')) s.unanswered++;
+    else if (p.direction === 'server' && s.unanswered > 0 && !s.seen.has('server_initial')) {
+      // an answer: what the client sent before it is settled; more than one means it had
+      // to repeat its Initial (lost, or unanswered long enough for a probe timeout)
+      if (s.unanswered > 1) s.seen.add('lost_initial');
+      s.unanswered = 0;
+    }
     const once = (event: HandshakeEventName, detail: string) => {
       if (s.seen.has(event)) return;
       s.seen.add(event);
@@ -113,6 +122,7 @@ export class HandshakeTimeline {
     if (versionNegotiation) reasons.push('version negotiation');
     if (retry) reasons.push('retry');
     if (conn.tls.helloRetryRequest) reasons.push('HelloRetryRequest');
+    if (s?.seen.has('lost_initial')) reasons.push('lost Initial');
     return {
       complete: finished !== undefined,
       confirmedAt: at('handshake_confirmed')?.time ?? null,

@@ -18,7 +18,8 @@ export type HandshakeEventName =
   | 'first_1rtt_server'
   | 'new_token'
   | 'key_update'
-  | 'connection_close';
+  | 'connection_close'
+  | 'idle_end';
 
 export interface HandshakeEvent {
   time: number;
@@ -45,11 +46,26 @@ export interface HandshakeSummary {
   events: HandshakeEvent[];
 }
 
+/** the largest datagram a path is sure to carry, for "within one datagram of the limit" */
+const MAX_DATAGRAM = 1500;
+
 interface State {
   events: HandshakeEvent[];
   seen: Set<string>;
-  /** client Initials sent before the server's first answer (Initial, Retry or VN) */
-  unanswered: number;
+  /**
+   * CRYPTO sent in client Initials before the server's first answer: all the bytes, and the
+   * highest offset reached. More bytes than that offset means some were sent again: an
+   * Initial was lost or went unanswered (a ClientHello spread over several Initials, as
+   * Chromium's, repeats nothing)
+   */
+  unanswered: { bytes: number; end: number };
+  /** bytes each way before the client's address was validated (its first Handshake packet) */
+  clientBytes: number;
+  serverBytes: number;
+  validated: boolean;
+  /** before validation, a server datagram brought it within one datagram of the limit */
+  atLimit: boolean;
+  last: PacketRecord | null;
   keyPhase: { client: number | null; server: number | null };
 }
 
@@ -62,13 +78,22 @@ export class HandshakeTimeline {
 
   observe(p: PacketRecord): void {
     let s = this.byConnection.get(p.connection);
-    if (!s) this.byConnection.set(p.connection, (s = { events: [], seen: new Set(), unanswered: 0, keyPhase: { client: null, server: null } }));
-    if (p.direction === 'client' && (p.header.type === 'initial' || p.header.type === 'unknown')) s.unanswered++;
-    else if (p.direction === 'server' && s.unanswered > 0 && !s.seen.has('server_initial')) {
-      // an answer: what the client sent before it is settled; more than one means it had
-      // to repeat its Initial (lost, or unanswered long enough for a probe timeout)
-      if (s.unanswered > 1) s.seen.add('lost_initial');
-      s.unanswered = 0;
+    if (!s) {
+      s = { events: [], seen: new Set(), unanswered: { bytes: 0, end: 0 }, clientBytes: 0, serverBytes: 0, validated: false, atLimit: false, last: null, keyPhase: { client: null, server: null } };
+      this.byConnection.set(p.connection, s);
+    }
+    s.last = p;
+    this.amplification(s, p);
+    if (p.direction === 'client' && (p.header.type === 'initial' || p.header.type === 'unknown')) {
+      for (const f of p.frames) {
+        if (f.type !== 'crypto') continue;
+        s.unanswered.bytes += f.length;
+        s.unanswered.end = Math.max(s.unanswered.end, f.offset + f.length);
+      }
+    } else if (p.direction === 'server' && s.unanswered.end > 0 && !s.seen.has('server_initial')) {
+      // the server answered: did the client have to send some of its CRYPTO twice?
+      if (s.unanswered.bytes > s.unanswered.end) s.seen.add('lost_initial');
+      s.unanswered = { bytes: 0, end: 0 };
     }
     const once = (event: HandshakeEventName, detail: string) => {
       if (s.seen.has(event)) return;
@@ -102,6 +127,29 @@ export class HandshakeTimeline {
     }
   }
 
+  /**
+   * The amplification limit as a cause of delay (RFC 9000 §8.1): before the client's first
+   * Handshake packet validates its address, the server came within one datagram of three
+   * times what it had received; afterwards it went on with the same flight (more Handshake
+   * CRYPTO), so it had stopped to wait for the client.
+   */
+  private amplification(s: State, p: PacketRecord): void {
+    const firstOfDatagram = p.header.offset === 0;
+    if (p.direction === 'client') {
+      if (!s.validated && firstOfDatagram) s.clientBytes += p.datagramBytes;
+      if (p.header.type === 'handshake') s.validated = true;
+      return;
+    }
+    if (!s.validated) {
+      if (!firstOfDatagram) return;
+      s.serverBytes += p.datagramBytes;
+      if (s.serverBytes > 3 * s.clientBytes - MAX_DATAGRAM) s.atLimit = true;
+      return;
+    }
+    const continued = p.header.type === 'handshake' && p.frames.some((f) => f.type === 'crypto' && f.offset > 0);
+    if (continued && s.atLimit && !s.seen.has('client_finished')) s.seen.add('amplification_stall');
+  }
+
   summary(conn: Connection): HandshakeSummary {
     const s = this.byConnection.get(conn);
     const events = [...(s?.events ?? [])];
@@ -123,6 +171,11 @@ export class HandshakeTimeline {
     if (retry) reasons.push('retry');
     if (conn.tls.helloRetryRequest) reasons.push('HelloRetryRequest');
     if (s?.seen.has('lost_initial')) reasons.push('lost Initial');
+    if (s?.seen.has('amplification_stall')) reasons.push('amplification limit reached');
+    // a connection whose packets stop without a CONNECTION_CLOSE ended idle (or the capture did)
+    if (s?.last && !events.some((e) => e.event === 'connection_close')) {
+      events.push({ time: s.last.time, event: 'idle_end', frame: s.last.frame, by: s.last.direction, detail: 'last packet, no CONNECTION_CLOSE' });
+    }
     return {
       complete: finished !== undefined,
       confirmedAt: at('handshake_confirmed')?.time ?? null,

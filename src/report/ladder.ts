@@ -76,4 +76,6 @@ const EXPLAIN: Record<HandshakeEventName, string> = {
   new_token: "A token the client can present in a later connection's Initial, to skip the Retry round trip.",
   key_update: 'A sender moves to the next generation of 1-RTT keys and flips the key phase bit (RFC 9001 §6).',
   connection_close: 'The connection ends; the error code says why.',
+  idle_end:
+    "No packet follows and nobody closed the connection: it ended by its idle timeout (or the capture ended first).",
 };

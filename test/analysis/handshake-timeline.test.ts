@@ -32,3 +32,30 @@ describe('round trips of a handshake (RFC 9000 §7)', () => {
     expect(t.summary(conn).durationMs).toBe(320);
   });
 });
+
+describe('the anti-amplification limit as a cause of delay (RFC 9000 §8.1)', () => {
+  function run(serverFirstFlight: number) {
+    const t = new HandshakeTimeline();
+    const c = { id: 2, tls: emptyTlsFacts() } as unknown as Connection;
+    const at = (from: Role, type: PacketType, time: number, frames: Frame[]) => ({ ...packet(from, type, time, frames), connection: c });
+    const cryptoAt = (offset: number): Frame => ({ type: 'crypto', offset, length: 1000, raw: Buffer.alloc(0) });
+    t.observe(at('client', 'initial', 0, [crypto]));
+    for (let i = 0; i < serverFirstFlight; i++) t.observe(at('server', i === 0 ? 'initial' : 'handshake', 0.01, [cryptoAt(i * 1000)]));
+    t.observe(at('client', 'handshake', 0.02, [])); // validates the client's address
+    t.observe(at('server', 'handshake', 0.021, [cryptoAt(serverFirstFlight * 1000)])); // the rest of the flight
+    t.observe(at('client', 'handshake', 0.03, [crypto]));
+    return t.summary(c);
+  }
+
+  it('names it when the server stopped at three times what it received and went on after', () => {
+    expect(run(3)).toMatchObject({ roundTrips: 2, roundTripReasons: ['amplification limit reached'] });
+  });
+
+  it('does not when the server was far below the limit', () => {
+    expect(run(1)).toMatchObject({ roundTrips: 1, roundTripReasons: [] });
+  });
+
+  it('ends a connection without CONNECTION_CLOSE with idle_end', () => {
+    expect(run(1).events.at(-1)).toMatchObject({ event: 'idle_end', detail: 'last packet, no CONNECTION_CLOSE' });
+  });
+});

@@ -65,7 +65,8 @@ interface State {
   validated: boolean;
   /** before validation, a server datagram brought it within one datagram of the limit */
   atLimit: boolean;
-  last: PacketRecord | null;
+  /** the connection's latest packet; only these facts: a record holds views of the capture */
+  last: { time: number; frame: number; by: Role } | null;
   keyPhase: { client: number | null; server: number | null };
 }
 
@@ -82,7 +83,7 @@ export class HandshakeTimeline {
       s = { events: [], seen: new Set(), unanswered: { bytes: 0, end: 0 }, clientBytes: 0, serverBytes: 0, validated: false, atLimit: false, last: null, keyPhase: { client: null, server: null } };
       this.byConnection.set(p.connection, s);
     }
-    s.last = p;
+    s.last = { time: p.time, frame: p.frame, by: p.direction };
     this.amplification(s, p);
     if (p.direction === 'client' && (p.header.type === 'initial' || p.header.type === 'unknown')) {
       for (const f of p.frames) {
@@ -174,7 +175,7 @@ export class HandshakeTimeline {
     if (s?.seen.has('amplification_stall')) reasons.push('amplification limit reached');
     // a connection whose packets stop without a CONNECTION_CLOSE ended idle (or the capture did)
     if (s?.last && !events.some((e) => e.event === 'connection_close')) {
-      events.push({ time: s.last.time, event: 'idle_end', frame: s.last.frame, by: s.last.direction, detail: 'last packet, no CONNECTION_CLOSE' });
+      events.push({ time: s.last.time, event: 'idle_end', frame: s.last.frame, by: s.last.by, detail: 'last packet, no CONNECTION_CLOSE' });
     }
     return {
       complete: finished !== undefined,

@@ -17,6 +17,8 @@ import type { DcidLengthSource } from './packet-header.js';
 export class ShortHeaderDcidResolver {
   /** CID length → CIDs (hex) of that length, each with the version of its connection */
   private readonly byLength = new Map<number, Map<string, number>>();
+  /** the keys of byLength, longest first: kept sorted here, not per packet */
+  private lengths: number[] = [];
   private readonly endpointCidLength = new Map<string, number>();
   /** endpoints that sent, or were sent, long headers with the fixed bit cleared (RFC 9287) */
   private readonly greased = new Set<string>();
@@ -40,6 +42,7 @@ export class ShortHeaderDcidResolver {
     if (!set) {
       set = new Map();
       this.byLength.set(cid.length, set);
+      this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
     }
     const key = cid.toString('hex');
     if (!set.has(key)) this.cidCount++;
@@ -76,8 +79,7 @@ export class ShortHeaderDcidResolver {
    */
   resolve(afterFlags: Buffer, dst: string): { length: number; version: number | null; source: DcidLengthSource } {
     // longest match first: a short CID could be a prefix of a longer one's bytes
-    const lengths = [...this.byLength.keys()].sort((a, b) => b - a);
-    for (const len of lengths) {
+    for (const len of this.lengths) {
       if (len > afterFlags.length) continue;
       const version = this.byLength.get(len)!.get(afterFlags.toString('hex', 0, len));
       if (version !== undefined) return { length: len, version, source: 'known_cid' };

@@ -156,14 +156,19 @@ scenario_linux_cooked() { start_capture linux-cooked any; start_server 127.0.0.1
 # a second QUIC stack: Chromium, headless, fetching a page over HTTP/3 from the ngtcp2
 # server. It resolves localhost to ::1 first, hence the resolver rule; its certificate check
 # is waived for our key alone (SPKI hash); it writes a key log but no qlog.
-scenario_chromium() {
+scenario_chromium() { chromium_fetch chromium "$NOGSO" index.html; }
+# the same with GSO on and a larger page: the server's super-datagrams go to Chromium's
+# zero-length CID, so no DCID marks where one datagram ends and the next begins
+scenario_chromium_gso() { chromium_fetch chromium-gso "" file.bin; }
+chromium_fetch() {
+  local name=$1 gso=$2 page=$3
   command -v chromium >/dev/null || { echo "record.sh: chromium is missing (apt-get install chromium)" >&2; return; }
   local spki; spki=$(openssl x509 -in "$work/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
-  start_capture chromium; start_server 127.0.0.1 $NOGSO
+  start_capture "$name"; start_server 127.0.0.1 $gso
   SSLKEYLOGFILE="$work/client.keys" timeout 30 chromium --headless --no-sandbox --disable-gpu --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$work/chromium-profile" \
     --enable-quic --origin-to-force-quic-on=localhost:$PORT --host-resolver-rules="MAP localhost 127.0.0.1" \
-    --ignore-certificate-errors-spki-list="$spki" --dump-dom "https://localhost:$PORT/index.html" >/dev/null 2>"$work/chromium.err" \
+    --ignore-certificate-errors-spki-list="$spki" --dump-dom "https://localhost:$PORT/$page" >/dev/null 2>"$work/chromium.err" \
     || echo "record.sh: chromium exited $? (see its log)" >&2
   finish
 }
@@ -219,6 +224,6 @@ scenario_proxy_legs() {
   kill "$socat_pid" 2>/dev/null || true
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium wifi_to_lte proxy_legs)
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium chromium_gso wifi_to_lte proxy_legs)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

@@ -1,7 +1,9 @@
 import type { CaptureFile } from '../capture/open-capture.js';
 import { readDatagrams } from '../capture/read-datagrams.js';
 import type { CaptureSecrets } from '../capture/types.js';
+import type { Datagram } from '../capture/types.js';
 import { DatagramDecoder } from '../quic/decode-datagram.js';
+import type { PacketHeader } from '../quic/packet-header.js';
 import { scaleAckDelay } from '../quic/frames/index.js';
 import type { InputIssue } from '../wire/input-issue.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -10,7 +12,8 @@ import { AmplificationAudit } from './audit-amplification.js';
 import { FramePermissionAudit } from './audit-frames.js';
 import { auditHandshake } from './audit-handshake.js';
 import type { Connection, Role } from './connection.js';
-import { Decryption } from './decryption.js';
+import { Decryption, type DecryptedPacket } from './decryption.js';
+import { GsoSegmentSizes } from './gso-segments.js';
 import { HandshakeTimeline } from './handshake-timeline.js';
 import { Http3Tracker } from './http3-requests.js';
 import { isStatelessReset } from './stateless-reset.js';
@@ -57,6 +60,7 @@ export class PacketSession {
   readonly paths = new MigrationTracker();
   readonly timeline = new HandshakeTimeline();
   private readonly amplification = new AmplificationAudit();
+  private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
 
@@ -64,6 +68,32 @@ export class PacketSession {
     this.decoder = new DatagramDecoder({ ports: options.ports });
     this.keylog = options.keylog ?? new KeyLog();
     this.decryption = new Decryption(this.keylog);
+  }
+
+  /**
+   * A short header running to the end of its datagram that would not open may be a GSO
+   * super-datagram whose DCID marks no boundary (zero-length). Try segment sizes; a split
+   * counts only when every segment's AEAD tag verifies (RFC 9001 §5.3 makes a wrong guess
+   * fail).
+   */
+  private splitByAead(conn: Connection, h: PacketHeader, d: Datagram, from: Role): { header: PacketHeader; opened: DecryptedPacket; gso: number }[] | null {
+    if (h.form !== 'short' || h.offset + h.length !== d.payload.length) return null;
+    for (const size of this.segmentSizes.candidates(d, h.offset)) {
+      const out: { header: PacketHeader; opened: DecryptedPacket; gso: number }[] = [];
+      for (let start = 0; start < d.payload.length; start += size) {
+        const at = start === 0 ? h.offset : start;
+        const end = Math.min(start + size, d.payload.length);
+        const first = d.payload[at]!;
+        // every segment must start like a short header of this connection (RFC 9000 §17.3)
+        if ((first & 0x80) !== 0 || end - at <= h.pnOffset + 20) break;
+        const seg: PacketHeader = { ...h, offset: at, length: end - at, firstByte: first, spinBit: (first & 0x20) === 0x20 ? 1 : 0 };
+        const opened = this.decryption.packet(conn, seg, d.payload, from);
+        if (opened.decrypted !== true) break;
+        out.push({ header: seg, opened, gso: size });
+      }
+      if (out.length > 1 && out.at(-1)!.header.offset + out.at(-1)!.header.length === d.payload.length) return out;
+    }
+    return null;
   }
 
   /** everything the audits found so far: per packet, then per connection */
@@ -106,9 +136,19 @@ export class PacketSession {
       if (!decoded) continue;
       zero ??= file.stats.firstTime ?? d.time;
       const t0 = zero;
-      for (const header of decoded.packets) {
+      const units: { header: PacketHeader; opened?: DecryptedPacket; gso?: number }[] = decoded.packets.map((header) => ({ header }));
+      for (let i = 0; i < units.length; i++) {
+        const unit = units[i]!;
+        const header = unit.header;
         const { connection, direction } = this.tracker.track(header, d);
-        const opened = this.decryption.packet(connection, header, d.payload, direction);
+        let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction);
+        const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
+        if (split) {
+          // the rest of the datagram is segments of a GSO batch, each now opened
+          units.splice(i, 1, ...split);
+          opened = split[0]!.opened!;
+        }
+        const gsoSize = split ? split[0]!.gso : unit.gso;
         const exponent = ackDelayExponent(connection, direction);
         for (const f of opened.frames) {
           if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
@@ -124,7 +164,7 @@ export class PacketSession {
           src: d.src,
           dst: d.dst,
           datagramBytes: d.payload.length,
-          header: opened.reread?.header ?? header,
+          header: opened.reread?.header ?? units[i]!.header,
           pn: opened.pn,
           keyPhase: opened.keyPhase,
           decrypted: opened.decrypted,
@@ -135,6 +175,7 @@ export class PacketSession {
         if (opened.pnSearched) packet.pnSearched = true;
         if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
         if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
+        else if (gsoSize) packet.gsoSegmentSize = gsoSize;
         if (opened.frameError) {
           yield {
             kind: 'issue',
@@ -148,6 +189,7 @@ export class PacketSession {
         this.timeline.observe(packet);
         yield { kind: 'packet', packet };
       }
+      if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);
       if (decoded.problem) {
         yield {
           kind: 'issue',

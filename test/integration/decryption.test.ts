@@ -76,6 +76,10 @@ describe('with the keys, every encrypted packet in the capture is decrypted', ()
     // nearest candidate fails there, and one a window further is the one that verifies
     const searched = ours.filter((p) => p.pnSearched).map((p) => `${p.frame}:${p.pn}`);
     expect(searched).toEqual(c.name.includes('kernel-drops') ? ['43:419'] : []);
+    // chromium-gso: GSO batches to Chromium's zero-length CID, split where every tag verified
+    const split = ours.filter((p) => p.gsoSegmentSize !== undefined && p.header.dcid.length === 0);
+    if (c.name.includes('chromium-gso')) expect(split.length).toBeGreaterThan(100);
+    else expect(split).toEqual([]);
   });
 });
 

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PacketSession } from '../../src/analysis/read-packets.js';
 import { openCapture } from '../../src/capture/open-capture.js';
+import { KeyLog } from '../../src/crypto/keylog.js';
 import { sampleCaptures } from '../support/captures.js';
 import { readEndpointLogs } from '../support/endpoint-qlog.js';
 
@@ -16,7 +17,11 @@ const withQlogs = sampleCaptures().filter((c) => existsSync(join(dirname(c.path)
 
 describe('packets on the wire are the packets the endpoints logged as sent', () => {
   it.each(withQlogs.map((c) => [c.name, c] as const))('%s', async (_name, capture) => {
-    const session = new PacketSession();
+    // with the key log: a GSO batch sent to a zero-length CID (chromium-gso) splits only
+    // where the AEAD verifies each segment
+    const keylog = new KeyLog();
+    if (capture.keylog) keylog.add(readFileSync(capture.keylog, 'latin1'));
+    const session = new PacketSession({ keylog });
     // "client/<connection id>/<server-side address>" -> types in order: a capture on a
     // proxy sees each packet on two legs, and each leg must carry all of them
     const wire = new Map<string, string[]>();

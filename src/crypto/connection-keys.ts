@@ -2,11 +2,11 @@ import type { PacketHeader } from '../quic/packet-header.js';
 import { decodePacketNumber } from '../quic/packet-number.js';
 import { openPayload } from './aead.js';
 import { supportedSuites, type CipherSuite } from './cipher-suites.js';
-import { removeHeaderProtection, type UnprotectedHeader } from './header-protection.js';
+import { removeHeaderProtection, unprotectedHeader, type UnprotectedHeader } from './header-protection.js';
 import { initialKeys } from './initial-secrets.js';
 import type { TlsSecrets } from './keylog.js';
 import { PacketKeys } from './packet-keys.js';
-import { versionSecrets } from './version-secrets.js';
+import { protectionFor } from './version-secrets.js';
 
 export type Sender = 'client' | 'server';
 export type DecryptFailure = 'no keys' | 'aead failed' | 'unknown version';
@@ -74,7 +74,7 @@ export class ConnectionKeys {
 
   open(h: PacketHeader, packet: Buffer, from: Sender, version: number | null): OpenedPacket | DecryptFailure {
     if (h.type === 'initial') return this.openLong(h, packet, from, this.initialFor(h, from), 'initial');
-    if (version === null || !versionSecrets(version)) return 'unknown version';
+    if (version === null || !protectionFor(version)) return 'unknown version';
     if (h.type === 'handshake') {
       const secret = from === 'client' ? this.secrets?.clientHandshake : this.secrets?.serverHandshake;
       return this.openLong(h, packet, from, this.keysFromSecret(`hs/${from}`, secret, version), 'handshake');
@@ -104,8 +104,8 @@ export class ConnectionKeys {
     const cacheKey = `${name}/${this.suite?.id ?? 'any'}`;
     let keys = this.levelKeys.get(cacheKey);
     if (!keys) {
-      const v = versionSecrets(version)!;
-      const suites = this.suite ? [this.suite] : supportedSuites().filter((s) => (s.hash === 'sha384' ? 48 : 32) === secret.length);
+      const v = protectionFor(version)!;
+      const suites = this.suite ? [this.suite] : supportedSuites().filter((s) => s.hashLength === secret.length);
       keys = suites.map((s) => new PacketKeys(secret, s, v));
       this.levelKeys.set(cacheKey, keys);
     }
@@ -120,7 +120,7 @@ export class ConnectionKeys {
     space: 'initial' | 'handshake' | 'application',
   ): OpenedPacket | DecryptFailure {
     if (h.form !== 'long' || h.pnOffset === undefined) return 'no keys';
-    if (!candidates) return h.type === 'initial' && !versionSecrets(h.version) ? 'unknown version' : 'no keys';
+    if (!candidates) return h.type === 'initial' && !protectionFor(h.version) ? 'unknown version' : 'no keys';
     for (const keys of candidates) {
       const opened = this.tryKeys(keys, packet, h.pnOffset, `${from}/${space}`);
       if (opened) {
@@ -149,8 +149,8 @@ export class ConnectionKeys {
       return 'aead failed';
     }
     // the header-protection key is the same for every generation (RFC 9001 §6.1)
-    const un = removeHeaderProtection(packet, pnOffset, state.generations[0]!);
-    if (!un) return 'aead failed';
+    const un = removeHeaderProtection(packet, pnOffset, state.generations[0]!, false);
+    if (!un.ok) return 'aead failed';
     const phase = phaseOf(un.firstByte);
     // same phase: the current keys, else two generations back; other phase: the next
     // generation (a key update), else the previous one (a packet reordered across it)
@@ -175,8 +175,9 @@ export class ConnectionKeys {
    */
   private tryKeys(keys: PacketKeys, packet: Buffer, pnOffset: number, space: string, known?: UnprotectedHeader) {
     const un = known ?? removeHeaderProtection(packet, pnOffset, keys);
-    if (!un) return null;
-    const sealed = packet.subarray(un.header.length);
+    if (!un.ok) return null;
+    const header = unprotectedHeader(packet, un);
+    const sealed = packet.subarray(un.headerLength);
     const largest = this.largest.get(space) ?? -1;
     const bits = un.pnLength * 8;
     const nearest = decodePacketNumber(largest, un.truncatedPn, bits);
@@ -185,7 +186,7 @@ export class ConnectionKeys {
     for (let i = 1; i <= PN_WINDOWS; i++) candidates.push(nearest + i * win, nearest - i * win);
     for (const pn of candidates) {
       if (pn < 0) continue;
-      const payload = openPayload(keys, pn, un.header, sealed);
+      const payload = openPayload(keys, pn, header, sealed);
       if (payload) {
         if (pn > largest) this.largest.set(space, pn);
         return { pn, payload, firstByte: un.firstByte, pnSearched: pn !== nearest };

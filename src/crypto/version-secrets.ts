@@ -1,5 +1,13 @@
 import { QUIC_V1, QUIC_V2, QUIC_V2_DRAFT } from '../quic/versions.js';
 
+/** the four HKDF labels of packet protection (RFC 9001 §5.1, §6.1; RFC 9369 §3.3.2) */
+export interface ProtectionLabels {
+  key: string;
+  iv: string;
+  hp: string;
+  ku: string;
+}
+
 /**
  * The per-version constants of QUIC packet protection: the Initial salt (RFC 9001 §5.2,
  * RFC 9369 §3.3.1), the HKDF labels (RFC 9369 §3.3.2 renames them for v2) and the key and
@@ -8,14 +16,15 @@ import { QUIC_V1, QUIC_V2, QUIC_V2_DRAFT } from '../quic/versions.js';
  */
 export interface VersionSecrets {
   initialSalt: Buffer;
-  labels: { key: string; iv: string; hp: string; ku: string };
+  labels: ProtectionLabels;
+  /** absent where the version's Retry carries no integrity tag (drafts before 25) */
   retryKey?: Buffer;
   retryNonce?: Buffer;
 }
 
 const hex = (s: string) => Buffer.from(s, 'hex');
-const V1_LABELS = { key: 'quic key', iv: 'quic iv', hp: 'quic hp', ku: 'quic ku' };
-const V2_LABELS = { key: 'quicv2 key', iv: 'quicv2 iv', hp: 'quicv2 hp', ku: 'quicv2 ku' };
+const V1_LABELS: ProtectionLabels = { key: 'quic key', iv: 'quic iv', hp: 'quic hp', ku: 'quic ku' };
+const V2_LABELS: ProtectionLabels = { key: 'quicv2 key', iv: 'quicv2 iv', hp: 'quicv2 hp', ku: 'quicv2 ku' };
 
 const V1: VersionSecrets = {
   initialSalt: hex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a'),
@@ -41,19 +50,39 @@ const DRAFT_29: VersionSecrets = {
   retryKey: hex('ccce187ed09a09d05728155a6cb96be1'),
   retryNonce: hex('e54930f97f2136f0530a8c1c'),
 };
-const DRAFT_23: VersionSecrets = { initialSalt: hex('c3eef712c72ebb5a11a7d2432bb46365bef9f502'), labels: V1_LABELS };
+const DRAFT_23_SALT = hex('c3eef712c72ebb5a11a7d2432bb46365bef9f502');
+// drafts 23 and 24 authenticate a Retry by the original DCID inside it, not by a tag
+const DRAFT_23: VersionSecrets = { initialSalt: DRAFT_23_SALT, labels: V1_LABELS };
+// draft-ietf-quic-tls-25 §5.8 introduced the tag; the key and nonce held to draft 28
+const DRAFT_25: VersionSecrets = {
+  initialSalt: DRAFT_23_SALT,
+  labels: V1_LABELS,
+  retryKey: hex('4d32ecdb2a2133c841e4043df27d4430'),
+  retryNonce: hex('4d1611d05513a552c587d575'),
+};
 const DRAFT_21: VersionSecrets = { initialSalt: hex('7fbcdb0e7c66bbe9193a96cd21519ebd7a02644a'), labels: V1_LABELS };
 
-/** undefined: a version whose packet protection we do not know */
-export function versionSecrets(version: number): VersionSecrets | undefined {
+/**
+ * The packet protection of a QUIC version; undefined for a version whose protection we do
+ * not know (gQUIC, mvfst, drafts before 21, greasing).
+ */
+export function protectionFor(version: number): VersionSecrets | undefined {
   if (version === QUIC_V1) return V1;
   if (version === QUIC_V2) return V2;
   if (version === QUIC_V2_DRAFT) return V2_DRAFT;
   if (version >>> 8 === 0xff0000) {
     const draft = version & 0xff;
     if (draft >= 29 && draft <= 32) return DRAFT_29;
-    if (draft >= 23 && draft <= 28) return DRAFT_23;
+    if (draft >= 25 && draft <= 28) return DRAFT_25;
+    if (draft >= 23 && draft <= 24) return DRAFT_23;
     if (draft >= 21 && draft <= 22) return DRAFT_21;
   }
   return undefined;
+}
+
+/** a version number or its constants: the derivation functions take either */
+export type VersionLike = number | VersionSecrets;
+
+export function resolveVersion(version: VersionLike): VersionSecrets | undefined {
+  return typeof version === 'number' ? protectionFor(version) : version;
 }

@@ -4,12 +4,12 @@ import { cipherSuiteById } from '../../src/crypto/cipher-suites.js';
 import { ConnectionKeys } from '../../src/crypto/connection-keys.js';
 import { applyHeaderProtection } from '../../src/crypto/header-protection.js';
 import { PacketKeys } from '../../src/crypto/packet-keys.js';
-import { versionSecrets } from '../../src/crypto/version-secrets.js';
+import { protectionFor } from '../../src/crypto/version-secrets.js';
 import type { ShortHeader } from '../../src/quic/packet-header.js';
 
 const SECRET = Buffer.alloc(32, 0x5a);
 const DCID = Buffer.from('0102030405060708', 'hex');
-const k0 = new PacketKeys(SECRET, cipherSuiteById(0x1301)!, versionSecrets(1)!);
+const k0 = new PacketKeys(SECRET, cipherSuiteById(0x1301)!, protectionFor(1)!);
 
 /** a protected 1-RTT packet as a sender would build it (RFC 9000 §17.3.1, RFC 9001 §5) */
 function shortPacket(pn: number, pnLength: number, keys: PacketKeys, phase: 0 | 1): { header: ShortHeader; bytes: Buffer } {
@@ -17,8 +17,7 @@ function shortPacket(pn: number, pnLength: number, keys: PacketKeys, phase: 0 | 
   pnBytes.writeUIntBE(pn % 2 ** (8 * pnLength), 0, pnLength);
   const header = Buffer.concat([Buffer.from([0x40 | (phase << 2) | (pnLength - 1)]), DCID, pnBytes]);
   const payload = Buffer.concat([Buffer.from([0x01]), Buffer.alloc(30)]); // PING + PADDING
-  const bytes = Buffer.concat([header, sealPayload(keys, pn, header, payload)]);
-  applyHeaderProtection(bytes, 1 + DCID.length, keys);
+  const bytes = applyHeaderProtection(Buffer.concat([header, sealPayload(keys, pn, header, payload)]), 1 + DCID.length, keys);
   const h: ShortHeader = { form: 'short', type: '1RTT', offset: 0, length: bytes.length, firstByte: bytes[0]!, dcid: DCID, version: 1, pnOffset: 9, spinBit: 0, dcidSource: 'known_cid' };
   return { header: h, bytes };
 }
@@ -46,7 +45,7 @@ describe('packet numbers across lost packets (RFC 9000 A.3, and beyond its windo
 
   it('gives up with "aead failed" on a packet no candidate opens', () => {
     const c = connection();
-    const p = shortPacket(0, 1, new PacketKeys(Buffer.alloc(32, 1), cipherSuiteById(0x1301)!, versionSecrets(1)!), 0);
+    const p = shortPacket(0, 1, new PacketKeys(Buffer.alloc(32, 1), cipherSuiteById(0x1301)!, protectionFor(1)!), 0);
     expect(c.open(p.header, p.bytes, 'server', 1)).toBe('aead failed');
     expect(new ConnectionKeys().open(p.header, p.bytes, 'server', 1)).toBe('no keys');
   });

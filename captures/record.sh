@@ -224,6 +224,63 @@ scenario_proxy_legs() {
   kill "$socat_pid" 2>/dev/null || true
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium chromium_gso wifi_to_lte proxy_legs)
+# nginx as a `stream` UDP load balancer (Debian's nginx) in front of two ngtcp2 servers on
+# 4501 and 4502, hashing the client's address and port; the client migrates to a new port
+# mid-transfer. The capture holds both legs, so it shows which server each packet reached.
+# Recorded again until the migration lands on the other server, which is what the sample is
+# for; nginx.conf beside the capture is the config that ran.
+scenario_nginx_lb() {
+  command -v nginx >/dev/null || { echo "record.sh: nginx is missing (apt-get install nginx-core libnginx-mod-stream)" >&2; return; }
+  out="$here/nginx-lb"
+  local conf="$out/nginx.conf" attempt
+  for attempt in 1 2 3 4 5 6 7 8; do
+    rm -rf "$out"; mkdir -p "$out/qlog"
+    cat > "$conf" <<CONF
+# the config that ran for captures/nginx-lb (record.sh scenario_nginx_lb)
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx.err info;
+events { worker_connections 64; }
+stream {
+    upstream quic_servers {
+        hash \$remote_addr\$remote_port;
+        server 127.0.0.1:4501;
+        server 127.0.0.1:4502;
+    }
+    server {
+        listen 127.0.0.1:$PORT udp;
+        proxy_pass quic_servers;
+        proxy_timeout 20s;
+    }
+}
+CONF
+    tcpdump -i lo -B 65536 -U --immediate-mode -s 0 -w "$out/nginx-lb.pcap" "udp port $PORT or udp port 4501 or udp port 4502" 2>"$work/tcpdump.err" &
+    tcpdump_pid=$!; pids+=("$tcpdump_pid"); sleep 1
+    local s1 s2 ng
+    SSLKEYLOGFILE="$work/server.keys" gtlsserver -q --qlog-dir="$out/qlog" -d "$work/htdocs" $NOGSO 127.0.0.1 4501 "$work/key.pem" "$work/cert.pem" >/dev/null 2>"$work/server.err" &
+    s1=$!; pids+=("$s1")
+    SSLKEYLOGFILE="$work/server2.keys" gtlsserver -q --qlog-dir="$out/qlog" -d "$work/htdocs" $NOGSO 127.0.0.1 4502 "$work/key.pem" "$work/cert.pem" >/dev/null 2>>"$work/server.err" &
+    s2=$!; pids+=("$s2")
+    nginx -p "$work" -c "$conf" &
+    ng=$!; pids+=("$ng"); sleep 0.5
+    client 127.0.0.1 "$URL" --change-local-addr=30ms --delay-stream=60ms --timeout=3s
+    sleep 2
+    kill "$ng" "$s1" "$s2" "$tcpdump_pid" 2>/dev/null || true
+    wait "$ng" "$s1" "$s2" "$tcpdump_pid" 2>/dev/null || true
+    cat "$work"/client.keys "$work"/server.keys "$work"/server2.keys 2>/dev/null | sort -u > "$out/keys.log" || true
+    rm -f "$work"/client.keys "$work"/server.keys "$work"/server2.keys
+    # moved when both servers received packets from nginx
+    if [ "$(tcpdump -r "$out/nginx-lb.pcap" -n 'udp dst port 4501' 2>/dev/null | wc -l)" -gt 0 ] \
+      && [ "$(tcpdump -r "$out/nginx-lb.pcap" -n 'udp dst port 4502' 2>/dev/null | wc -l)" -gt 0 ]; then
+      echo "nginx-lb: $(du -h "$out/nginx-lb.pcap" | cut -f1), the migration reached the other server (attempt $attempt)"
+      return
+    fi
+  done
+  echo "record.sh: nginx-lb: the migration kept its server in 8 attempts" >&2
+}
+
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium chromium_gso wifi_to_lte proxy_legs nginx_lb)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

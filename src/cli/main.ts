@@ -1,16 +1,18 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { exportQlogCommand, withExportOptions } from './export-command.js';
+import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
 import { migrationsCommand } from './migrations-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
 import { summaryCommand } from './summary-command.js';
 
-type Handler = (opts: CommonOptions) => Promise<number>;
+type Handler<T = CommonOptions> = (opts: T) => Promise<number>;
 
 /** Runs a command; an unexpected error is a bug, reported in one line with a hint to file it. */
-function run(handler: Handler) {
-  return async (argv: CommonOptions) => {
+function run<T>(handler: Handler<T>) {
+  return async (argv: T) => {
     try {
       process.exitCode = await handler(argv);
     } catch (err) {
@@ -49,8 +51,29 @@ await yargs(hideBin(process.argv))
     (y) => withCommonOptions(y),
     run(migrationsCommand) as never,
   )
+  .command('export <command>', 'write a capture in another format', (y) =>
+    y
+      .command(
+        'qlog <inputs...>',
+        'a qlog file (JSON-SEQ, qlog 0.3, as qvis reads) per connection and vantage point',
+        (c) => withExportOptions(c),
+        run(exportQlogCommand) as never,
+      )
+      .demandCommand(1, 'name an export format: qlog'),
+  )
+  .command('lb <command>', 'load-balancer configs: would they keep a migrating QUIC client on its backend?', (y) =>
+    y
+      .command(
+        'check <configs...>',
+        'per QUIC listener: what it routes by, and whether a port change, an address change or a move to the preferred address survives',
+        (c) => withLbCheckOptions(c),
+        run(lbCheckCommand) as never,
+      )
+      .demandCommand(1, 'name an lb command: check'),
+  )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')
+  .example('$0 lb check nginx.conf --format sarif', 'load-balancer verdicts for code scanning; exit 1 when a migration would break')
   .strict()
   .help()
   .alias('h', 'help')

@@ -41,9 +41,15 @@ export class DatagramDecoder {
   decode(d: Datagram): DecodedDatagram | null {
     const src = formatEndpoint(d.src);
     const dst = formatEndpoint(d.dst);
+    const knownEndpoint = this.dcids.knowsEndpoint(src) || this.dcids.knowsEndpoint(dst);
+    const portHint = this.ports.has(d.src.port) || this.ports.has(d.dst.port);
+    const short = d.payload.length > 0 && (d.payload[0]! & 0x80) === 0;
     const ctx = {
-      knownEndpoint: this.dcids.knowsEndpoint(src) || this.dcids.knowsEndpoint(dst),
-      portHint: this.ports.has(d.src.port) || this.ports.has(d.dst.port),
+      knownEndpoint,
+      portHint,
+      // a flow never seen before (a balancer forwarding a migrated client to another
+      // backend) is QUIC when its short header carries a CID a connection uses
+      knownDcid: short && !knownEndpoint && !portHint && this.dcids.resolve(d.payload.subarray(1), dst).source === 'known_cid',
       greasedFixedBit: this.greasedShortHeader(d.payload, 0, src, dst),
     };
     if (!looksLikeQuic(d.payload, ctx)) return null;

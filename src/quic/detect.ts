@@ -24,6 +24,8 @@ export interface DetectContext {
   greasedFixedBit: boolean;
   /** the datagram uses a port the user named with --port */
   portHint: boolean;
+  /** a short header's DCID is a connection ID some connection uses */
+  knownDcid?: boolean;
 }
 
 export function looksLikeQuic(p: Buffer, ctx: DetectContext): boolean {
@@ -31,8 +33,8 @@ export function looksLikeQuic(p: Buffer, ctx: DetectContext): boolean {
   const first = p[0]!;
   if ((first & 0x80) === 0) {
     // short header: the fixed bit is set (RFC 9000 §17.3.1) unless greased (RFC 9287), and
-    // the flow must already be QUIC
-    return ((first & 0x40) !== 0 || ctx.greasedFixedBit) && p.length >= 2 && (ctx.knownEndpoint || ctx.portHint);
+    // the flow must already be QUIC, or the DCID one we know
+    return ((first & 0x40) !== 0 || ctx.greasedFixedBit) && p.length >= 2 && (ctx.knownEndpoint || ctx.portHint || ctx.knownDcid === true);
   }
   if (p.length < 7) return false;
   const version = p.readUInt32BE(1);

@@ -7,6 +7,8 @@ export interface InputIssue {
   file: string;
   offset?: number;
   line?: number;
+  /** 1-based, with `line`, for text inputs whose problem sits at a column */
+  column?: number;
   /** 1-based record (frame) number when the problem is inside one record */
   frame?: number;
   message: string;
@@ -16,7 +18,7 @@ export interface InputIssue {
 export function formatIssue(i: InputIssue): string {
   const where =
     i.line !== undefined
-      ? `line ${i.line}`
+      ? `line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''}`
       : i.frame !== undefined && i.offset !== undefined
         ? `frame ${i.frame}, byte offset ${i.offset}`
         : i.offset !== undefined

@@ -50,6 +50,16 @@ describe('packets on the wire are the packets the endpoints logged as sent', () 
       // reserved-version packet "initial" (it uses v1's type bits), RFC 8999 says unknown
       const logged = log.sent.map((s) => s.type);
       const legs = legsOf(`${log.vantage}/${connectionOf(log.groupId)}`);
+      if (scenario === 'nginx-lb') {
+        // the client's packets reach nginx whole, then go to 4501 until the client moves and to
+        // 4502 after: the first leg carries everything, the other two split it between them
+        const seen = legs.map((leg) => leg.join(' '));
+        expect(seen[0], `${log.vantage} ${log.file}`).toBe(logged.join(' '));
+        if (log.vantage === 'client') expect(legs.length).toBe(3);
+        if (legs.length === 3) expect(`${seen[1]} ${seen[2]}`).toBe(logged.join(' '));
+        else expect(seen[1], `${log.vantage} ${log.file}`).toBe(logged.join(' '));
+        continue;
+      }
       expect(legs.length).toBe(scenario === 'proxy-legs' ? 2 : 1);
       for (const leg of legs) {
         const seen = leg.map((t) => (t === 'unknown' ? 'initial' : t));

@@ -1,0 +1,85 @@
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
+import { PacketSession } from '../analysis/read-packets.js';
+import type { ConfigKind, LbConfig } from '../lb/model.js';
+import { CONFIG_KINDS, readLbConfig } from '../lb/read-config.js';
+import { LbReplay } from '../lb/replay.js';
+import { breaksMigration, judge } from '../lb/verdicts.js';
+import { palette } from '../report/colour.js';
+import { lbSarif, lbTable, lbToJson, type LbCheck } from '../report/lb-report.js';
+import { InputError } from '../wire/input-issue.js';
+import { openInputs } from './inputs.js';
+import { readKeyLogs } from './keylogs.js';
+import { Output } from './output.js';
+import { ProblemReporter } from './problems.js';
+
+export interface LbCheckOptions {
+  configs: string[];
+  capture?: string;
+  keylog: string[];
+  kind?: ConfigKind;
+  format: 'table' | 'json' | 'sarif';
+  haproxyVersion?: string;
+  color: boolean;
+}
+
+export function withLbCheckOptions<T>(y: Argv<T>) {
+  return y
+    .positional('configs', { describe: 'load-balancer config files, recognised by content', type: 'string', array: true, demandOption: true })
+    .option('capture', { describe: "replay this capture's client packets through the configs", type: 'string' })
+    .option('keylog', {
+      describe: 'TLS key log for the capture (to read the connection IDs it issues); repeatable',
+      type: 'string',
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
+      default: [] as string[],
+    })
+    .option('kind', { describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
+    .option('haproxy-version', { describe: 'the HAProxy version the config is written for (migration support depends on it)', type: 'string' })
+    .option('format', { describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
+    .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
+}
+
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}
+
+async function replay(path: string, configs: LbConfig[], keylogs: string[], problems: ProblemReporter): Promise<LbCheck['replay']> {
+  const session = new PacketSession({ keylog: readKeyLogs(keylogs, problems) });
+  const lb = new LbReplay(configs.flatMap((c) => c.listeners));
+  for await (const file of openInputs([path], problems)) {
+    for await (const ev of session.read(file)) {
+      if (ev.kind === 'issue') problems.report(ev.issue);
+      else if (ev.kind === 'packet') lb.observe(ev.packet);
+    }
+  }
+  return { capture: path, portsDiffered: lb.portsDiffered, connections: lb.result() };
+}
+
+/**
+ * `quiclens lb check`: each config's QUIC listeners, what they route by and whether a
+ * moving client keeps its backend. Exit 1 when a listener would lose it, 2 when a config
+ * cannot be read (the others are still checked).
+ */
+export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
+  const out = new Output();
+  const problems = new ProblemReporter();
+  const configs: LbConfig[] = [];
+  for (const file of opts.configs) {
+    try {
+      configs.push(readLbConfig(file, { ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.haproxyVersion ? { haproxyVersion: opts.haproxyVersion } : {}) }));
+    } catch (err) {
+      if (err instanceof InputError) problems.report(err.issue);
+      else throw err;
+    }
+  }
+  const check: LbCheck = { configs };
+  if (opts.capture) check.replay = await replay(opts.capture, configs, opts.keylog, problems);
+  if (opts.format === 'json') out.write(JSON.stringify(lbToJson(check), null, 2) + '\n');
+  else if (opts.format === 'sarif') out.write(JSON.stringify(lbSarif(check, packageVersion()), null, 2) + '\n');
+  else out.write(lbTable(check, palette(process.stdout, opts.color)));
+  await out.flush();
+  problems.finish();
+  if (problems.exitCode !== 0) return problems.exitCode;
+  return configs.some((c) => c.listeners.some((l) => breaksMigration(judge(l).verdicts))) ? 1 : 0;
+}

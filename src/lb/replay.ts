@@ -1,0 +1,109 @@
+import type { PacketRecord } from '../analysis/packet-record.js';
+import { formatEndpoint, type Endpoint } from '../capture/types.js';
+import { hostOf, portOf } from './listen-address.js';
+import type { QuicListener } from './model.js';
+import { backendPicker, type Pick } from './pick-backend.js';
+
+/** One connection's packets as the balancer would have routed them. */
+export interface ConnectionReplay {
+  id: number;
+  /** the listener the client's packets reached */
+  listen: string;
+  /** the backends in the order the connection's packets reached them; empty when the algorithm is not public */
+  backends: string[];
+  /** the routing key's values, in order: what the balancer saw change */
+  keys: string[];
+  packets: number;
+  /** the first client packet that would reach a different backend (or, where the backend cannot be computed, carry a different key) than the connection's first */
+  firstMovedFrame: number | null;
+  /** what the moved packet changed, in plain words */
+  moved?: string;
+  /** packets whose backend could not be found (a CID no QUIC-LB config decodes, say), with why */
+  unroutable: { frame: number; reason: string }[];
+}
+
+interface State {
+  replay: ConnectionReplay;
+  firstBackend: string | null;
+  firstKey: string;
+  src: Endpoint;
+}
+
+function matches(listen: string, dst: Endpoint): boolean {
+  const host = hostOf(listen);
+  return portOf(listen) === dst.port && (host === '0.0.0.0' || host === '::' || host === dst.ip || !/^[0-9.:a-f]+$/i.test(host));
+}
+
+/**
+ * Replays a capture's client packets through the listeners: which backend each would reach,
+ * and the first that would reach another than its connection's first. The capture's server
+ * port may differ from the config's (a lab capture against a production config): with one
+ * listener, every client packet goes through it.
+ */
+export class LbReplay {
+  private readonly pickers: { listener: QuicListener; pick: (p: PacketRecord) => Pick }[];
+  /** client packets that reached a listener's address */
+  private readonly matched = new Map<number, State>();
+  /** every client packet through the only listener, used when none reached its port */
+  private readonly through = new Map<number, State>();
+
+  constructor(listeners: readonly QuicListener[]) {
+    this.pickers = listeners.map((listener) => ({ listener, pick: backendPicker(listener) }));
+  }
+
+  /** routes one packet; returns where a client packet went, null for the server's packets and packets to no listener */
+  observe(p: PacketRecord): Pick | null {
+    if (p.direction !== 'client') return null;
+    const hit = this.pickers.find((x) => matches(x.listener.listen, p.dst));
+    if (hit) return this.route(this.matched, hit, p);
+    if (this.pickers.length === 1 && this.matched.size === 0) return this.route(this.through, this.pickers[0]!, p);
+    return null;
+  }
+
+  /** whether the capture's server port matched no listener, so the only listener stood in */
+  get portsDiffered(): boolean {
+    return this.matched.size === 0 && this.through.size > 0;
+  }
+
+  private route(states: Map<number, State>, x: { listener: QuicListener; pick: (p: PacketRecord) => Pick }, p: PacketRecord): Pick {
+    const picked = x.pick(p);
+    let s = states.get(p.connection.id);
+    if (!s) {
+      s = {
+        replay: { id: p.connection.id, listen: x.listener.listen, backends: [], keys: [], packets: 0, firstMovedFrame: null, unroutable: [] },
+        firstBackend: picked.backend,
+        firstKey: picked.key,
+        src: { ...p.src },
+      };
+      states.set(p.connection.id, s);
+    }
+    const r = s.replay;
+    r.packets++;
+    // bounded: a connection that moves on every packet (random routing) lists its first few
+    if (picked.backend !== null && !r.backends.includes(picked.backend) && r.backends.length < 64) r.backends.push(picked.backend);
+    if (!r.keys.includes(picked.key) && r.keys.length < 64) r.keys.push(picked.key);
+    if (picked.unroutable && r.unroutable.length < 20) r.unroutable.push({ frame: p.frame, reason: picked.unroutable });
+    if (r.firstMovedFrame !== null) return picked;
+    // the first packets may have no computable backend (QUIC-LB's fallback for client-chosen CIDs)
+    if (s.firstBackend === null && picked.backend !== null && r.backends.length === 1) {
+      s.firstBackend = picked.backend;
+      s.firstKey = picked.key;
+      return picked;
+    }
+    const computed = picked.backend !== null && s.firstBackend !== null;
+    const moved = computed ? picked.backend !== s.firstBackend : picked.key !== s.firstKey;
+    if (moved) {
+      r.firstMovedFrame = p.frame;
+      const from = `${formatEndpoint(s.src)} → ${formatEndpoint(p.src)}`;
+      r.moved = computed
+        ? `the client moved (${from}) and the packet would reach ${picked.backend} instead of ${s.firstBackend}`
+        : `the client moved (${from}): the routing key changed from ${s.firstKey} to ${picked.key}`;
+    }
+    return picked;
+  }
+
+  result(): ConnectionReplay[] {
+    const states = this.matched.size > 0 ? this.matched : this.through;
+    return [...states.values()].map((s) => s.replay).sort((a, b) => a.id - b.id);
+  }
+}

@@ -1,0 +1,153 @@
+import { relative } from 'node:path';
+import Table from 'cli-table3';
+import type { LbConfig, QuicListener, Verdict } from '../lb/model.js';
+import type { ConnectionReplay } from '../lb/replay.js';
+import { breaksMigration, judge, worst } from '../lb/verdicts.js';
+import type { Palette } from './colour.js';
+
+/** Everything `lb check` found: the configs read, their listeners, and the replay of a capture. */
+export interface LbCheck {
+  configs: LbConfig[];
+  replay?: { capture: string; portsDiffered: boolean; connections: ConnectionReplay[] };
+}
+
+function listenerJson(l: QuicListener): Record<string, unknown> {
+  const j = judge(l);
+  return {
+    file: l.location.file,
+    line: l.location.line,
+    column: l.location.column ?? null,
+    kind: l.kind,
+    listen: l.listen,
+    routingKey: l.routingKey,
+    verdicts: j.verdicts,
+    breaksMigration: breaksMigration(j.verdicts),
+    reasons: j.reasons,
+    advice: l.advice,
+    terminates: l.terminates,
+    backends: l.backends.map((b) => ({ address: b.address, weight: b.weight, ...(b.serverId ? { serverId: b.serverId } : {}) })),
+    sticky: l.sticky ? { key: l.sticky.key, seconds: l.sticky.seconds ?? null, source: l.sticky.source } : null,
+    notes: l.notes,
+  };
+}
+
+/** `lb check --format json` (design.md; docs/json.md) */
+export function lbToJson(check: LbCheck): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    configs: check.configs.map((c) => ({ file: c.file, kind: c.kind, listeners: c.listeners.length })),
+    listeners: check.configs.flatMap((c) => c.listeners.map(listenerJson)),
+  };
+  if (check.replay) {
+    doc.replay = {
+      capture: check.replay.capture,
+      portsDiffered: check.replay.portsDiffered,
+      connections: check.replay.connections.map((r) => ({
+        id: r.id,
+        listen: r.listen,
+        packets: r.packets,
+        backends: r.backends,
+        keys: r.keys,
+        firstMovedFrame: r.firstMovedFrame,
+        moved: r.moved ?? null,
+        unroutable: r.unroutable,
+      })),
+    };
+  }
+  return doc;
+}
+
+function verdictText(v: Verdict, colour: Palette): string {
+  return v === 'survives' ? colour.green(v) : v === 'breaks' ? colour.red(v) : colour.yellow(v);
+}
+
+/** `lb check` for people: one row per listener, then why and what to change. */
+export function lbTable(check: LbCheck, colour: Palette): string {
+  const parts: string[] = [];
+  const listeners = check.configs.flatMap((c) => c.listeners);
+  for (const c of check.configs) {
+    if (c.listeners.length === 0) parts.push(`${c.file} (${c.kind}): no QUIC or UDP listener found`);
+  }
+  if (listeners.length > 0) {
+    const t = new Table({
+      head: ['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold),
+      style: { head: [], border: [] },
+    });
+    for (const l of listeners) {
+      const v = judge(l).verdicts;
+      t.push([
+        `${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line}`,
+        l.kind,
+        l.listen,
+        l.routingKey,
+        verdictText(v.portChange, colour),
+        verdictText(v.addressChange, colour),
+        verdictText(v.preferredAddress, colour),
+      ]);
+    }
+    parts.push(t.toString());
+  }
+  for (const l of listeners) {
+    const j = judge(l);
+    const lines = [colour.bold(`${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line} ${l.kind} ${l.listen}: ${worst(j.verdicts)}`)];
+    for (const n of l.notes) lines.push(`  ${colour.dim('·')} ${n}`);
+    for (const r of j.reasons) lines.push(`  ${colour.yellow('!')} ${r}`);
+    if (l.advice) lines.push(`  ${colour.cyan('→')} ${l.advice}`);
+    parts.push(lines.join('\n'));
+  }
+  if (check.replay) parts.push(replayText(check.replay, colour));
+  return parts.join('\n\n') + '\n';
+}
+
+function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): string {
+  const head = colour.bold(`Replay of ${replay.capture}`) + (replay.portsDiffered ? colour.dim(' (no packet reached the listener\'s port: replayed through the only listener)') : '');
+  if (replay.connections.length === 0) return `${head}\nno client packets reached a listener`;
+  const t = new Table({ head: ['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), style: { head: [], border: [] } });
+  for (const r of replay.connections) {
+    t.push([
+      String(r.id),
+      String(r.packets),
+      r.backends.join('\n') || colour.dim(`not computable (${r.keys.length} key${r.keys.length === 1 ? '' : 's'})`),
+      r.firstMovedFrame === null ? colour.green('stays') : colour.red(`frame ${r.firstMovedFrame}`),
+      r.moved ?? (r.unroutable.length > 0 ? `${r.unroutable.length} unroutable: ${r.unroutable[0]!.reason}` : ''),
+    ]);
+  }
+  return `${head}\n${t.toString()}`;
+}
+
+/**
+ * SARIF 2.1.0 for code scanning: one result per listener that does not survive every move,
+ * pointing at the line that defines it.
+ */
+export function lbSarif(check: LbCheck, version: string): Record<string, unknown> {
+  const rules = [
+    { id: 'quic-migration-breaks', shortDescription: { text: 'A QUIC client that changes address or port reaches another backend' } },
+    { id: 'quic-migration-conditional', shortDescription: { text: 'A QUIC client that moves keeps its backend only while a session or affinity entry lives' } },
+  ];
+  const results = check.configs.flatMap((c) =>
+    c.listeners.flatMap((l) => {
+      const j = judge(l);
+      const w = worst(j.verdicts);
+      if (w === 'survives') return [];
+      return [
+        {
+          ruleId: w === 'breaks' ? 'quic-migration-breaks' : 'quic-migration-conditional',
+          level: w === 'breaks' ? 'error' : 'warning',
+          message: { text: `${l.kind} ${l.listen} routes by ${l.routingKey}: ${j.reasons.join('; ')}${l.advice ? `. Fix: ${l.advice}` : ''}` },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: relative(process.cwd(), l.location.file).split('\\').join('/') || l.location.file },
+                region: { startLine: l.location.line, ...(l.location.column ? { startColumn: l.location.column } : {}) },
+              },
+            },
+          ],
+        },
+      ];
+    }),
+  );
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'quiclens', version, rules } }, results }],
+  };
+}

@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
 import { exportQlogCommand, withExportOptions } from './export-command.js';
 import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
+import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
@@ -69,7 +70,13 @@ await yargs(hideBin(process.argv))
         (c) => withLbCheckOptions(c),
         run(lbCheckCommand) as never,
       )
-      .demandCommand(1, 'name an lb command: check'),
+      .command(
+        'decode [cids...]',
+        'the server ID a QUIC-LB balancer reads from each connection ID; with --capture, whether each connection\'s CIDs lead to one server',
+        (c) => withLbDecodeOptions(c),
+        run(lbDecodeCommand) as never,
+      )
+      .demandCommand(1, 'name an lb command: check or decode'),
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

@@ -174,6 +174,16 @@ describe('Envoy UDP proxy with a source_ip hash and Maglev', () => {
   });
 });
 
+describe('Envoy QUIC listener in JSON, with the QUIC-LB CID generator and send_disable_active_migration', () => {
+  it('routes by QUIC-LB server ID, but tells clients not to migrate: an address change breaks, at the listener line', () => {
+    const l = only(own('envoy-quic-lb.json'));
+    expect(l).toMatchObject({ kind: 'envoy-quic', routingKey: 'quic_lb_server_id', location: { line: 4 } });
+    expect(l.migrationDisabled).toMatch(/send_disable_active_migration/);
+    expect(judge(l).verdicts).toEqual({ portChange: 'survives', addressChange: 'breaks', preferredAddress: 'survives' });
+    expect(l.advice).toMatch(/remove `send_disable_active_migration: true`/);
+  });
+});
+
 describe('QUIC-LB files', () => {
   it('routes by server ID, survives every move, servers mapped to backends', () => {
     const l = only(own('quic-lb.yaml'));

@@ -115,6 +115,8 @@ function quicListener(base: { location: SourceLocation; listen: string }, listen
   } else {
     notes.push('reuse_port (the default on Linux): Envoy attaches a BPF program that picks the worker from the connection ID, which its CIDs encode');
   }
+  // QuicProtocolOptions.send_disable_active_migration (Envoy 1.30+, default false)
+  const disabled = quic.send_disable_active_migration === true;
   return {
     ...base,
     kind: 'envoy-quic',
@@ -122,8 +124,9 @@ function quicListener(base: { location: SourceLocation; listen: string }, listen
     backends: [],
     choice: { algorithm: 'opaque', name: 'worker' },
     terminates: true,
+    ...(disabled ? { migrationDisabled: 'quic_options.send_disable_active_migration: true tells clients not to migrate' } : {}),
     notes,
-    advice: '',
+    advice: disabled ? 'remove `send_disable_active_migration: true` from quic_options (or set it false) so that clients may move' : '',
   };
 }
 

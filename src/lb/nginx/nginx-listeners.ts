@@ -186,7 +186,7 @@ function http3Listeners(top: readonly NginxDirective[], http: NginxDirective): Q
       notes.push('reuseport without quic_bpf: the kernel picks a worker by hashing the 4-tuple, so a client whose address or port changes reaches another worker, which does not know the connection');
     } else {
       routingKey = 'random';
-      notes.push('several workers share one socket without reuseport: whichever worker wakes first reads a packet, so nginx requires reuseport for QUIC with several workers');
+      notes.push('several workers share one socket without reuseport: whichever worker wakes first reads a packet, whether or not it holds the connection (nginx recommends reuseport with quic)');
     }
     out.push({
       location: listens[0]!.location,

@@ -184,6 +184,21 @@ describe('Envoy QUIC listener in JSON, with the QUIC-LB CID generator and send_d
   });
 });
 
+describe('the random key: nothing stable picks the backend or worker', () => {
+  it('Envoy use_per_packet_load_balancing balances each datagram on its own', () => {
+    const l = only(own('envoy-per-packet.yaml'));
+    expect(l).toMatchObject({ kind: 'envoy-udp-proxy', routingKey: 'random', location: { line: 4 } });
+    expect(judge(l).verdicts).toEqual({ portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'breaks' });
+    expect(l.advice).toMatch(/remove `use_per_packet_load_balancing`/);
+  });
+  it('nginx with two workers on one socket (no reuseport): any worker may read a packet', () => {
+    const l = only(own('nginx-http3-shared-socket.conf'));
+    expect(l).toMatchObject({ kind: 'nginx-http3', routingKey: 'random', terminates: true, location: { line: 6 } });
+    expect(breaksMigration(judge(l).verdicts)).toBe(true);
+    expect(l.advice).toMatch(/reuseport/);
+  });
+});
+
 describe('QUIC-LB files', () => {
   it('routes by server ID, survives every move, servers mapped to backends', () => {
     const l = only(own('quic-lb.yaml'));

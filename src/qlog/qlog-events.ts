@@ -76,7 +76,7 @@ export interface QlogFrame {
 
 export type QlogEventKind = QlogEvent['kind'];
 
-interface EventBase {
+export interface QlogEventBase {
   trace: QlogTrace;
   /**
    * Milliseconds: since the Unix epoch when the trace has a reference time
@@ -94,7 +94,7 @@ interface EventBase {
 }
 
 /** quic-events §packet_sent / §packet_received */
-export interface QlogPacketEvent extends EventBase {
+export interface QlogPacketEvent extends QlogEventBase {
   kind: 'packet_sent' | 'packet_received';
   packetType: PacketType;
   packetNumber: number | null;
@@ -114,7 +114,7 @@ export interface QlogPacketEvent extends EventBase {
 }
 
 /** quic-events §parameters_set: transport parameters and TLS settings one side announced */
-export interface QlogParametersSetEvent extends EventBase {
+export interface QlogParametersSetEvent extends QlogEventBase {
   kind: 'parameters_set';
   /** `owner` (0.3) or `initiator` (quic-events-12 on); absent in some early writers */
   owner?: 'local' | 'remote';
@@ -123,7 +123,7 @@ export interface QlogParametersSetEvent extends EventBase {
 }
 
 /** quic-events §connection_started (connectivity:connection_new in draft-01) */
-export interface QlogConnectionStartedEvent extends EventBase {
+export interface QlogConnectionStartedEvent extends QlogEventBase {
   kind: 'connection_started';
   /** the vantage point's own side: `src_*` (before quic-events-10) or `local` */
   src?: QlogEndpoint;
@@ -135,7 +135,7 @@ export interface QlogConnectionStartedEvent extends EventBase {
 }
 
 /** quic-events §connection_id_updated */
-export interface QlogConnectionIdUpdatedEvent extends EventBase {
+export interface QlogConnectionIdUpdatedEvent extends QlogEventBase {
   kind: 'connection_id_updated';
   /** local: the endpoint changed its own CID; remote: the CID it sends to */
   owner?: 'local' | 'remote';
@@ -144,7 +144,7 @@ export interface QlogConnectionIdUpdatedEvent extends EventBase {
 }
 
 /** quic-events §key_updated */
-export interface QlogKeyUpdatedEvent extends EventBase {
+export interface QlogKeyUpdatedEvent extends QlogEventBase {
   kind: 'key_updated';
   keyType?: string;
   /** `key_phase`, or `generation` before quic-events-07 */
@@ -156,7 +156,7 @@ export interface QlogKeyUpdatedEvent extends EventBase {
  * A path's addresses: quic-events §tuple_assigned (path_assigned before quic-events-12),
  * or the path change a quiclens export notes as `quiclens:path_changed`.
  */
-export interface QlogPathUpdatedEvent extends EventBase {
+export interface QlogPathUpdatedEvent extends QlogEventBase {
   kind: 'path_updated';
   pathId?: string;
   local?: QlogEndpoint;
@@ -167,7 +167,7 @@ export interface QlogPathUpdatedEvent extends EventBase {
 }
 
 /** quic-events §migration_state_updated */
-export interface QlogMigrationEvent extends EventBase {
+export interface QlogMigrationEvent extends QlogEventBase {
   kind: 'migration';
   old?: string;
   new?: string;
@@ -177,7 +177,7 @@ export interface QlogMigrationEvent extends EventBase {
 }
 
 /** quic-events §connection_closed (connectivity:connection_close in draft-01) */
-export interface QlogConnectionClosedEvent extends EventBase {
+export interface QlogConnectionClosedEvent extends QlogEventBase {
   kind: 'connection_closed';
   owner?: 'local' | 'remote';
   /** a transport error name or number (`connection_error`, 0.3's `connection_code`) */
@@ -190,7 +190,7 @@ export interface QlogConnectionClosedEvent extends EventBase {
 }
 
 /** quic-events §version_information; versions lowercase hex without 0x */
-export interface QlogVersionInformationEvent extends EventBase {
+export interface QlogVersionInformationEvent extends QlogEventBase {
   kind: 'version_information';
   clientVersions?: string[];
   serverVersions?: string[];
@@ -198,7 +198,7 @@ export interface QlogVersionInformationEvent extends EventBase {
 }
 
 /** quic-events §alpn_information (transport:ALPN_update in draft-01) */
-export interface QlogAlpnInformationEvent extends EventBase {
+export interface QlogAlpnInformationEvent extends QlogEventBase {
   kind: 'alpn_information';
   clientAlpns?: string[];
   serverAlpns?: string[];
@@ -206,7 +206,7 @@ export interface QlogAlpnInformationEvent extends EventBase {
 }
 
 /** Every other event (recovery metrics, packet_lost, HTTP/3, ...), with its data as written. */
-export interface QlogOtherEvent extends EventBase {
+export interface QlogOtherEvent extends QlogEventBase {
   kind: 'other';
   data: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../../wire/input-issue.js';
 import { parseDuration } from '../duration.js';
 import { listenAddress } from '../listen-address.js';
 import type { Backend, LbConfig, QuicListener, RoutingKey, SourceLocation } from '../model.js';
@@ -133,7 +134,11 @@ function quicListener(base: { location: SourceLocation; listen: string }, listen
 /** An Envoy bootstrap (YAML or JSON) as its UDP listeners: QUIC terminators and UDP proxies. */
 export function readEnvoy(file: string, text: string): LbConfig {
   const listeners: QuicListener[] = [];
-  for (const doc of readYamlDocuments(file, text)) {
+  const docs = readYamlDocuments(file, text);
+  if (!docs.some((d) => asRecord(d.value) !== undefined)) {
+    throw new InputError({ file, line: 1, column: 1, message: 'expected an Envoy bootstrap (a YAML or JSON mapping with static_resources)', fatal: true });
+  }
+  for (const doc of docs) {
     const root = asRecord(doc.value);
     if (!root) continue;
     const clusters = clustersOf(doc, root);

@@ -1,3 +1,4 @@
+import { InputError } from '../../wire/input-issue.js';
 import type { LbConfig, QuicListener } from '../model.js';
 import { asArray, asRecord, readYamlDocuments, type YamlDocument } from '../yaml-documents.js';
 
@@ -54,7 +55,11 @@ function serviceListeners(doc: YamlDocument, svc: Record<string, unknown>, path:
 /** Kubernetes manifests (one or many documents, `List`s too): their Services' UDP ports. */
 export function readKubernetes(file: string, text: string): LbConfig {
   const listeners: QuicListener[] = [];
-  for (const doc of readYamlDocuments(file, text)) {
+  const docs = readYamlDocuments(file, text);
+  if (!docs.some((d) => typeof asRecord(d.value)?.kind === 'string')) {
+    throw new InputError({ file, line: 1, column: 1, message: 'expected Kubernetes manifests (documents with apiVersion and kind, such as a Service)', fatal: true });
+  }
+  for (const doc of docs) {
     const root = asRecord(doc.value);
     if (!root) continue;
     if (root.kind === 'Service') listeners.push(...serviceListeners(doc, root, []));

@@ -24,7 +24,9 @@ export class AmplificationAudit {
   private readonly paths = new Map<Connection, Map<string, PathBudget>>();
 
   check(p: PacketRecord): Finding[] {
-    const client = formatEndpoint(p.direction === 'client' ? p.src : p.dst);
+    const clientEndpoint = p.direction === 'client' ? p.src : p.dst;
+    // without addresses (a qlog) the packets of all paths count as one
+    const client = clientEndpoint ? formatEndpoint(clientEndpoint) : 'the client';
     let byPath = this.paths.get(p.connection);
     if (!byPath) this.paths.set(p.connection, (byPath = new Map()));
     let b = byPath.get(client);

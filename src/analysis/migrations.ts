@@ -21,10 +21,11 @@ export interface Migration {
   time: number;
   frame: number;
   kind: MigrationKind;
+  /** the client's address before and after, or `unlogged` when the input (a qlog) has none */
   from: string;
   to: string;
-  /** the client's IP address changed, not only its port (a move between networks) */
-  addressChanged: boolean;
+  /** the client's IP address changed, not only its port (a move between networks); null when the addresses are not known */
+  addressChanged: boolean | null;
   /** the first PATH_CHALLENGE on the new path and its PATH_RESPONSE (hex data) */
   challenge: string | null;
   response: string | null;
@@ -38,9 +39,13 @@ export interface Migration {
 /** RFC 9000 §9.1: probing frames; any other frame on a path means the sender uses it */
 const PROBING = new Set(['path_challenge', 'path_response', 'new_connection_id', 'padding']);
 
+/** what a qlog without addresses writes where an address would be */
+export const UNLOGGED = 'unlogged';
+
 interface PathState {
-  client: Endpoint;
-  server: Endpoint;
+  /** null when the input does not say (a qlog without addresses) */
+  client: Endpoint | null;
+  server: Endpoint | null;
   firstFrame: number;
   firstTime: number;
   /** the path in use when this one first appeared */
@@ -73,6 +78,8 @@ interface ConnectionPaths {
   unmatchedResponses: { data: string; frame: number; by: Role }[];
   /** when the client saw HANDSHAKE_DONE: the handshake is confirmed (RFC 9001 §4.1.2) */
   confirmedAt: number | null;
+  /** without addresses: the number of paths inferred so far, and what infers the next */
+  unlogged: { path: number; challenged: boolean; clientDcids: Set<string> };
 }
 
 /**
@@ -87,19 +94,27 @@ export class MigrationTracker {
     if (p.header.form === 'long' && p.header.type === 'version_negotiation') return;
     let s = this.byConnection.get(p.connection);
     if (!s) {
-      s = { paths: new Map(), current: new Map(), firstServer: null, challenges: [], unmatchedResponses: [], confirmedAt: null };
+      s = {
+        paths: new Map(),
+        current: new Map(),
+        firstServer: null,
+        challenges: [],
+        unmatchedResponses: [],
+        confirmedAt: null,
+        unlogged: { path: 0, challenged: false, clientDcids: new Set() },
+      };
       this.byConnection.set(p.connection, s);
     }
     const client = p.direction === 'client' ? p.src : p.dst;
     const server = p.direction === 'client' ? p.dst : p.src;
-    const serverKey = formatEndpoint(server);
-    const key = `${formatEndpoint(client)} ${serverKey}`;
+    const serverKey = server ? formatEndpoint(server) : UNLOGGED;
+    const key = client && server ? `${formatEndpoint(client)} ${serverKey}` : this.unloggedPathKey(s, p);
     let path = s.paths.get(key);
     if (!path) {
       s.firstServer ??= serverKey;
       // a move within a leg comes from that leg's current path; a move to the server's
       // preferred address comes from the first leg's; any other new server side is a leg
-      const previous = s.current.get(serverKey) ?? (this.isPreferredAddress(p.connection, server) ? (s.current.get(s.firstServer) ?? null) : null);
+      const previous = s.current.get(serverKey) ?? (server && this.isPreferredAddress(p.connection, server) ? (s.current.get(s.firstServer) ?? null) : null);
       path = { client, server, firstFrame: p.frame, firstTime: p.time, previous, clientDcids: new Set(), clientUsed: false };
       s.paths.set(key, path);
       if (!s.current.has(serverKey)) s.current.set(serverKey, key);
@@ -120,6 +135,24 @@ export class MigrationTracker {
     }
   }
 
+  /**
+   * A path for a packet whose addresses the input does not give (a qlog). A new path shows
+   * only through PATH_CHALLENGE (RFC 9000 §8.2, §9): the client's, sent under a DCID it has
+   * not used before (an active migration, §9.5), or the server's first on the current path
+   * (it saw the client's address change, as after a NAT rebinding).
+   */
+  private unloggedPathKey(s: ConnectionPaths, p: PacketRecord): string {
+    const u = s.unlogged;
+    const dcid = p.header.dcid.toString('hex');
+    if (p.frames.some((f) => f.type === 'path_challenge')) {
+      const fresh = p.direction === 'client' ? u.clientDcids.size > 0 && !u.clientDcids.has(dcid) : !u.challenged;
+      if (fresh) u.path++;
+      u.challenged = true;
+    }
+    if (p.direction === 'client') u.clientDcids.add(dcid);
+    return `${UNLOGGED} path ${u.path}`;
+  }
+
   private isPreferredAddress(c: Connection, server: Endpoint): boolean {
     const pa = c.tls.serverParameters?.preferred_address;
     if (!pa) return false;
@@ -132,9 +165,9 @@ export class MigrationTracker {
     if (!s) return [];
     const legs: Leg[] = [];
     for (const path of s.paths.values()) {
-      const server = formatEndpoint(path.server);
+      const server = path.server ? formatEndpoint(path.server) : UNLOGGED;
       const moved = path.previous !== null;
-      if (!moved && !legs.some((l) => l.server === server)) legs.push({ server, client: formatEndpoint(path.client), firstFrame: path.firstFrame });
+      if (!moved && !legs.some((l) => l.server === server)) legs.push({ server, client: path.client ? formatEndpoint(path.client) : UNLOGGED, firstFrame: path.firstFrame });
     }
     return legs;
   }
@@ -148,7 +181,7 @@ export class MigrationTracker {
       const old = s.paths.get(path.previous)!;
       const onPath = s.challenges.filter((c) => c.path === key);
       const clientProbed = onPath.some((c) => c.by === 'client');
-      const toPreferred = formatEndpoint(path.server) !== formatEndpoint(old.server) && this.isPreferredAddress(conn, path.server);
+      const toPreferred = path.server !== null && old.server !== null && formatEndpoint(path.server) !== formatEndpoint(old.server) && this.isPreferredAddress(conn, path.server);
       const kind: MigrationKind = toPreferred ? 'preferred_address' : !path.clientUsed ? 'probe_only' : clientProbed ? 'active' : 'nat_rebinding';
       const answered = onPath.find((c) => c.response);
       const firstChallenge = answered ?? onPath[0];
@@ -156,9 +189,9 @@ export class MigrationTracker {
         time: path.firstTime,
         frame: path.firstFrame,
         kind,
-        from: formatEndpoint(old.client),
-        to: formatEndpoint(path.client),
-        addressChanged: old.client.ip !== path.client.ip,
+        from: old.client ? formatEndpoint(old.client) : UNLOGGED,
+        to: path.client ? formatEndpoint(path.client) : UNLOGGED,
+        addressChanged: old.client && path.client ? old.client.ip !== path.client.ip : null,
         challenge: firstChallenge?.data ?? null,
         response: answered ? answered.data : null,
         validated: answered !== undefined,

@@ -14,8 +14,9 @@ export interface PacketRecord {
   time: number;
   connection: Connection;
   direction: Role;
-  src: Endpoint;
-  dst: Endpoint;
+  /** sender and receiver; null for a qlog event that does not say (qlog often has no addresses) */
+  src: Endpoint | null;
+  dst: Endpoint | null;
   /** the UDP payload size of the datagram the packet came in */
   datagramBytes: number;
   header: PacketHeader;

@@ -1,6 +1,6 @@
 import type { PacketRecord } from '../analysis/packet-record.js';
 import { ipBytes } from '../capture/ip-address.js';
-import { formatEndpoint } from '../capture/types.js';
+import { formatEndpoint, type Endpoint } from '../capture/types.js';
 import { toHex } from '../wire/hex.js';
 import { ipvsMhPick, ipvsMhTable } from './hashes/ipvs-mh.js';
 import { ipvsShPick, ipvsShTable } from './hashes/ipvs-sh.js';
@@ -9,6 +9,13 @@ import { nginxHashPick } from './hashes/nginx-hash.js';
 import type { QuicListener } from './model.js';
 import { decodeQuicLbCid } from './quic-lb/codec.js';
 import type { QuicLbListener } from './quic-lb-listeners.js';
+
+/** A packet whose addresses are known: what a balancer routes (a qlog event may have none). */
+export type RoutedPacket = PacketRecord & { src: Endpoint; dst: Endpoint };
+
+export function hasAddresses(p: PacketRecord): p is RoutedPacket {
+  return p.src !== null && p.dst !== null;
+}
 
 /** Where one packet would go: the backend when the algorithm is public, and the key it was picked by. */
 export interface Pick {
@@ -23,7 +30,7 @@ export interface Pick {
  * The value of an nginx hash key for a packet: the client variables nginx would substitute
  * ($binary_remote_addr is the address's bytes, which nginx hashes as they are).
  */
-function nginxKey(expr: string, p: PacketRecord): string {
+function nginxKey(expr: string, p: RoutedPacket): string {
   return expr.replace(/\$\{?([A-Za-z0-9_]+)\}?/g, (whole, name: string) => {
     switch (name) {
       case 'remote_addr':
@@ -45,7 +52,7 @@ function nginxKey(expr: string, p: PacketRecord): string {
 }
 
 /** what the routing key of a listener reads from a packet */
-function keyText(l: QuicListener, p: PacketRecord): string {
+function keyText(l: QuicListener, p: RoutedPacket): string {
   switch (l.routingKey) {
     case 'connection_id':
       return `connection ${p.connection.id}`;
@@ -63,12 +70,12 @@ function keyText(l: QuicListener, p: PacketRecord): string {
 }
 
 /** A function from packet to backend for one listener, with its tables built once. */
-export function backendPicker(l: QuicListener): (p: PacketRecord) => Pick {
+export function backendPicker(l: QuicListener): (p: RoutedPacket) => Pick {
   const c = l.choice;
   const addresses = l.backends.map((b) => b.address);
   if (l.backends.length === 0) return (p) => ({ backend: null, key: keyText(l, p) });
   // an index of -1: the balancer's own fallback (round robin, a drop) decides, which a replay cannot know
-  const named = (index: number, p: PacketRecord): Pick =>
+  const named = (index: number, p: RoutedPacket): Pick =>
     index >= 0 ? { backend: addresses[index]!, key: keyText(l, p) } : { backend: null, key: keyText(l, p), unroutable: 'the hash lands on no available server' };
   switch (c.algorithm) {
     case 'nginx_hash':

@@ -2,7 +2,7 @@ import type { PacketRecord } from '../analysis/packet-record.js';
 import { formatEndpoint, type Endpoint } from '../capture/types.js';
 import { hostOf, portOf } from './listen-address.js';
 import type { QuicListener } from './model.js';
-import { backendPicker, type Pick } from './pick-backend.js';
+import { backendPicker, hasAddresses, type Pick, type RoutedPacket } from './pick-backend.js';
 
 /** One connection's packets as the balancer would have routed them. */
 export interface ConnectionReplay {
@@ -41,7 +41,7 @@ function matches(listen: string, dst: Endpoint): boolean {
  * listener, every client packet goes through it.
  */
 export class LbReplay {
-  private readonly pickers: { listener: QuicListener; pick: (p: PacketRecord) => Pick }[];
+  private readonly pickers: { listener: QuicListener; pick: (p: RoutedPacket) => Pick }[];
   /** client packets that reached a listener's address */
   private readonly matched = new Map<number, State>();
   /** every client packet through the only listener, used when none reached its port */
@@ -53,7 +53,8 @@ export class LbReplay {
 
   /** routes one packet; returns where a client packet went, null for the server's packets and packets to no listener */
   observe(p: PacketRecord): Pick | null {
-    if (p.direction !== 'client') return null;
+    // a packet without addresses (from a qlog) cannot be routed
+    if (p.direction !== 'client' || !hasAddresses(p)) return null;
     const hit = this.pickers.find((x) => matches(x.listener.listen, p.dst));
     if (hit) return this.route(this.matched, hit, p);
     if (this.pickers.length === 1 && this.matched.size === 0) return this.route(this.through, this.pickers[0]!, p);
@@ -65,7 +66,7 @@ export class LbReplay {
     return this.matched.size === 0 && this.through.size > 0;
   }
 
-  private route(states: Map<number, State>, x: { listener: QuicListener; pick: (p: PacketRecord) => Pick }, p: PacketRecord): Pick {
+  private route(states: Map<number, State>, x: { listener: QuicListener; pick: (p: RoutedPacket) => Pick }, p: RoutedPacket): Pick {
     const picked = x.pick(p);
     let s = states.get(p.connection.id);
     if (!s) {

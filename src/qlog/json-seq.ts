@@ -13,6 +13,7 @@
 
 const RS = 0x1e;
 const LF = 0x0a;
+const BOM = [0xef, 0xbb, 0xbf];
 
 export interface JsonSeqRecord {
   /** 1-based count of the non-empty records so far */
@@ -33,6 +34,8 @@ export interface JsonSeqRecord {
   terminated: boolean;
   /** true when the record exceeded `maxRecordBytes` and its bytes were dropped */
   oversize: boolean;
+  /** true for the record the stream ended in */
+  final: boolean;
 }
 
 export interface JsonSeqOptions {
@@ -62,14 +65,15 @@ export async function* splitJsonSeq(
   let recordOffset = 0;
   let recordLine = 1;
   let hasContent = false;
-  /** position of the byte being looked at */
+  /** byte offset of the current chunk's first byte, and the line being read */
   let offset = 0;
   let line = 1;
   let recordNumber = 0;
   let lastByte = -1;
-  let atStart = true;
+  /** how many bytes of a byte order mark the stream began with; -1 once it did not */
+  let bomSeen = 0;
 
-  const take = (terminated: boolean): JsonSeqRecord | undefined => {
+  const take = (terminated: boolean, final: boolean): JsonSeqRecord | undefined => {
     const had = hasContent;
     const record: JsonSeqRecord | undefined = had
       ? {
@@ -80,6 +84,7 @@ export async function* splitJsonSeq(
           byteLength: size,
           terminated,
           oversize,
+          final,
         }
       : undefined;
     parts = [];
@@ -103,40 +108,50 @@ export async function* splitJsonSeq(
   };
 
   for await (const piece of source) {
-    let chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-    if (atStart) {
-      // a UTF-8 byte order mark is not part of the first record
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-        chunk = chunk.subarray(3);
-        offset += 3;
-      }
-      atStart = chunk.length === 0;
+    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    let i = 0;
+    // a UTF-8 byte order mark is not part of the first record, even split over chunks
+    while (bomSeen >= 0 && offset + i < BOM.length && i < chunk.length) {
+      if (bomSeen === offset + i && chunk[i] === BOM[bomSeen]) {
+        bomSeen++;
+        i++;
+      } else bomSeen = -1;
     }
-    let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (mode === undefined && !isBlank(b)) mode = b === RS ? 'rs' : 'lines';
-      const separator = mode === 'rs' ? b === RS : b === LF;
-      if (separator) {
-        append(chunk, start, i);
-        // RS mode: the text before this RS was complete if it ended with a line feed
-        const terminated = mode === 'rs' ? lastByte === LF : true;
-        const record = take(terminated);
-        if (record) yield record;
-        start = i + 1;
-      } else if (!hasContent && !isBlank(b)) {
+    while (i < chunk.length) {
+      if (!hasContent) {
+        // blank bytes, and the separators of empty elements, until a record's first byte
+        const b = chunk[i]!;
+        if (mode === undefined && !isBlank(b)) mode = b === RS ? 'rs' : 'lines';
+        if (isBlank(b) || (mode === 'rs' && b === RS)) {
+          if (b === LF) line++;
+          if (b === LF || b === RS) lastByte = b;
+          i++;
+          continue;
+        }
         hasContent = true;
         recordOffset = offset + i;
         recordLine = line;
-        // the blank bytes before a record's text are not kept
-        start = i;
       }
-      if (b === LF) line++;
-      if (!isBlank(b) || b === LF) lastByte = b;
+      const separator = mode === 'rs' ? RS : LF;
+      const found = chunk.indexOf(separator, i);
+      const end = found < 0 ? chunk.length : found;
+      const body = chunk.subarray(i, end);
+      for (let j = body.indexOf(LF); j >= 0; j = body.indexOf(LF, j + 1)) line++;
+      // the last byte that is not a space, tab or CR: a line feed there ends the text whole
+      let k = body.length - 1;
+      while (k >= 0 && (body[k] === 0x20 || body[k] === 0x09 || body[k] === 0x0d)) k--;
+      if (k >= 0) lastByte = body[k]!;
+      append(chunk, i, end);
+      if (found < 0) break;
+      if (separator === LF) line++;
+      // RS mode: the text before this RS was complete if it ended with a line feed
+      const record = take(mode === 'rs' ? lastByte === LF : true, false);
+      if (record) yield record;
+      lastByte = separator;
+      i = found + 1;
     }
-    if (hasContent) append(chunk, start, chunk.length);
     offset += chunk.length;
   }
-  const record = take(lastByte === LF);
+  const record = take(lastByte === LF, true);
   if (record) yield record;
 }

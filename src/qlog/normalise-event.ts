@@ -1,4 +1,18 @@
-import type { QlogEvent, QlogEventBase, QlogPacketEvent } from './qlog-events.js';
+import type {
+  QlogAlpnInformationEvent,
+  QlogConnectionClosedEvent,
+  QlogConnectionIdUpdatedEvent,
+  QlogConnectionStartedEvent,
+  QlogEvent,
+  QlogEventBase,
+  QlogKeyUpdatedEvent,
+  QlogMigrationEvent,
+  QlogOtherEvent,
+  QlogPacketEvent,
+  QlogParametersSetEvent,
+  QlogPathUpdatedEvent,
+  QlogVersionInformationEvent,
+} from './qlog-events.js';
 import {
   alpnOf,
   alpnsOf,
@@ -67,10 +81,20 @@ export function kindOfName(name: string): Kind | 'other' {
   return KINDS[event] ?? 'other';
 }
 
-/** Undefined-valued fields are left out, so events compare and print as written. */
-function defined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+/** Sets a field only when it has a value, so events compare and print as written. */
+function set<T extends object, K extends keyof T>(o: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) o[key] = value;
+}
+
+/**
+ * A new event with the fields every kind has. Built field by field rather than by spreading
+ * `base`: V8 spreads objects far more slowly, and a qlog can hold millions of events.
+ */
+function start<E extends QlogEvent>(base: QlogEventBase, kind: E['kind']): E {
+  const e = { trace: base.trace, timeMs: base.timeMs, name: base.name, position: base.position, kind } as E;
+  set(e, 'groupId', base.groupId);
+  set(e, 'pathId', base.pathId);
+  return e;
 }
 
 /** 1 or 0 from a key phase bit written as a boolean, a number or "0"/"1" (quic-go) */
@@ -93,27 +117,26 @@ function keyPhaseBit(header: JsonObject): 0 | 1 | undefined {
 function packetEvent(base: QlogEventBase, kind: QlogPacketEvent['kind'], data: JsonObject): QlogPacketEvent {
   const header = isObject(data.header) ? data.header : {};
   const raw = isObject(data.raw) ? data.raw : {};
-  const pn = header.packet_number ?? data.packet_number;
-  const frames = Array.isArray(data.frames) ? data.frames.map(normaliseFrame) : undefined;
-  return defined<QlogPacketEvent>({
-    ...base,
-    kind,
-    packetType: packetTypeOf(header.packet_type ?? data.packet_type),
-    packetNumber: integer(pn) ?? null,
-    version: versionOf(header.version),
-    dcid: hexOf(header.dcid),
-    scid: hexOf(header.scid),
-    // ngtcp2 0.12 logs a Retry's token as `retry_token` beside the header
-    token: hexOf(header.token ?? data.retry_token),
-    keyPhase: keyPhaseBit(header),
-    length: integer(raw.length) ?? integer(header.packet_size) ?? integer(data.packet_size),
-    supportedVersions: versionsOf(data.supported_versions ?? header.supported_versions),
-    frames,
-  });
+  const e = start<QlogPacketEvent>(base, kind);
+  e.packetType = packetTypeOf(header.packet_type ?? data.packet_type);
+  e.packetNumber = integer(header.packet_number ?? data.packet_number) ?? null;
+  set(e, 'version', versionOf(header.version));
+  set(e, 'dcid', hexOf(header.dcid));
+  set(e, 'scid', hexOf(header.scid));
+  // ngtcp2 0.12 logs a Retry's token as `retry_token` beside the header
+  set(e, 'token', hexOf(header.token ?? data.retry_token));
+  set(e, 'keyPhase', keyPhaseBit(header));
+  set(e, 'length', integer(raw.length) ?? integer(header.packet_size) ?? integer(data.packet_size));
+  set(e, 'supportedVersions', versionsOf(data.supported_versions ?? header.supported_versions));
+  if (Array.isArray(data.frames)) e.frames = data.frames.map(normaliseFrame);
+  return e;
 }
 
 /** A string or a number, as error codes and names come. */
 const codeOf = (v: unknown): string | number | undefined => (typeof v === 'string' || typeof v === 'number' ? v : undefined);
+
+/** a tuple or path ID: any string, "" included (the connection's first path) */
+const idOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /**
  * One event in our shape, from its name and data in any qlog version. `base` carries what
@@ -127,101 +150,91 @@ export function normaliseEvent(base: QlogEventBase, data: JsonObject): QlogEvent
       return packetEvent(base, kind, data);
     case 'parameters_set': {
       const { owner, initiator, ...params } = data;
-      return defined({ ...base, kind, owner: ownerOf(owner ?? initiator), params });
+      const e = start<QlogParametersSetEvent>(base, kind);
+      set(e, 'owner', ownerOf(owner ?? initiator));
+      e.params = params;
+      return e;
     }
     case 'connection_started': {
+      const e = start<QlogConnectionStartedEvent>(base, kind);
       // quic-events-10 on: `local` and `remote` TupleEndpointInfo; before, flat src_/dst_ fields
-      const src = endpointOf(data.local) ?? flatEndpoint(data.src_ip, data.src_port);
-      const dst = endpointOf(data.remote) ?? flatEndpoint(data.dst_ip, data.dst_port);
-      return defined({
-        ...base,
-        kind,
-        src,
-        dst,
-        srcCid: hexOf(data.src_cid),
-        dstCid: hexOf(data.dst_cid),
-        version: versionOf(data.quic_version ?? data.version),
-      });
+      set(e, 'src', endpointOf(data.local) ?? flatEndpoint(data.src_ip, data.src_port));
+      set(e, 'dst', endpointOf(data.remote) ?? flatEndpoint(data.dst_ip, data.dst_port));
+      set(e, 'srcCid', hexOf(data.src_cid));
+      set(e, 'dstCid', hexOf(data.dst_cid));
+      set(e, 'version', versionOf(data.quic_version ?? data.version));
+      return e;
     }
     case 'connection_id_updated': {
       // pcap2qlog (draft-01) wrote src_old/src_new for the vantage point's own CID and
       // dst_old/dst_new for its peer's, where later drafts have an owner and old/new
       const ownSide = data.src_new !== undefined || data.src_old !== undefined;
       const peerSide = data.dst_new !== undefined || data.dst_old !== undefined;
-      const owner = ownerOf(data.owner ?? data.initiator) ?? (ownSide ? 'local' : peerSide ? 'remote' : undefined);
-      return defined({
-        ...base,
-        kind,
-        owner,
-        old: hexOf(data.old ?? data.src_old ?? data.dst_old),
-        new: hexOf(data.new ?? data.src_new ?? data.dst_new),
-      });
+      const e = start<QlogConnectionIdUpdatedEvent>(base, kind);
+      set(e, 'owner', ownerOf(data.owner ?? data.initiator) ?? (ownSide ? 'local' : peerSide ? 'remote' : undefined));
+      set(e, 'old', hexOf(data.old ?? data.src_old ?? data.dst_old));
+      set(e, 'new', hexOf(data.new ?? data.src_new ?? data.dst_new));
+      return e;
     }
-    case 'key_updated':
-      return defined({
-        ...base,
-        kind,
-        keyType: text(data.key_type),
-        keyPhase: integer(data.key_phase ?? data.generation),
-        trigger: text(data.trigger),
-      });
+    case 'key_updated': {
+      const e = start<QlogKeyUpdatedEvent>(base, kind);
+      set(e, 'keyType', text(data.key_type));
+      set(e, 'keyPhase', integer(data.key_phase ?? data.generation));
+      set(e, 'trigger', text(data.trigger));
+      return e;
+    }
     case 'path_updated': {
+      const e = start<QlogPathUpdatedEvent>(base, kind);
       if (base.name.trim().toLowerCase() === QUICLENS_PATH_CHANGED) {
-        return defined({ ...base, kind, oldText: text(data.old), newText: text(data.new) });
+        set(e, 'oldText', text(data.old));
+        set(e, 'newText', text(data.new));
+        return e;
       }
-      const id = data.tuple_id ?? data.path_id;
-      return defined({
-        ...base,
-        kind,
-        pathId: typeof id === 'string' || typeof id === 'number' ? String(id) : base.pathId,
-        local: endpointOf(data.tuple_local ?? data.path_local),
-        remote: endpointOf(data.tuple_remote ?? data.path_remote),
-      });
+      set(e, 'pathId', idOf(data.tuple_id ?? data.path_id));
+      set(e, 'local', endpointOf(data.tuple_local ?? data.path_local));
+      set(e, 'remote', endpointOf(data.tuple_remote ?? data.path_remote));
+      return e;
     }
     case 'migration': {
-      const id = data.tuple_id ?? data.path_id;
-      return defined({
-        ...base,
-        kind,
-        old: text(data.old),
-        new: text(data.new),
-        pathId: typeof id === 'string' || typeof id === 'number' ? String(id) : base.pathId,
-        local: endpointOf(data.tuple_local ?? data.path_local),
-        remote: endpointOf(data.tuple_remote ?? data.path_remote),
-      });
+      const e = start<QlogMigrationEvent>(base, kind);
+      set(e, 'old', text(data.old));
+      set(e, 'new', text(data.new));
+      set(e, 'pathId', idOf(data.tuple_id ?? data.path_id));
+      set(e, 'local', endpointOf(data.tuple_local ?? data.path_local));
+      set(e, 'remote', endpointOf(data.tuple_remote ?? data.path_remote));
+      return e;
     }
-    case 'connection_closed':
-      return defined({
-        ...base,
-        kind,
-        owner: ownerOf(data.owner ?? data.initiator),
-        connectionError: codeOf(data.connection_error ?? data.connection_code),
-        applicationError: codeOf(data.application_error ?? data.application_code),
-        errorCode: integer(data.error_code),
-        reason: text(data.reason),
-        trigger: text(data.trigger),
-      });
-    case 'version_information':
-      return defined({
-        ...base,
-        kind,
-        clientVersions: versionsOf(data.client_versions),
-        serverVersions: versionsOf(data.server_versions),
-        // draft-00/01 version_update logged {old, new}
-        chosenVersion: versionOf(data.chosen_version ?? data.new),
-      });
+    case 'connection_closed': {
+      const e = start<QlogConnectionClosedEvent>(base, kind);
+      set(e, 'owner', ownerOf(data.owner ?? data.initiator));
+      set(e, 'connectionError', codeOf(data.connection_error ?? data.connection_code));
+      set(e, 'applicationError', codeOf(data.application_error ?? data.application_code));
+      set(e, 'errorCode', integer(data.error_code));
+      set(e, 'reason', text(data.reason));
+      set(e, 'trigger', text(data.trigger));
+      return e;
+    }
+    case 'version_information': {
+      const e = start<QlogVersionInformationEvent>(base, kind);
+      set(e, 'clientVersions', versionsOf(data.client_versions));
+      set(e, 'serverVersions', versionsOf(data.server_versions));
+      // draft-00/01 version_update logged {old, new}
+      set(e, 'chosenVersion', versionOf(data.chosen_version ?? data.new));
+      return e;
+    }
     case 'alpn_information': {
+      const e = start<QlogAlpnInformationEvent>(base, kind);
+      set(e, 'clientAlpns', alpnsOf(data.client_alpns));
+      set(e, 'serverAlpns', alpnsOf(data.server_alpns));
       // draft-01's ALPN_update logged {old, new}, draft-00's {alpn}; an empty string is none
       const chosen = alpnOf(data.chosen_alpn ?? data.new ?? data.alpn);
-      return defined({
-        ...base,
-        kind,
-        clientAlpns: alpnsOf(data.client_alpns),
-        serverAlpns: alpnsOf(data.server_alpns),
-        chosenAlpn: chosen === '' ? undefined : chosen,
-      });
+      if (chosen !== '') set(e, 'chosenAlpn', chosen);
+      return e;
     }
-    case 'other':
-      return { ...base, kind, data };
+    case 'other': {
+      const e = start<QlogOtherEvent>(base, kind);
+      e.data = data;
+      return e;
+    }
   }
 }

@@ -4,12 +4,13 @@ import type { InputIssue } from '../wire/input-issue.js';
 /**
  * The normalised view of a qlog file, whichever writer and schema version produced it.
  *
- * qlog has changed shape several times: draft-00/01/02 (draft-marx-qlog-main-schema) put
- * events in arrays whose columns `event_fields` names, 0.3 (draft-ietf-quic-qlog-main-schema-01
- * to -04) uses `{time, name, data}` objects with `category:event` names, and the newer IETF
- * drafts (main-schema-05 and later, qlog_version 0.4 and up, or a `file_schema` URN) moved
- * every QUIC event into the single `quic:` namespace and the reference time into an object.
- * Readers of this module's output never need to know which one a file used.
+ * qlog has changed shape several times: draft-00 and draft-01 (draft-marx-qlog-main-schema)
+ * put events in arrays whose columns `event_fields` names; draft-02 and 0.3
+ * (draft-ietf-quic-qlog-main-schema-01 to -05) use `{time, name, data}` objects with
+ * `category:event` names; the newer IETF drafts (qlog_version 0.4 from main-schema-06, a
+ * `file_schema` URN from -09, a reference time object from -10) moved every QUIC event into
+ * the `quic:` namespace (quic-events-09). Readers of this module's output never need to know
+ * which one a file used.
  */
 
 /**

@@ -5,7 +5,7 @@
  *   relative_time): the column name says the mode (`time`, `delta_time`, `relative_time`),
  *   `configuration.time_units` says "ms" or "us", `configuration.time_offset` shifts the
  *   whole trace (in the same units) and `common_fields.reference_time` is a string.
- * - 0.3 (draft-ietf-quic-qlog-main-schema-01..04 §timestamps): `time_format` "absolute"
+ * - 0.3 and 0.4 (draft-ietf-quic-qlog-main-schema-01 to -09 §timestamps): `time_format` "absolute"
  *   (the default), "relative" (to a numeric `reference_time` in epoch ms) or "delta".
  * - newer drafts (main-schema-10 §Timestamps and later): `reference_time` is an object
  *   {clock_type, epoch, wall_clock_time} and `time_format` is "relative_to_epoch" (the

@@ -171,7 +171,8 @@ export function normaliseFrame(raw: unknown): QlogFrame {
   const writtenType = raw.frame_type ?? raw.type;
   const frameType = frameTypeOf(writtenType);
   const out: QlogFrame = { frame_type: frameType };
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key in raw) {
+    const value = raw[key];
     if (key === 'frame_type' || (key === 'type' && raw.frame_type === undefined)) continue;
     let name = key;
     if (STREAM_FRAMES.has(frameType) && key === 'id' && raw.stream_id === undefined) name = 'stream_id';
@@ -182,7 +183,7 @@ export function normaliseFrame(raw: unknown): QlogFrame {
     else if (name === 'fin' && typeof value === 'string') out[name] = value.toLowerCase() === 'true';
     else out[name] = value;
   }
-  if (typeof writtenType === 'string' && compact(writtenType) === 'applicationclose' && out.error_space === undefined) {
+  if (frameType === 'connection_close' && out.error_space === undefined && compact(String(writtenType)) === 'applicationclose') {
     out.error_space = 'application';
   }
   return out;

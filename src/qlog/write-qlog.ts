@@ -135,12 +135,15 @@ export class QlogWriter {
     const o = this.open.get(p.connection.id)!;
     const receiver = o[p.direction === 'client' ? 'server' : 'client'];
     const time = ms(p.time);
-    const path = `${formatEndpoint(p.direction === 'client' ? p.src : p.dst)} ${formatEndpoint(p.direction === 'client' ? p.dst : p.src)}`;
-    if (o.lastPath !== undefined && o.lastPath !== path) {
+    const client = p.direction === 'client' ? p.src : p.dst;
+    const server = p.direction === 'client' ? p.dst : p.src;
+    // an input without addresses (a qlog) has no path to follow
+    const path = client && server ? `${formatEndpoint(client)} ${formatEndpoint(server)}` : undefined;
+    if (path !== undefined && o.lastPath !== undefined && o.lastPath !== path) {
       // qlog 0.3 has no path event: this one is ours, in our own namespace, and viewers skip it
       for (const t of [sender, receiver]) this.event(t, time, 'quiclens:path_changed', { old: o.lastPath, new: path, frame: p.frame });
     }
-    o.lastPath = path;
+    if (path !== undefined) o.lastPath = path;
     const data: Record<string, unknown> = { header: header(p), raw: { length: p.header.length } };
     // a packet we could not open is still logged, without frames, as an endpoint logs a packet it cannot decrypt
     if (p.decrypted === true) data.frames = p.frames.map(frameToJson).map(({ type, ...rest }) => ({ frame_type: type, ...rest }));

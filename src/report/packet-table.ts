@@ -49,7 +49,7 @@ export class PacketTable {
       p.time.toFixed(6),
       String(p.connection.id),
       p.direction === 'client' ? 'C→S' : 'S→C',
-      formatEndpoint(clientSide),
+      clientSide ? formatEndpoint(clientSide) : '(not logged)',
       typeText,
       p.pn === null ? '' : String(p.pn),
       cid(h.dcid),

@@ -149,7 +149,7 @@ function legsLine(legs: Leg[]): string {
 }
 
 function migrationLine(m: Migration, colour: Palette): string {
-  const change = m.addressChanged ? 'address change' : 'port change';
+  const change = m.addressChanged === null ? 'addresses not logged' : m.addressChanged ? 'address change' : 'port change';
   const validated = m.validated ? colour.green(`validated in ${m.validationMs} ms`) : colour.yellow('not validated');
   return `${m.time.toFixed(6)} s  frame ${m.frame}  ${m.kind}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid ? 'new DCID' : 'same DCID'}`;
 }
@@ -170,7 +170,7 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
         String(m.frame),
         m.kind,
         `${m.from} → ${m.to}`,
-        m.addressChanged ? 'address' : 'port',
+        m.addressChanged === null ? colour.dim('not logged') : m.addressChanged ? 'address' : 'port',
         m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim('none'),
         m.validated ? `${m.validationMs} ms` : colour.yellow('no'),
         m.newDcid ? 'new' : colour.yellow('same'),

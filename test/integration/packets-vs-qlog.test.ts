@@ -28,7 +28,7 @@ describe('packets on the wire are the packets the endpoints logged as sent', () 
     for await (const ev of session.read(await openCapture(capture.path))) {
       if (ev.kind !== 'packet') continue;
       const p = ev.packet;
-      const server = p.direction === 'client' ? p.dst : p.src;
+      const server = (p.direction === 'client' ? p.dst : p.src)!;
       const key = `${p.direction}/${p.connection.id}/${server.ip}:${server.port}`;
       wire.set(key, [...(wire.get(key) ?? []), p.header.type]);
     }

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PacketRecord } from '../../src/analysis/packet-record.js';
 import { ipBytes } from '../../src/capture/ip-address.js';
 import type { Endpoint } from '../../src/capture/types.js';
 import { ipvsMhTable, ipvsMhPick } from '../../src/lb/hashes/ipvs-mh.js';
 import { ipvsShBucket, ipvsShTable } from '../../src/lb/hashes/ipvs-sh.js';
 import { siphash } from '../../src/lb/hashes/siphash.js';
 import type { Backend } from '../../src/lb/model.js';
-import { backendPicker } from '../../src/lb/pick-backend.js';
+import { backendPicker, type RoutedPacket } from '../../src/lb/pick-backend.js';
 import { readLbConfig } from '../../src/lb/read-config.js';
 
 const fixtures = join(__dirname, 'fixtures');
@@ -19,8 +18,8 @@ function endpoint(text: string): Endpoint {
 }
 
 /** just what a picker reads from a packet */
-function packetFrom(src: Endpoint, dst: Endpoint): PacketRecord {
-  return { frame: 1, src, dst, connection: { id: 1 }, header: { form: 'short', dcid: Buffer.alloc(0) } } as unknown as PacketRecord;
+function packetFrom(src: Endpoint, dst: Endpoint): RoutedPacket {
+  return { frame: 1, src, dst, connection: { id: 1 }, header: { form: 'short', dcid: Buffer.alloc(0) } } as unknown as RoutedPacket;
 }
 
 describe('nginx hash and hash consistent, held to what nginx 1.22 did (scripts/record-nginx-hashes.mjs)', () => {

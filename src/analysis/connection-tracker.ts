@@ -50,7 +50,7 @@ export class ConnectionTracker {
   addIssuedCid(conn: Connection, issuer: Role, cid: string, resetToken?: string): void {
     if (resetToken) conn.resetTokens[issuer].add(resetToken);
     (issuer === 'client' ? conn.clientCids : conn.serverCids).add(cid);
-    this.byCid.set(cid, conn);
+    if (conn.roleSource !== 'logged') this.byCid.set(cid, conn);
   }
 
   private find(dcid: string, scid: string | null, d: Datagram): Connection | undefined {
@@ -126,12 +126,56 @@ export class ConnectionTracker {
     return conn.client && sameEndpoint(d.src, conn.client) ? 'client' : 'server';
   }
 
-  private learn(conn: Connection, h: PacketHeader, from: Role, dcid: string, scid: string | null, d: Datagram): void {
+  /**
+   * A connection as an endpoint's log (qlog) shows it: one trace is one connection seen
+   * from one side, so it is opened by the reader rather than found by CIDs, and its
+   * addresses are known only if the log gives them.
+   */
+  openLogged(init: { frame: number; time: number; client: Endpoint | null; server: Endpoint | null }): Connection {
+    const conn: Connection = {
+      id: this.all.length + 1,
+      version: null,
+      client: init.client,
+      server: init.server,
+      originalDcid: null,
+      clientCids: new Set(),
+      serverCids: new Set(),
+      firstFrame: init.frame,
+      firstTime: init.time,
+      lastTime: init.time,
+      packets: 0,
+      roleSource: 'logged',
+      clientInitialScid: null,
+      serverInitialScid: null,
+      retryScid: null,
+      tls: emptyTlsFacts(),
+      resetTokens: { client: new Set(), server: new Set() },
+    };
+    this.all.push(conn);
+    return conn;
+  }
+
+  /**
+   * A logged packet of a connection opened with openLogged: its CIDs and version, as for a
+   * captured one. Many logs leave CIDs (and the version) out of packet headers: what the
+   * log does not give stays unknown rather than empty.
+   */
+  trackLogged(conn: Connection, h: PacketHeader, from: Role, time: number, logged: { dcid: boolean; scid: boolean; version: boolean }): void {
+    const version = conn.version;
+    const dcid = logged.dcid ? h.dcid.toString('hex') : null;
+    const scid = h.form === 'long' && logged.scid ? h.scid.toString('hex') : null;
+    this.learn(conn, h, from, dcid, scid, null);
+    if (!logged.version) conn.version = version;
+    conn.packets++;
+    conn.lastTime = time;
+  }
+
+  private learn(conn: Connection, h: PacketHeader, from: Role, dcid: string | null, scid: string | null, d: Datagram | null): void {
     if (h.form !== 'long') return;
     if (h.type === 'version_negotiation') return;
     if (h.type !== 'unknown' && h.type !== 'retry') conn.version = h.version;
-    if (h.type === 'retry') conn.retryScid ??= scid;
-    if (h.type === 'initial') {
+    if (h.type === 'retry' && scid !== null) conn.retryScid ??= scid;
+    if (h.type === 'initial' && scid !== null) {
       if (from === 'client') conn.clientInitialScid ??= scid;
       else conn.serverInitialScid ??= scid;
     }
@@ -139,16 +183,18 @@ export class ConnectionTracker {
     const own = from === 'client' ? conn.clientCids : conn.serverCids;
     if (scid !== null) {
       own.add(scid);
-      if (scid === '' && from === 'client') this.byClientEndpoint.set(formatEndpoint(d.src), conn);
-      else if (scid !== '') this.byCid.set(scid, conn);
+      // a logged connection (no datagram) is not indexed: captured packets never join it
+      if (scid === '' && from === 'client') {
+        if (d) this.byClientEndpoint.set(formatEndpoint(d.src), conn);
+      } else if (scid !== '' && d) this.byCid.set(scid, conn);
     }
     // a client's opening packet: an Initial, 0-RTT, or a version we cannot read (which draws
     // Version Negotiation)
-    if (from === 'client' && (h.type === 'initial' || h.type === '0RTT' || (h.type === 'unknown' && conn.originalDcid === null))) {
+    if (dcid !== null && from === 'client' && (h.type === 'initial' || h.type === '0RTT' || (h.type === 'unknown' && conn.originalDcid === null))) {
       // until the server answers, the client's DCID is the only name of the server side
       if (conn.originalDcid === null) conn.originalDcid = dcid;
       conn.serverCids.add(dcid);
-      if (dcid !== '') this.byCid.set(dcid, conn);
+      if (dcid !== '' && d) this.byCid.set(dcid, conn);
     }
   }
 }

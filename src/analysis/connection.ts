@@ -20,8 +20,10 @@ export interface Connection {
   firstTime: number;
   lastTime: number;
   packets: number;
-  /** how the client/server roles were decided */
-  roleSource: 'first_initial' | 'ports';
+  /** a connection read from an endpoint's log (qlog): the file and the side that wrote it */
+  log?: { file: string; vantage: Role };
+  /** how the client/server roles were decided; `logged`: an endpoint's log (qlog) says which side it is */
+  roleSource: 'first_initial' | 'ports' | 'logged';
   /** the SCIDs of each side's first Initial, and of a Retry: what the transport parameters must repeat (RFC 9000 §7.3) */
   clientInitialScid: string | null;
   serverInitialScid: string | null;

@@ -31,10 +31,13 @@ export interface Migration {
   response: string | null;
   validated: boolean;
   validationMs: number | null;
-  /** the client used DCIDs on the new path it never used on the old one (RFC 9000 §9.5) */
-  newDcid: boolean;
+  /** the client used DCIDs on the new path it never used on the old one (RFC 9000 §9.5); null when the input does not give DCIDs */
+  newDcid: boolean | null;
   challenges: PathChallenge[];
 }
+
+/** probes further apart than this belong to different moves (a qlog without addresses) */
+const PROBE_GAP_SECONDS = 3;
 
 /** RFC 9000 §9.1: probing frames; any other frame on a path means the sender uses it */
 const PROBING = new Set(['path_challenge', 'path_response', 'new_connection_id', 'padding']);
@@ -79,7 +82,7 @@ interface ConnectionPaths {
   /** when the client saw HANDSHAKE_DONE: the handshake is confirmed (RFC 9001 §4.1.2) */
   confirmedAt: number | null;
   /** without addresses: the number of paths inferred so far, and what infers the next */
-  unlogged: { path: number; challenged: boolean; clientDcids: Set<string> };
+  unlogged: { path: number; lastProbe: number | null; clientDcids: Set<string> };
 }
 
 /**
@@ -101,7 +104,7 @@ export class MigrationTracker {
         challenges: [],
         unmatchedResponses: [],
         confirmedAt: null,
-        unlogged: { path: 0, challenged: false, clientDcids: new Set() },
+        unlogged: { path: 0, lastProbe: null, clientDcids: new Set() },
       };
       this.byConnection.set(p.connection, s);
     }
@@ -137,18 +140,21 @@ export class MigrationTracker {
 
   /**
    * A path for a packet whose addresses the input does not give (a qlog). A new path shows
-   * only through PATH_CHALLENGE (RFC 9000 §8.2, §9): the client's, sent under a DCID it has
-   * not used before (an active migration, §9.5), or the server's first on the current path
-   * (it saw the client's address change, as after a NAT rebinding).
+   * only through PATH_CHALLENGE (RFC 9000 §8.2, §9): the client's under a DCID it has not
+   * used before (an active migration, §9.5), or the first challenge after a quiet spell,
+   * from either side (the server's, after it saw the client's address change). The probes
+   * of one move come within a few round trips of each other.
    */
   private unloggedPathKey(s: ConnectionPaths, p: PacketRecord): string {
     const u = s.unlogged;
     const dcid = p.header.dcid.toString('hex');
-    if (p.frames.some((f) => f.type === 'path_challenge')) {
-      const fresh = p.direction === 'client' ? u.clientDcids.size > 0 && !u.clientDcids.has(dcid) : !u.challenged;
-      if (fresh) u.path++;
-      u.challenged = true;
+    const challenge = p.frames.some((f) => f.type === 'path_challenge');
+    if (challenge) {
+      const newDcid = p.direction === 'client' && dcid !== '' && u.clientDcids.size > 0 && !u.clientDcids.has(dcid);
+      const quiet = u.lastProbe === null || p.time - u.lastProbe > PROBE_GAP_SECONDS;
+      if (newDcid || quiet) u.path++;
     }
+    if (challenge || p.frames.some((f) => f.type === 'path_response')) u.lastProbe = p.time;
     if (p.direction === 'client') u.clientDcids.add(dcid);
     return `${UNLOGGED} path ${u.path}`;
   }
@@ -196,7 +202,8 @@ export class MigrationTracker {
         response: answered ? answered.data : null,
         validated: answered !== undefined,
         validationMs: answered ? Math.round((answered.response!.time - answered.time) * 1e6) / 1e3 : null,
-        newDcid: [...path.clientDcids].every((d) => !old.clientDcids.has(d)),
+        // a log without DCIDs (the empty string stands for them) cannot tell
+        newDcid: path.clientDcids.has('') || old.clientDcids.has('') ? null : [...path.clientDcids].every((d) => !old.clientDcids.has(d)),
         challenges: onPath.map(({ path: _path, ...c }) => c),
       });
     }
@@ -211,7 +218,7 @@ export class MigrationTracker {
     const say = (severity: Finding['severity'], code: string, frame: number, message: string) =>
       out.push({ severity, code, connection: conn.id, frame, message });
     for (const m of this.migrations(conn)) {
-      if (m.kind === 'active' && !m.newDcid) {
+      if (m.kind === 'active' && m.newDcid === false) {
         say('warning', 'migration_linkable', m.frame, `the client moved from ${m.from} to ${m.to} with a connection ID it had used before, so an observer can link the two paths (RFC 9000 §9.5)`);
       }
       if (m.kind === 'active' && conn.tls.serverParameters?.disable_active_migration) {

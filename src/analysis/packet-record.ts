@@ -4,7 +4,7 @@ import type { PacketHeader } from '../quic/packet-header.js';
 import type { Connection, Role } from './connection.js';
 
 /** Why a packet's payload could not be read; `true` when it was decrypted. */
-export type DecryptResult = true | 'no keys' | 'aead failed' | 'unknown version' | 'not encrypted';
+export type DecryptResult = true | 'no keys' | 'aead failed' | 'unknown version' | 'not encrypted' | 'frames not logged';
 
 /** One QUIC packet as quiclens saw it: where, in which connection, and what it held. */
 export interface PacketRecord {

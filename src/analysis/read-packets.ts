@@ -21,6 +21,8 @@ import { MigrationTracker } from './migrations.js';
 import { auditZeroRtt, ZeroRttCounter, type ZeroRttStatus } from './zero-rtt.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
+import { LoggedPackets } from './logged-packets.js';
+import type { QlogFile } from '../qlog/open-qlog.js';
 
 export type PacketEvent =
   | { kind: 'packet'; packet: PacketRecord }
@@ -63,6 +65,7 @@ export class PacketSession {
   private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
+  private readonly logged = new LoggedPackets(this.tracker);
 
   constructor(options: ReadPacketsOptions = {}) {
     this.decoder = new DatagramDecoder({ ports: options.ports });
@@ -114,7 +117,43 @@ export class PacketSession {
     return this.zeroRttCounter.status(conn, this.http3.requests(conn), tickets);
   }
 
-  async *read(file: CaptureFile): AsyncGenerator<PacketEvent> {
+  /** every analysis, fed one packet from a capture or a log */
+  private analyse(packet: PacketRecord): void {
+    this.packetFindings.push(...this.framePermissions.check(packet), ...this.amplification.check(packet));
+    this.http3.frames(packet.connection, packet.frames, packet.direction, packet.header.type, packet.frame);
+    this.zeroRttCounter.observe(packet);
+    this.paths.observe(packet);
+    this.timeline.observe(packet);
+  }
+
+  /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */
+  async *read(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent> {
+    if ('kind' in file) yield* this.readQlog(file);
+    else yield* this.readCapture(file);
+  }
+
+  /**
+   * A qlog's packets. The logs hold no payload bytes, so TLS and HTTP/3 are known only as
+   * far as the log's own events say (parameters_set, alpn_information).
+   */
+  private async *readQlog(file: QlogFile): AsyncGenerator<PacketEvent> {
+    this.logged.startInput();
+    for await (const item of file.items()) {
+      if (item.kind === 'problem') {
+        yield { kind: 'issue', issue: item.problem };
+        continue;
+      }
+      if (item.kind !== 'event') continue;
+      file.stats.records++;
+      const packet = this.logged.event(item.event);
+      if (file.stats.firstTime === undefined && this.logged.firstTimeMs !== undefined) file.stats.firstTime = this.logged.firstTimeMs / 1000;
+      if (!packet) continue;
+      this.analyse(packet);
+      yield { kind: 'packet', packet };
+    }
+  }
+
+  private async *readCapture(file: CaptureFile): AsyncGenerator<PacketEvent> {
     let zero: number | undefined;
     for await (const ev of readDatagrams(file)) {
       if (ev.kind === 'secrets') {
@@ -182,11 +221,7 @@ export class PacketSession {
             issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
           };
         }
-        this.packetFindings.push(...this.framePermissions.check(packet), ...this.amplification.check(packet));
-        this.http3.frames(connection, packet.frames, direction, packet.header.type, packet.frame);
-        this.zeroRttCounter.observe(packet);
-        this.paths.observe(packet);
-        this.timeline.observe(packet);
+        this.analyse(packet);
         yield { kind: 'packet', packet };
       }
       if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);

@@ -61,6 +61,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       firstFrame: c.firstFrame,
       durationMs: Math.round((c.lastTime - c.firstTime) * 1e6) / 1e3,
       roles: c.roleSource,
+      log: c.log ?? null,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
       requests: requests(c),
       legs: v.legs(c),
@@ -98,7 +99,11 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       `${n.total} (${n.decrypted})`,
     ]);
   }
-  return t.toString();
+  const logged = connections.filter((c) => c.log);
+  if (logged.length === 0) return t.toString();
+  // a log has no payload bytes and often no addresses: say where these rows come from
+  const lines = logged.map((c) => `  ${c.id}  the ${c.log!.vantage}'s log ${c.log!.file}`);
+  return `${t.toString()}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
 }
 
 /** design.md's handshake object: times in seconds since the first record */
@@ -151,7 +156,7 @@ function legsLine(legs: Leg[]): string {
 function migrationLine(m: Migration, colour: Palette): string {
   const change = m.addressChanged === null ? 'addresses not logged' : m.addressChanged ? 'address change' : 'port change';
   const validated = m.validated ? colour.green(`validated in ${m.validationMs} ms`) : colour.yellow('not validated');
-  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${m.kind}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid ? 'new DCID' : 'same DCID'}`;
+  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${m.kind}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
 }
 
 /** `quiclens migrations` as text: per connection its paths' changes and the challenges */
@@ -173,7 +178,7 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
         m.addressChanged === null ? colour.dim('not logged') : m.addressChanged ? 'address' : 'port',
         m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim('none'),
         m.validated ? `${m.validationMs} ms` : colour.yellow('no'),
-        m.newDcid ? 'new' : colour.yellow('same'),
+        m.newDcid === null ? colour.dim('not logged') : m.newDcid ? 'new' : colour.yellow('same'),
       ]);
     }
     const name = `connection ${c.id}: ${c.client ? formatEndpoint(c.client) : '?'} → ${c.server ? formatEndpoint(c.server) : '?'}`;

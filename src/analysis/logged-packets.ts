@@ -1,0 +1,177 @@
+import type { Endpoint } from '../capture/types.js';
+import type { LongHeader, PacketHeader, ShortHeader } from '../quic/packet-header.js';
+import type { QlogEndpoint, QlogEvent, QlogPacketEvent, QlogTrace } from '../qlog/qlog-events.js';
+import { frameFromQlog } from '../qlog/qlog-frames.js';
+import { transportParametersFromQlog } from '../qlog/qlog-parameters.js';
+import type { ConnectionTracker } from './connection-tracker.js';
+import type { Connection, Role } from './connection.js';
+import type { PacketRecord } from './packet-record.js';
+
+interface TraceState {
+  trace: QlogTrace;
+  connection: Connection | null;
+  /** the side that wrote the log, once known */
+  vantage: Role | null;
+  /** the writer's own address and its peer's, when the log gives them */
+  local: Endpoint | null;
+  remote: Endpoint | null;
+}
+
+function endpoint(e: QlogEndpoint | undefined): Endpoint | null {
+  return e?.ip !== undefined && e.port !== undefined ? { ip: e.ip, port: e.port } : null;
+}
+
+const other = (r: Role): Role => (r === 'client' ? 'server' : 'client');
+
+const hexBuffer = (hex: string | undefined) => Buffer.from(hex ?? '', 'hex');
+
+/**
+ * Turns the events of endpoint logs (qlog) into the packets and connection facts that
+ * captures give, so that every analysis reads both alike. Each trace is one connection
+ * seen from one side: its vantage point says who sent a packet (packet_sent by the client
+ * is the client's), connection_started and path events give the addresses where the log
+ * has them, and parameters_set the transport parameters.
+ */
+export class LoggedPackets {
+  private readonly traces = new Map<string, TraceState>();
+  /** ms: the first event's time in the current input, the zero of its packets' times */
+  private zeroMs: number | undefined;
+
+  constructor(private readonly tracker: ConnectionTracker) {}
+
+  /** a new input file begins: its times count from its own first event */
+  startInput(): void {
+    this.zeroMs = undefined;
+  }
+
+  /** ms of the input's first event, once one was read */
+  get firstTimeMs(): number | undefined {
+    return this.zeroMs;
+  }
+
+  /** Reads one event; returns the packet when it was one. */
+  event(ev: QlogEvent): PacketRecord | null {
+    this.zeroMs ??= ev.timeMs;
+    const s = this.stateOf(ev.trace);
+    switch (ev.kind) {
+      case 'packet_sent':
+      case 'packet_received':
+        return this.packet(s, ev);
+      case 'connection_started':
+        s.local = endpoint(ev.src) ?? s.local;
+        s.remote = endpoint(ev.dst) ?? s.remote;
+        if (s.connection) this.placeConnection(s, s.connection);
+        return null;
+      case 'path_updated':
+      case 'migration':
+        s.local = endpoint(ev.local) ?? s.local;
+        s.remote = endpoint(ev.remote) ?? s.remote;
+        return null;
+      case 'parameters_set': {
+        const conn = this.connectionOf(s, ev);
+        if (!s.vantage || !ev.owner) return null;
+        const side = ev.owner === 'local' ? s.vantage : other(s.vantage);
+        const params = transportParametersFromQlog(ev.params);
+        if (Object.keys(params).length === 0) return null;
+        if (side === 'client') conn.tls.clientParameters = { ...conn.tls.clientParameters, ...params };
+        else conn.tls.serverParameters = { ...conn.tls.serverParameters, ...params };
+        return null;
+      }
+      case 'alpn_information':
+        if (ev.chosenAlpn) {
+          const conn = this.connectionOf(s, ev);
+          conn.tls.encryptedExtensions = { earlyDataAccepted: false, ...conn.tls.encryptedExtensions, alpn: ev.chosenAlpn };
+        }
+        return null;
+      case 'version_information':
+        if (ev.chosenVersion) this.connectionOf(s, ev).version = parseInt(ev.chosenVersion, 16);
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private stateOf(trace: QlogTrace): TraceState {
+    const key = `${trace.file}#${trace.index}`;
+    let s = this.traces.get(key);
+    if (!s) {
+      const vantage = trace.vantage === 'client' || trace.vantage === 'server' ? trace.vantage : trace.flow === 'client' || trace.flow === 'server' ? trace.flow : null;
+      s = { trace, connection: null, vantage, local: null, remote: null };
+      this.traces.set(key, s);
+    }
+    return s;
+  }
+
+  private connectionOf(s: TraceState, ev: QlogEvent): Connection {
+    if (!s.connection) {
+      s.connection = this.tracker.openLogged({ frame: ev.position, time: this.seconds(ev.timeMs), client: null, server: null });
+      this.placeConnection(s, s.connection);
+      if (s.vantage) s.connection.log = { file: s.trace.file, vantage: s.vantage };
+      // qlog's group_id is by convention the client's original DCID (ngtcp2 and quic-go write it so)
+      const odcid = s.trace.odcid ?? s.trace.groupId;
+      if (odcid && /^([0-9a-f]{2}){1,20}$/.test(odcid)) s.connection.originalDcid = odcid;
+    }
+    return s.connection;
+  }
+
+  /** the connection's endpoints from the writer's own address and its peer's */
+  private placeConnection(s: TraceState, conn: Connection): void {
+    if (!s.vantage) return;
+    conn.client = (s.vantage === 'client' ? s.local : s.remote) ?? conn.client;
+    conn.server = (s.vantage === 'client' ? s.remote : s.local) ?? conn.server;
+  }
+
+  private seconds(ms: number): number {
+    return (ms - (this.zeroMs ?? ms)) / 1000;
+  }
+
+  private packet(s: TraceState, ev: QlogPacketEvent): PacketRecord {
+    // a log whose vantage is not written: the side that sends the first Initial is the client
+    if (!s.vantage) {
+      const opening = ev.packetType === 'initial' || ev.packetType === '0RTT';
+      s.vantage = opening === (ev.kind === 'packet_sent') ? 'client' : 'server';
+    }
+    const conn = this.connectionOf(s, ev);
+    conn.log ??= { file: s.trace.file, vantage: s.vantage };
+    const direction: Role = ev.kind === 'packet_sent' ? s.vantage : other(s.vantage);
+    const header = this.header(ev, conn);
+    const time = this.seconds(ev.timeMs);
+    this.tracker.trackLogged(conn, header, direction, time, { dcid: ev.dcid !== undefined, scid: ev.scid !== undefined, version: ev.version !== undefined });
+    const frames = (ev.frames ?? []).map(frameFromQlog);
+    for (const f of frames) if (f.type === 'new_connection_id') this.tracker.addIssuedCid(conn, direction, f.connection_id, f.stateless_reset_token);
+    const sentByWriter = ev.kind === 'packet_sent';
+    const unencrypted = ev.packetType === 'retry' || ev.packetType === 'version_negotiation' || ev.packetType === 'stateless_reset';
+    const record: PacketRecord = {
+      frame: ev.position,
+      time,
+      connection: conn,
+      direction,
+      src: sentByWriter ? s.local : s.remote,
+      dst: sentByWriter ? s.remote : s.local,
+      // qlog logs packets, not datagrams: each counts as its own
+      datagramBytes: ev.length ?? 0,
+      header,
+      pn: ev.packetNumber,
+      keyPhase: header.form === 'short' ? (ev.keyPhase ?? null) : null,
+      decrypted: unencrypted ? 'not encrypted' : ev.frames ? true : 'frames not logged',
+      frames,
+    };
+    if (ev.packetType === 'stateless_reset') record.statelessReset = true;
+    return record;
+  }
+
+  private header(ev: QlogPacketEvent, conn: Connection): PacketHeader {
+    const base = { offset: 0, length: ev.length ?? 0, firstByte: 0, dcid: hexBuffer(ev.dcid) };
+    const version = ev.version !== undefined ? parseInt(ev.version, 16) : conn.version;
+    if (ev.packetType === '1RTT' || ev.packetType === 'stateless_reset') {
+      const h: ShortHeader = { ...base, form: 'short', type: '1RTT', version, pnOffset: 0, spinBit: 0, dcidSource: ev.dcid !== undefined ? 'known_cid' : 'guess' };
+      return h;
+    }
+    // a log that leaves the version out: QUIC v1 stands in (the header's version is then not reported as known, see trackLogged)
+    const h: LongHeader = { ...base, form: 'long', type: ev.packetType, version: version ?? 1, scid: hexBuffer(ev.scid) };
+    if (ev.token !== undefined) h.token = hexBuffer(ev.token);
+    else if (ev.packetType === 'initial') h.token = Buffer.alloc(0);
+    if (ev.supportedVersions) h.supportedVersions = ev.supportedVersions.map((v) => parseInt(v, 16));
+    return h;
+  }
+}

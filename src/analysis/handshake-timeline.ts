@@ -53,6 +53,12 @@ interface State {
   events: HandshakeEvent[];
   seen: Set<string>;
   /**
+   * The packets already counted that a second copy could count again: long headers, and
+   * 1-RTT packets with NEW_TOKEN or CONNECTION_CLOSE. A capture point between two legs (a
+   * proxy, a balancer) sees each packet twice with the same number (RFC 9000 §12.3).
+   */
+  counted: Set<string>;
+  /**
    * CRYPTO sent in client Initials before the server's first answer: all the bytes, and the
    * highest offset reached. More bytes than that offset means some were sent again: an
    * Initial was lost or went unanswered (a ClientHello spread over several Initials, as
@@ -80,9 +86,10 @@ export class HandshakeTimeline {
   observe(p: PacketRecord): void {
     let s = this.byConnection.get(p.connection);
     if (!s) {
-      s = { events: [], seen: new Set(), unanswered: { bytes: 0, end: 0 }, clientBytes: 0, serverBytes: 0, validated: false, atLimit: false, last: null, keyPhase: { client: null, server: null } };
+      s = { events: [], seen: new Set(), counted: new Set(), unanswered: { bytes: 0, end: 0 }, clientBytes: 0, serverBytes: 0, validated: false, atLimit: false, last: null, keyPhase: { client: null, server: null } };
       this.byConnection.set(p.connection, s);
     }
+    if (isCopy(s, p)) return;
     s.last = { time: p.time, frame: p.frame, by: p.direction };
     this.amplification(s, p);
     if (p.direction === 'client' && (p.header.type === 'initial' || p.header.type === 'unknown')) {
@@ -165,7 +172,9 @@ export class HandshakeTimeline {
     events.sort((a, b) => a.time - b.time || a.frame - b.frame);
     const start = at('client_initial');
     const finished = at('client_finished');
-    const retry = at('retry') !== undefined;
+    // the server's retry_source_connection_id proves a Retry (RFC 9000 §7.3) where the Retry
+    // itself was not seen (a server's log: Retry is sent before any connection exists)
+    const retry = at('retry') !== undefined || conn.tls.serverParameters?.retry_source_connection_id !== undefined;
     const versionNegotiation = at('version_negotiation') !== undefined;
     const reasons: string[] = [];
     if (versionNegotiation) reasons.push('version negotiation');
@@ -189,4 +198,17 @@ export class HandshakeTimeline {
       events,
     };
   }
+}
+
+/** the packet was counted before: a second copy of it, seen on another leg */
+function isCopy(s: State, p: PacketRecord): boolean {
+  if (p.pn === null) return false;
+  const matters = p.header.form === 'long' || p.frames.some((f) => f.type === 'new_token' || f.type === 'connection_close');
+  if (!matters) return false;
+  // 0-RTT and 1-RTT share the application packet number space (RFC 9000 §12.3)
+  const space = p.header.type === '0RTT' || p.header.type === '1RTT' ? 'application' : p.header.type;
+  const id = `${p.direction} ${space} ${p.pn}`;
+  if (s.counted.has(id)) return true;
+  s.counted.add(id);
+  return false;
 }

@@ -5,6 +5,7 @@ import { frameFromQlog } from '../qlog/qlog-frames.js';
 import { transportParametersFromQlog } from '../qlog/qlog-parameters.js';
 import type { ConnectionTracker } from './connection-tracker.js';
 import type { Connection, Role } from './connection.js';
+import type { Frame } from '../quic/frames/index.js';
 import type { PacketRecord } from './packet-record.js';
 
 interface TraceState {
@@ -15,6 +16,8 @@ interface TraceState {
   /** the writer's own address and its peer's, when the log gives them */
   local: Endpoint | null;
   remote: Endpoint | null;
+  /** the 0-RTT packet numbers the client sent, while the server's answer is not known */
+  zeroRttSent: number[];
 }
 
 function endpoint(e: QlogEndpoint | undefined): Endpoint | null {
@@ -75,11 +78,14 @@ export class LoggedPackets {
         if (Object.keys(params).length === 0) return null;
         if (side === 'client') conn.tls.clientParameters = { ...conn.tls.clientParameters, ...params };
         else conn.tls.serverParameters = { ...conn.tls.serverParameters, ...params };
+        // the server names the client's first DCID (RFC 9000 §7.3); after a Retry a log's group_id may be the later one
+        if (side === 'server' && params.original_destination_connection_id) conn.originalDcid = params.original_destination_connection_id;
         return null;
       }
       case 'alpn_information':
         if (ev.chosenAlpn) {
           const conn = this.connectionOf(s, ev);
+          // the ALPN rides in EncryptedExtensions; its early_data is not known from this event
           conn.tls.encryptedExtensions = { earlyDataAccepted: false, ...conn.tls.encryptedExtensions, alpn: ev.chosenAlpn };
         }
         return null;
@@ -96,7 +102,7 @@ export class LoggedPackets {
     let s = this.traces.get(key);
     if (!s) {
       const vantage = trace.vantage === 'client' || trace.vantage === 'server' ? trace.vantage : trace.flow === 'client' || trace.flow === 'server' ? trace.flow : null;
-      s = { trace, connection: null, vantage, local: null, remote: null };
+      s = { trace, connection: null, vantage, local: null, remote: null, zeroRttSent: [] };
       this.traces.set(key, s);
     }
     return s;
@@ -138,6 +144,7 @@ export class LoggedPackets {
     const time = this.seconds(ev.timeMs);
     this.tracker.trackLogged(conn, header, direction, time, { dcid: ev.dcid !== undefined, scid: ev.scid !== undefined, version: ev.version !== undefined });
     const frames = (ev.frames ?? []).map(frameFromQlog);
+    this.zeroRttFate(s, conn, ev, direction, frames);
     for (const f of frames) if (f.type === 'new_connection_id') this.tracker.addIssuedCid(conn, direction, f.connection_id, f.stateless_reset_token);
     const sentByWriter = ev.kind === 'packet_sent';
     const unencrypted = ev.packetType === 'retry' || ev.packetType === 'version_negotiation' || ev.packetType === 'stateless_reset';
@@ -158,6 +165,31 @@ export class LoggedPackets {
     };
     if (ev.packetType === 'stateless_reset') record.statelessReset = true;
     return record;
+  }
+
+  /**
+   * Whether the server took the client's 0-RTT, which captures read from EncryptedExtensions
+   * (RFC 9001 §4.6.1) and logs seldom say. A server that logs 0-RTT packets it received with
+   * their frames could read them; a client sees its 0-RTT packets acknowledged in 1-RTT ACKs
+   * (0-RTT and 1-RTT share a packet number space, RFC 9000 §12.3), or only later packets
+   * acknowledged when the server threw them away.
+   */
+  private zeroRttFate(s: TraceState, conn: Connection, ev: QlogPacketEvent, direction: Role, frames: Frame[]): void {
+    const decide = (accepted: boolean) => {
+      conn.tls.encryptedExtensions = { ...conn.tls.encryptedExtensions, earlyDataAccepted: accepted };
+      s.zeroRttSent = [];
+    };
+    if (ev.packetType === '0RTT') {
+      if (s.vantage === 'server' && ev.kind === 'packet_received' && ev.frames) decide(true);
+      else if (direction === 'client' && ev.packetNumber !== null) s.zeroRttSent.push(ev.packetNumber);
+      return;
+    }
+    if (s.zeroRttSent.length === 0 || direction !== 'server' || ev.packetType !== '1RTT') return;
+    const ranges = frames.flatMap((f) => (f.type === 'ack' ? f.acked_ranges : []));
+    if (ranges.length === 0) return;
+    const acked = (pn: number) => ranges.some(([lo, hi]) => pn >= lo && pn <= hi);
+    if (s.zeroRttSent.some(acked)) decide(true);
+    else if (ranges.some(([, hi]) => hi > Math.max(...s.zeroRttSent))) decide(false);
   }
 
   private header(ev: QlogPacketEvent, conn: Connection): PacketHeader {

@@ -1,0 +1,97 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../src/analysis/connection.js';
+import { PacketSession } from '../../src/analysis/read-packets.js';
+import { openCapture } from '../../src/capture/open-capture.js';
+import { KeyLog } from '../../src/crypto/keylog.js';
+import { openQlog } from '../../src/qlog/open-qlog.js';
+import { sampleCaptures, type SampleCapture } from '../support/captures.js';
+
+function keylogOf(c: SampleCapture): KeyLog {
+  const keylog = new KeyLog();
+  if (c.keylog) keylog.add(readFileSync(c.keylog, 'latin1'));
+  return keylog;
+}
+
+async function captureSession(c: SampleCapture): Promise<PacketSession> {
+  const s = new PacketSession({ keylog: keylogOf(c) });
+  for await (const _ of s.read(await openCapture(c.path)));
+  return s;
+}
+
+async function qlogSession(path: string): Promise<{ session: PacketSession; problems: string[] }> {
+  const s = new PacketSession();
+  const problems: string[] = [];
+  for await (const ev of s.read((await openQlog(path))!)) if (ev.kind === 'issue') problems.push(ev.issue.message);
+  return { session: s, problems };
+}
+
+/** the scenarios whose packets the wire and the logs see alike (no loss, no second leg, no drops) */
+const EXACT = (scenario: string) => !['loss', 'kernel-drops', 'proxy-legs', 'nginx-lb'].includes(scenario);
+
+const withLogs = sampleCaptures().filter((c) => c.name.startsWith('captures/') && existsSync(join(dirname(c.path), 'qlog')));
+
+describe('each endpoint qlog gives the connection, handshake and migrations of its capture', () => {
+  const cases = withLogs.flatMap((c) => readdirSync(join(dirname(c.path), 'qlog')).map((f) => [`${c.name.split('/')[1]}/${f}`, c, join(dirname(c.path), 'qlog', f)] as const));
+  it.each(cases)('%s', async (_name, capture, file) => {
+    const scenario = capture.name.split('/')[1]!;
+    const [wire, { session: log, problems }] = await Promise.all([captureSession(capture), qlogSession(file)]);
+    // ngtcp2's last record may be cut off when the endpoint is killed; nothing else may be wrong
+    expect(problems.filter((m) => !/cut short/.test(m))).toEqual([]);
+    expect(log.tracker.connections).toHaveLength(1);
+    const conn = log.tracker.connections[0]!;
+    const vantage = conn.log!.vantage;
+    // the server names the client's first DCID in its transport parameters, and ngtcp2's
+    // group_id is that DCID: the capture's connection of the same name
+    const twin = wire.tracker.connections.find((c) => c.originalDcid === conn.originalDcid) as Connection;
+    expect(twin, `no captured connection with original DCID ${conn.originalDcid}`).toBeDefined();
+
+    const events = (s: PacketSession, c: Connection) => s.timeline.summary(c).events.map((e) => e.event);
+    // ngtcp2 logs no key phase: a key update cannot be seen in its logs. A server sends its
+    // Retry before the connection exists, so its log holds no Retry (the handshake summary
+    // still knows one happened, from retry_source_connection_id)
+    const unseen = new Set(['key_update', ...(vantage === 'server' ? ['retry'] : [])]);
+    const wireEvents = events(wire, twin).filter((e) => !unseen.has(e));
+    const logEvents = events(log, conn);
+    expect(logEvents.filter((e) => unseen.has(e))).toEqual([]);
+    // a datagram holds several packets a log lists one by one: events at one instant may sort either way
+    const fate = (e: string) => e === 'zero_rtt_accepted' || e === 'zero_rtt_rejected';
+    expect([...logEvents].sort()).toEqual([...(EXACT(scenario) ? wireEvents : logEvents)].sort());
+    expect(logEvents.filter((e) => !fate(e))).toEqual(EXACT(scenario) ? wireEvents.filter((e) => !fate(e)) : logEvents.filter((e) => !fate(e)));
+    if (!EXACT(scenario)) expect(new Set(logEvents)).toEqual(new Set(wireEvents));
+    const hs = (s: PacketSession, c: Connection) => {
+      const h = s.timeline.summary(c);
+      return { complete: h.complete, roundTrips: h.roundTrips, retry: h.retry, versionNegotiation: h.versionNegotiation };
+    };
+    expect(hs(log, conn)).toEqual(hs(wire, twin));
+
+    const moves = (s: PacketSession, c: Connection) => s.paths.migrations(c).map((m) => ({ kind: m.kind, validated: m.validated }));
+    if (scenario === 'nginx-lb') {
+      // nginx sent the moved client to a server that never knew it: the client's log shows the unanswered probes, the first server's log nothing
+      expect(moves(log, conn)).toEqual(vantage === 'client' ? [{ kind: 'active', validated: false }] : []);
+    } else expect(moves(log, conn)).toEqual(moves(wire, twin));
+
+    if (EXACT(scenario)) {
+      // what the writer sent is what the wire carried from its side, packet for packet; it
+      // may have received less (packets after it closed its log)
+      const counts = async (s: PacketSession, path: string, c: Connection, open: (p: string) => Promise<unknown>) => {
+        const n = { sent: 0, received: 0 };
+        const fresh = new PacketSession(s === wire ? { keylog: keylogOf(capture) } : {});
+        for await (const ev of fresh.read((await open(path)) as never)) {
+          if (ev.kind !== 'packet' || ev.packet.connection.originalDcid !== c.originalDcid) continue;
+          if (ev.packet.direction === vantage) n.sent++;
+          else n.received++;
+        }
+        return n;
+      };
+      const onWire = await counts(wire, capture.path, twin, openCapture);
+      const logged = await counts(log, file, conn, async (p) => openQlog(p));
+      // the server's Retry went out before its connection (and its log) existed
+      const statelessRetry = scenario === 'retry' && vantage === 'server' ? 1 : 0;
+      expect(logged.sent).toBe(onWire.sent - statelessRetry);
+      expect(logged.received).toBeLessThanOrEqual(onWire.received);
+      expect(logged.received).toBeGreaterThan(onWire.received - 4);
+    }
+  });
+});

@@ -20,8 +20,8 @@ export interface Connection {
   firstTime: number;
   lastTime: number;
   packets: number;
-  /** a connection read from an endpoint's log (qlog): the file and the side that wrote it */
-  log?: { file: string; vantage: Role };
+  /** a connection read from a log (qlog): the file and the side that wrote it, or `network` for a log made from a capture */
+  log?: { file: string; vantage: Role | 'network' };
   /** how the client/server roles were decided; `logged`: an endpoint's log (qlog) says which side it is */
   roleSource: 'first_initial' | 'ports' | 'logged';
   /** the SCIDs of each side's first Initial, and of a Retry: what the transport parameters must repeat (RFC 9000 §7.3) */

@@ -47,6 +47,13 @@ export class LoggedPackets {
     this.zeroMs = undefined;
   }
 
+  /**
+   * Connections by the SCID of a Retry they received. A tool that splits a trace at the
+   * Retry (pcap2qlog groups by DCID) writes the client's second Initial, sent to that SCID,
+   * in a new trace: it is the same connection (RFC 9000 §17.2.5).
+   */
+  private readonly retried = new Map<string, Connection>();
+
   /** ms of the input's first event, once one was read */
   get firstTimeMs(): number | undefined {
     return this.zeroMs;
@@ -110,9 +117,9 @@ export class LoggedPackets {
 
   private connectionOf(s: TraceState, ev: QlogEvent): Connection {
     if (!s.connection) {
-      s.connection = this.tracker.openLogged({ frame: ev.position, time: this.seconds(ev.timeMs), client: null, server: null });
+      s.connection = this.tracker.openLogged({ frame: ev.position, time: ev.timeMs / 1000, client: null, server: null });
       this.placeConnection(s, s.connection);
-      if (s.vantage) s.connection.log = { file: s.trace.file, vantage: s.vantage };
+      if (s.vantage) s.connection.log = { file: s.trace.file, vantage: s.trace.vantage === 'network' ? 'network' : s.vantage };
       // qlog's group_id is by convention the client's original DCID (ngtcp2 and quic-go write it so)
       const odcid = s.trace.odcid ?? s.trace.groupId;
       if (odcid && /^([0-9a-f]{2}){1,20}$/.test(odcid)) s.connection.originalDcid = odcid;
@@ -137,12 +144,15 @@ export class LoggedPackets {
       const opening = ev.packetType === 'initial' || ev.packetType === '0RTT';
       s.vantage = opening === (ev.kind === 'packet_sent') ? 'client' : 'server';
     }
+    if (!s.connection && ev.packetType === 'initial' && ev.dcid !== undefined) s.connection = this.retried.get(ev.dcid) ?? null;
     const conn = this.connectionOf(s, ev);
-    conn.log ??= { file: s.trace.file, vantage: s.vantage };
+    conn.log ??= { file: s.trace.file, vantage: s.trace.vantage === 'network' ? 'network' : s.vantage };
     const direction: Role = ev.kind === 'packet_sent' ? s.vantage : other(s.vantage);
     const header = this.header(ev, conn);
     const time = this.seconds(ev.timeMs);
-    this.tracker.trackLogged(conn, header, direction, time, { dcid: ev.dcid !== undefined, scid: ev.scid !== undefined, version: ev.version !== undefined });
+    // connections keep times as captures do (from the input's clock); packets count from its first event
+    this.tracker.trackLogged(conn, header, direction, ev.timeMs / 1000, { dcid: ev.dcid !== undefined, scid: ev.scid !== undefined, version: ev.version !== undefined });
+    if (ev.packetType === 'retry' && ev.scid) this.retried.set(ev.scid, conn);
     const frames = (ev.frames ?? []).map(frameFromQlog);
     this.zeroRttFate(s, conn, ev, direction, frames);
     for (const f of frames) if (f.type === 'new_connection_id') this.tracker.addIssuedCid(conn, direction, f.connection_id, f.stateless_reset_token);

@@ -102,7 +102,7 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
   const logged = connections.filter((c) => c.log);
   if (logged.length === 0) return t.toString();
   // a log has no payload bytes and often no addresses: say where these rows come from
-  const lines = logged.map((c) => `  ${c.id}  the ${c.log!.vantage}'s log ${c.log!.file}`);
+  const lines = logged.map((c) => `  ${c.id}  ${c.log!.vantage === 'network' ? 'a network log' : `the ${c.log!.vantage}'s log`} ${c.log!.file}`);
   return `${t.toString()}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
 }
 

@@ -7,6 +7,7 @@ import { openCapture } from '../../src/capture/open-capture.js';
 import { KeyLog } from '../../src/crypto/keylog.js';
 import { openQlog } from '../../src/qlog/open-qlog.js';
 import { sampleCaptures, type SampleCapture } from '../support/captures.js';
+import { SHARED } from '../support/vectors.js';
 
 function keylogOf(c: SampleCapture): KeyLog {
   const keylog = new KeyLog();
@@ -93,5 +94,43 @@ describe('each endpoint qlog gives the connection, handshake and migrations of i
       expect(logged.received).toBeLessThanOrEqual(onWire.received);
       expect(logged.received).toBeGreaterThan(onWire.received - 4);
     }
+  });
+});
+
+describe("the third-party qlogs in ../shared/qlogs (pcap2qlog, made from captures) against those captures", () => {
+  const shared = (f: string) => join(SHARED, f);
+  it.each([
+    ['pcap2qlog-draft01-new-cid.qlog', 'captures-ext/new-cid-draft.pcap', 'captures-ext/new-cid-draft.keys'],
+    ['pcap2qlog-draft02-ngtcp2-draft29.qlog', 'captures-ext/ngtcp2-draft29-dsb.pcapng', undefined],
+  ] as const)('%s', async (qlog, pcap, keys) => {
+    const [wire, { session: log, problems }] = await Promise.all([
+      captureSession({ name: pcap, path: shared(pcap), ...(keys ? { keylog: shared(keys) } : {}) }),
+      qlogSession(shared(join('qlogs', qlog))),
+    ]);
+    expect(problems).toEqual([]);
+    // pcap2qlog splits the Retry from the rest of the connection; it is read back as one
+    expect(log.tracker.connections.map((c) => [c.client, c.server, c.version, c.packets])).toEqual(wire.tracker.connections.map((c) => [c.client, c.server, c.version, c.packets]));
+    const [l, w] = [log.tracker.connections[0]!, wire.tracker.connections[0]!];
+    expect(l.log!.vantage).toBe('network');
+    const events = (s: PacketSession, c: Connection) => s.timeline.summary(c).events.map((e) => e.event);
+    expect(events(log, l)).toEqual(events(wire, w));
+    const { events: _e, confirmedAt: _c, durationMs: _d, ...hs } = log.timeline.summary(l);
+    const { events: _we, confirmedAt: _wc, durationMs: _wd, ...whs } = wire.timeline.summary(w);
+    // a HelloRetryRequest is TLS, which a qlog does not carry: the capture knows one more round trip's reason
+    const tlsOnly = whs.roundTripReasons.filter((r) => r === 'HelloRetryRequest').length;
+    expect(hs).toEqual({ ...whs, roundTrips: whs.roundTrips! - tlsOnly, roundTripReasons: whs.roundTripReasons.filter((r) => r !== 'HelloRetryRequest') });
+    expect(log.paths.migrations(l)).toEqual(wire.paths.migrations(w));
+  });
+
+  it('pcap2qlog-draft01-spin-bit.qlog (no capture): one draft-22 connection, its handshake and both closes', async () => {
+    const { session, problems } = await qlogSession(shared('qlogs/pcap2qlog-draft01-spin-bit.qlog'));
+    expect(problems).toEqual([]);
+    const [c] = session.tracker.connections;
+    expect(session.tracker.connections).toHaveLength(1);
+    expect([c!.client, c!.server, c!.version, c!.packets]).toEqual([{ ip: '66.70.231.124', port: 52740 }, { ip: '51.15.3.76', port: 4433 }, 0xff000016, 21]);
+    const h = session.timeline.summary(c!);
+    expect(h).toMatchObject({ complete: true, roundTrips: 1, retry: false });
+    expect(h.events.filter((e) => e.event === 'connection_close').map((e) => e.by)).toEqual(['client', 'server']);
+    expect(c!.tls.encryptedExtensions?.alpn).toBe('hq-22');
   });
 });

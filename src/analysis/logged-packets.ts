@@ -1,4 +1,4 @@
-import type { Endpoint } from '../capture/types.js';
+import { parseEndpoint, type Endpoint } from '../capture/types.js';
 import type { LongHeader, PacketHeader, ShortHeader } from '../quic/packet-header.js';
 import type { QlogEndpoint, QlogEvent, QlogPacketEvent, QlogTrace } from '../qlog/qlog-events.js';
 import { frameFromQlog } from '../qlog/qlog-frames.js';
@@ -73,10 +73,17 @@ export class LoggedPackets {
         if (s.connection) this.placeConnection(s, s.connection);
         return null;
       case 'path_updated':
-      case 'migration':
+      case 'migration': {
         s.local = endpoint(ev.local) ?? s.local;
         s.remote = endpoint(ev.remote) ?? s.remote;
+        // quiclens's own export writes the new path as text: "client server"
+        const [client, server] = (ev.kind === 'path_updated' ? (ev.newText ?? '') : '').split(' ').map(parseEndpoint);
+        if (client && server && s.vantage) {
+          s.local = s.vantage === 'client' ? client : server;
+          s.remote = s.vantage === 'client' ? server : client;
+        }
         return null;
+      }
       case 'parameters_set': {
         const conn = this.connectionOf(s, ev);
         if (!s.vantage || !ev.owner) return null;

@@ -90,3 +90,9 @@ export interface CaptureStats {
 export function formatEndpoint(e: Endpoint): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
+
+/** the inverse of formatEndpoint: `10.0.0.1:443` or `[::1]:443`; undefined for anything else */
+export function parseEndpoint(text: string): Endpoint | undefined {
+  const m = text.match(/^\[([0-9a-fA-F:.]+)\]:(\d+)$/) ?? text.match(/^([0-9.]+):(\d+)$/);
+  return m ? { ip: m[1]!, port: Number(m[2]) } : undefined;
+}

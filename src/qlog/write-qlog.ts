@@ -10,6 +10,8 @@ import { formatVersion } from '../quic/versions.js';
 const RS = '\x1e';
 /** a connection's pending lines are appended to its files beyond this many characters */
 const FLUSH_AT = 16 * 1024;
+/** every trace is flushed when all the pending lines together pass this: memory stays bounded with many connections */
+const FLUSH_ALL_AT = 8 * 1024 * 1024;
 
 interface Trace {
   path: string;
@@ -55,6 +57,7 @@ function header(p: PacketRecord): Record<string, unknown> {
  */
 export class QlogWriter {
   private readonly open = new Map<number, Open>();
+  private pending = 0;
   readonly files: string[] = [];
 
   constructor(
@@ -106,14 +109,25 @@ export class QlogWriter {
   }
 
   private event(t: Trace, time: number, name: string, data: Record<string, unknown>): void {
-    t.pending += `${RS}${JSON.stringify({ time, name, data })}\n`;
+    const line = `${RS}${JSON.stringify({ time, name, data })}\n`;
+    t.pending += line;
+    this.pending += line.length;
     if (t.pending.length > FLUSH_AT) this.flushTrace(t);
+    if (this.pending > FLUSH_ALL_AT) this.flushAll();
   }
 
   private flushTrace(t: Trace): void {
     if (t.pending === '') return;
     appendFileSync(t.path, t.pending);
+    this.pending -= t.pending.length;
     t.pending = '';
+  }
+
+  private flushAll(): void {
+    for (const o of this.open.values()) {
+      this.flushTrace(o.client);
+      this.flushTrace(o.server);
+    }
   }
 
   /** the transport parameters each side announced, once the handshake has shown them */
@@ -154,10 +168,7 @@ export class QlogWriter {
 
   /** writes what is pending; call once at the end */
   finish(): string[] {
-    for (const o of this.open.values()) {
-      this.flushTrace(o.client);
-      this.flushTrace(o.server);
-    }
+    this.flushAll();
     return this.files;
   }
 }

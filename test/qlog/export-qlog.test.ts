@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PacketRecord } from '../../src/analysis/packet-record.js';
+import { PacketSession } from '../../src/analysis/read-packets.js';
+import { openCapture } from '../../src/capture/open-capture.js';
+import { formatEndpoint } from '../../src/capture/types.js';
+import { KeyLog } from '../../src/crypto/keylog.js';
+import { openQlog } from '../../src/qlog/open-qlog.js';
+import { QlogWriter } from '../../src/qlog/write-qlog.js';
+import { REPO, sampleCaptures } from '../support/captures.js';
+import { readEndpointLogs } from '../support/endpoint-qlog.js';
+
+/** what a packet must keep through export and read-back */
+const view = (p: PacketRecord) => ({
+  direction: p.direction,
+  type: p.statelessReset ? 'stateless_reset' : p.header.type,
+  pn: p.pn,
+  dcid: p.header.dcid.toString('hex'),
+  frames: p.decrypted === true ? p.frames.map((f) => f.type) : null,
+  src: p.src ? formatEndpoint(p.src) : null,
+  dst: p.dst ? formatEndpoint(p.dst) : null,
+  time: Math.round(p.time * 1e6),
+});
+
+const ours = sampleCaptures().filter((c) => c.name.startsWith('captures/'));
+
+describe('export qlog reads back to the packets of the capture', () => {
+  it.each(ours.map((c) => [c.name, c] as const))('%s', async (_n, capture) => {
+    const keylog = new KeyLog();
+    if (capture.keylog) keylog.add(readFileSync(capture.keylog, 'latin1'));
+    const session = new PacketSession({ keylog });
+    const file = await openCapture(capture.path);
+    const dir = mkdtempSync(join(tmpdir(), 'quiclens-export-'));
+    const wire = new Map<number, ReturnType<typeof view>[]>();
+    let writer: QlogWriter | undefined;
+    for await (const ev of session.read(file)) {
+      if (ev.kind !== 'packet') continue;
+      writer ??= new QlogWriter(dir, (file.stats.firstTime ?? 0) * 1000, capture.name);
+      writer.write(ev.packet);
+      wire.set(ev.packet.connection.id, [...(wire.get(ev.packet.connection.id) ?? []), view(ev.packet)]);
+    }
+    const files = writer!.finish();
+    expect(files).toHaveLength(2 * session.tracker.connections.length);
+    for (const path of files) {
+      const back = new PacketSession();
+      const got: ReturnType<typeof view>[] = [];
+      const problems: string[] = [];
+      for await (const ev of back.read((await openQlog(path))!)) {
+        // every packet appears in both traces: sent in its sender's, received in its peer's
+        if (ev.kind === 'packet') got.push(view(ev.packet));
+        if (ev.kind === 'issue') problems.push(ev.issue.message);
+      }
+      expect(problems).toEqual([]);
+      expect(got.length).toBeGreaterThan(0);
+      const id = Number(path.match(/connection-(\d+)-/)![1]);
+      // times count from the capture's first record in both; the read-back's zero is the file's first event
+      const zero = got[0]!.time - wire.get(id)![0]!.time;
+      expect(got.map((g) => ({ ...g, time: g.time - zero }))).toEqual(wire.get(id));
+    }
+  });
+});
+
+describe("an export's traces against the endpoints' own qlogs of the same run", () => {
+  const exact = ['handshake', 'retry', 'zero-rtt', 'migration', 'nat-rebinding', 'key-update', 'chacha20', 'ipv6', 'multi', 'v2-draft'];
+  it.each(exact)('%s: each side sent the same packets, numbers and frame types as it logged', (scenario) => {
+    const dir = join(REPO, 'captures', scenario);
+    const out = mkdtempSync(join(tmpdir(), 'quiclens-export-'));
+    const r = spawnSync('node', [join(REPO, 'bin/quiclens.js'), 'export', 'qlog', join(dir, `${scenario}.pcap`), '--keylog', join(dir, 'keys.log'), '--out', out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const written = r.stdout.trim().split('\n');
+    expect(written.every((f) => existsSync(f))).toBe(true);
+    const exported = readEndpointLogs(out);
+    const endpoints = readEndpointLogs(join(dir, 'qlog'));
+    expect(endpoints.length).toBeGreaterThan(0);
+    for (const log of endpoints) {
+      // ngtcp2's server names a connection after a Retry by the Retry's SCID, the export by the
+      // client's first DCID: there, the trace whose last packets are the log's is its twin
+      const match =
+        exported.find((e) => e.vantage === log.vantage && e.groupId === log.groupId) ??
+        exported.find((e) => e.vantage === log.vantage && JSON.stringify(e.sent.slice(-3)) === JSON.stringify(log.sent.slice(-3)));
+      expect(match, `${log.vantage} ${log.file}`).toBeDefined();
+      // a server's Retry is sent before its connection's log exists
+      const sent = scenario === 'retry' && log.vantage === 'server' ? match!.sent.filter((s) => s.type !== 'retry') : match!.sent;
+      expect(sent.map((s) => [s.type, s.pn, s.frames.join(',')])).toEqual(log.sent.map((s) => [s.type, s.pn, s.frames.join(',')]));
+    }
+    expect(dirname(written[0]!)).toBe(out);
+  });
+});

@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { crosscheckCommand, withCrosscheckOptions } from './crosscheck-command.js';
 import { exportQlogCommand, withExportOptions } from './export-command.js';
 import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
 import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
@@ -61,6 +62,12 @@ await yargs(hideBin(process.argv))
         run(exportQlogCommand) as never,
       )
       .demandCommand(1, 'name an export format: qlog'),
+  )
+  .command(
+    'crosscheck <capture> <qlogs...>',
+    "the endpoints' qlogs against the capture of the same run: packets logged but not captured, captured but not logged, and fields that disagree",
+    (y) => withCrosscheckOptions(y),
+    run(crosscheckCommand) as never,
   )
   .command('lb <command>', 'load-balancer configs: would they keep a migrating QUIC client on its backend?', (y) =>
     y

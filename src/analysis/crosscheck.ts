@@ -1,0 +1,181 @@
+import type { Connection, Role } from './connection.js';
+import type { PacketRecord } from './packet-record.js';
+
+/** A packet as the crosscheck names it: where it is (capture frame or log record) and what it was. */
+export interface PacketRef {
+  /** the capture's frame, or the log's record number */
+  at: number;
+  type: string;
+  pn: number;
+}
+
+export interface FieldMismatch {
+  pn: number;
+  space: string;
+  /** the capture's frame and the log's record */
+  frame: number;
+  record: number;
+  field: 'type' | 'frames' | 'length';
+  wire: string;
+  logged: string;
+}
+
+/** One endpoint log held against the capture. */
+export interface LogCrosscheck {
+  file: string;
+  vantage: Role;
+  /** the captured connection the log belongs to; null when none matched */
+  connection: number | null;
+  sent: { logged: number; onWire: number };
+  received: { logged: number; onWire: number };
+  /** sent by the writer and received by its peer (whose log says so), but not in the capture: the capture dropped it (tcpdump's "dropped by kernel") */
+  missingFromCapture: PacketRef[];
+  /** sent by the writer, not in the capture, and not logged by its peer: lost before the capture point, or never sent (an endpoint's simulated loss) */
+  lostBeforeCapture: PacketRef[];
+  /** on the wire from the writer but not in its log: Retry and Version Negotiation are sent before a connection (and its log) exists */
+  unloggedOnWire: (PacketRef & { explained?: string })[];
+  /** on the wire towards the writer but never logged as received (dropped by its kernel, or after its log ended) */
+  notLoggedAsReceived: PacketRef[];
+  mismatches: FieldMismatch[];
+}
+
+interface WirePacket {
+  frame: number;
+  type: string;
+  frames: string;
+  length: number;
+  connection: Connection;
+}
+
+/** 0-RTT and 1-RTT share the application packet number space (RFC 9000 §12.3) */
+function space(type: string): string {
+  return type === '0RTT' || type === '1RTT' ? 'application' : type;
+}
+
+const key = (direction: Role, type: string, pn: number) => `${direction} ${space(type)} ${pn}`;
+const frameTypes = (p: PacketRecord) => (p.decrypted === true ? p.frames.map((f) => f.type).join(',') : null);
+const UNNUMBERED = new Set(['retry', 'version_negotiation', 'stateless_reset']);
+
+/** What the capture shows, kept per connection by packet number for the logs to be held against. */
+export class WireIndex {
+  private readonly byConnection = new Map<Connection, Map<string, WirePacket>>();
+  /** packets without a number (Retry, Version Negotiation) per connection and sender */
+  private readonly unnumbered = new Map<Connection, { direction: Role; frame: number; type: string }[]>();
+
+  add(p: PacketRecord): void {
+    if (p.pn === null) {
+      if (UNNUMBERED.has(p.header.type) || p.statelessReset) {
+        const list = this.unnumbered.get(p.connection) ?? [];
+        list.push({ direction: p.direction, frame: p.frame, type: p.statelessReset ? 'stateless_reset' : p.header.type });
+        this.unnumbered.set(p.connection, list);
+      }
+      return;
+    }
+    let m = this.byConnection.get(p.connection);
+    if (!m) this.byConnection.set(p.connection, (m = new Map()));
+    const k = key(p.direction, p.header.type, p.pn);
+    // a capture on a proxy sees each packet twice: the first copy stands
+    if (!m.has(k)) m.set(k, { frame: p.frame, type: p.header.type, frames: frameTypes(p) ?? '', length: p.header.length, connection: p.connection });
+  }
+
+  connections(): Connection[] {
+    return [...this.byConnection.keys()];
+  }
+
+  packets(c: Connection): Map<string, WirePacket> {
+    return this.byConnection.get(c) ?? new Map();
+  }
+
+  unnumberedOf(c: Connection): { direction: Role; frame: number; type: string }[] {
+    return this.unnumbered.get(c) ?? [];
+  }
+}
+
+/** One log's packets, by what it says it sent and received. */
+export class LoggedIndex {
+  readonly sent = new Map<string, { record: number; type: string; pn: number; frames: string | null; length: number }>();
+  readonly received = new Set<string>();
+
+  constructor(
+    readonly file: string,
+    readonly vantage: Role,
+    readonly connection: Connection,
+  ) {}
+
+  add(p: PacketRecord): void {
+    if (p.pn === null) return;
+    const k = key(p.direction, p.header.type, p.pn);
+    if (p.direction === this.vantage) this.sent.set(k, { record: p.frame, type: p.header.type, pn: p.pn, frames: frameTypes(p), length: p.header.length });
+    else this.received.add(k);
+  }
+}
+
+/** the captured connection a log belongs to: the same original DCID, or (a server's log after a Retry) one of its CIDs */
+export function twinOf(wire: WireIndex, logged: Connection, groupId?: string): Connection | undefined {
+  const all = wire.connections();
+  return all.find((c) => logged.originalDcid !== null && c.originalDcid === logged.originalDcid) ?? (groupId ? all.find((c) => c.serverCids.has(groupId)) : undefined);
+}
+
+/**
+ * Holds one endpoint log against the capture: what the endpoint sent that the wire does not
+ * show, what the wire shows that it did not log, and where both have a packet, whether they
+ * agree on its type, frames and length. `peer` is the other endpoint's log of the same
+ * connection, when given: a packet it received that the capture lacks was dropped by the
+ * capture, not by the network.
+ */
+export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connection | undefined, peer?: LoggedIndex): LogCrosscheck {
+  const out: LogCrosscheck = {
+    file: log.file,
+    vantage: log.vantage,
+    connection: twin?.id ?? null,
+    sent: { logged: log.sent.size, onWire: 0 },
+    received: { logged: log.received.size, onWire: 0 },
+    missingFromCapture: [],
+    lostBeforeCapture: [],
+    unloggedOnWire: [],
+    notLoggedAsReceived: [],
+    mismatches: [],
+  };
+  if (!twin) return out;
+  const packets = wire.packets(twin);
+  // where the log stops in each space: later packets on the wire came after it was cut off
+  const lastLogged = new Map<string, number>();
+  for (const l of log.sent.values()) lastLogged.set(space(l.type), Math.max(lastLogged.get(space(l.type)) ?? -1, l.pn));
+  for (const [k, w] of packets) {
+    const [direction, , pnText] = k.split(' ') as [Role, string, string];
+    const ref = { at: w.frame, type: w.type, pn: Number(pnText) };
+    if (direction === log.vantage) {
+      out.sent.onWire++;
+      const l = log.sent.get(k);
+      if (!l) {
+        const after = ref.pn > (lastLogged.get(space(w.type)) ?? -1);
+        out.unloggedOnWire.push(after ? { ...ref, explained: "sent after the log's last record (the endpoint stopped writing it)" } : ref);
+        continue;
+      }
+      const mismatch = (field: FieldMismatch['field'], a: string, b: string) =>
+        out.mismatches.push({ pn: ref.pn, space: space(w.type), frame: w.frame, record: l.record, field, wire: a, logged: b });
+      if (l.type !== w.type) mismatch('type', w.type, l.type);
+      if (l.frames !== null && w.frames !== '' && l.frames !== w.frames) mismatch('frames', w.frames, l.frames);
+      if (l.length > 0 && w.length > 0 && l.length !== w.length) mismatch('length', String(w.length), String(l.length));
+    } else {
+      out.received.onWire++;
+      if (!log.received.has(k)) out.notLoggedAsReceived.push(ref);
+    }
+  }
+  for (const u of wire.unnumberedOf(twin)) {
+    if (u.direction !== log.vantage) continue;
+    out.unloggedOnWire.push({ at: u.frame, type: u.type, pn: -1, explained: `a ${u.type === 'retry' ? 'Retry' : u.type === 'version_negotiation' ? 'Version Negotiation' : 'stateless reset'} is sent without connection state, so no connection's log holds it` });
+  }
+  for (const [k, l] of log.sent) {
+    if (packets.has(k)) continue;
+    const ref = { at: l.record, type: l.type, pn: l.pn };
+    if (peer?.received.has(k)) out.missingFromCapture.push(ref);
+    else out.lostBeforeCapture.push(ref);
+  }
+  return out;
+}
+
+/** a disagreement the capture does not explain: packets on the wire the sender never logged (but Retry and VN), fields that differ */
+export function unexplained(c: LogCrosscheck): number {
+  return c.mismatches.length + c.unloggedOnWire.filter((u) => !u.explained).length + (c.connection === null ? 1 : 0);
+}

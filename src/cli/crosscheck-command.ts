@@ -1,0 +1,87 @@
+import type { Argv } from 'yargs';
+import type { Connection } from '../analysis/connection.js';
+import { crosscheckLog, LoggedIndex, twinOf, unexplained, WireIndex } from '../analysis/crosscheck.js';
+import { PacketSession } from '../analysis/read-packets.js';
+import { openCapture } from '../capture/open-capture.js';
+import { openQlog } from '../qlog/open-qlog.js';
+import { palette } from '../report/colour.js';
+import { crosscheckTable, crosscheckToJson } from '../report/crosscheck-report.js';
+import { InputError } from '../wire/input-issue.js';
+import { readKeyLogs } from './keylogs.js';
+import { Output } from './output.js';
+import { ProblemReporter } from './problems.js';
+
+export interface CrosscheckOptions {
+  capture: string;
+  qlogs: string[];
+  keylog: string[];
+  format: 'table' | 'json';
+  color: boolean;
+}
+
+export function withCrosscheckOptions<T>(y: Argv<T>) {
+  return y
+    .positional('capture', { describe: 'the capture', type: 'string', demandOption: true })
+    .positional('qlogs', { describe: "the endpoints' qlog files or folders of them", type: 'string', array: true, demandOption: true })
+    .option('keylog', {
+      describe: 'TLS key log for the capture (packet numbers and frames need it); repeatable',
+      type: 'string',
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
+      default: [] as string[],
+    })
+    .option('format', { describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
+    .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
+}
+
+/**
+ * `quiclens crosscheck CAPTURE QLOG…`: each endpoint log held against the capture of the
+ * same run. Exit 1 when something disagrees that the capture does not explain, 2 on input
+ * that cannot be read.
+ */
+export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number> {
+  const problems = new ProblemReporter();
+  const wire = new WireIndex();
+  const captured = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
+  try {
+    for await (const ev of captured.read(await openCapture(opts.capture))) {
+      if (ev.kind === 'issue') problems.report(ev.issue);
+      else if (ev.kind === 'packet') wire.add(ev.packet);
+    }
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    problems.report(err.issue);
+    problems.finish();
+    return 2;
+  }
+  const logs = new Map<Connection, LoggedIndex>();
+  const logged = new PacketSession();
+  for (const path of opts.qlogs) {
+    const file = await openQlog(path);
+    if (!file) {
+      problems.report({ file: path, offset: 0, message: 'expected a qlog file (JSON, or JSON-SEQ records starting with 0x1E) or a folder of them', fatal: true });
+      continue;
+    }
+    for await (const ev of logged.read(file)) {
+      if (ev.kind === 'issue') problems.report(ev.issue);
+      if (ev.kind !== 'packet') continue;
+      const c = ev.packet.connection;
+      // a log made from a capture (network vantage) has no sender's view to hold against it
+      if (!c.log || c.log.vantage === 'network') continue;
+      let index = logs.get(c);
+      if (!index) logs.set(c, (index = new LoggedIndex(c.log.file, c.log.vantage, c)));
+      index.add(ev.packet);
+    }
+  }
+  const indexes = [...logs.values()];
+  const results = indexes.map((log) => {
+    const twin = twinOf(wire, log.connection);
+    const peer = twin ? indexes.find((o) => o !== log && o.vantage !== log.vantage && twinOf(wire, o.connection) === twin) : undefined;
+    return crosscheckLog(wire, log, twin, peer);
+  });
+  const out = new Output();
+  out.write(opts.format === 'json' ? JSON.stringify(crosscheckToJson(opts.capture, results), null, 2) + '\n' : crosscheckTable(opts.capture, results, palette(process.stdout, opts.color)));
+  await out.flush();
+  problems.finish();
+  if (problems.exitCode !== 0) return problems.exitCode;
+  return results.some((r) => unexplained(r) > 0) ? 1 : 0;
+}

@@ -17,10 +17,25 @@ export interface CommonOptions {
 export function withCommonOptions<T>(y: Argv<T>) {
   return y
     .positional('inputs', {
-      describe: 'capture files (pcap, pcapng), recognised by content',
+      describe: 'capture files (pcap, pcapng) and qlog files or folders of them, recognised by content',
       type: 'string',
       array: true,
-      demandOption: true,
+      default: [] as string[],
+    })
+    .option('qlog-dir', {
+      describe: 'a folder of qlog files, one trace per file (a folder named as an input is read the same way); repeatable',
+      type: 'string',
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
+      default: [] as string[],
+    })
+    // the folders join the inputs, so every command reads them as it reads files
+    .middleware((argv) => {
+      const a = argv as unknown as { inputs: string[]; qlogDir: string[] };
+      a.inputs = [...(a.inputs ?? []), ...(a.qlogDir ?? [])];
+    })
+    .check((argv) => {
+      if ((argv.inputs as string[]).length === 0) throw new Error('name at least one input: a capture, a qlog file, or a folder of qlogs (--qlog-dir)');
+      return true;
     })
     // repeatable options take one value each time (`--keylog a --keylog b`): an array
     // option would also swallow the input files that follow it

@@ -28,27 +28,27 @@ function run<T>(handler: Handler<T>) {
 
 await yargs(hideBin(process.argv))
   .scriptName('quiclens')
-  .usage('$0 <command> <inputs...> [options]\n\nQUIC packet and handshake analyzer for captures (pcap, pcapng).')
+  .usage('$0 <command> <inputs...> [options]\n\nQUIC packet and handshake analyzer for captures (pcap, pcapng) and endpoint logs (qlog).')
   .command(
-    ['summary <inputs...>', '$0 <inputs...>'],
+    ['summary [inputs...]', '$0 [inputs...]'],
     'one row per QUIC connection (the default command)',
     (y) => withCommonOptions(y),
     run(summaryCommand) as never,
   )
   .command(
-    'packets <inputs...>',
+    'packets [inputs...]',
     'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
     (y) => withCommonOptions(y),
     run(packetsCommand) as never,
   )
   .command(
-    'timeline <inputs...>',
+    'timeline [inputs...]',
     "each connection's handshake as a ladder diagram between client and server, with times and round trips",
     (y) => withCommonOptions(y).option('explain', { describe: 'one plain sentence per event, for people learning QUIC', type: 'boolean', default: false }),
     run(timelineCommand) as never,
   )
   .command(
-    'migrations <inputs...>',
+    'migrations [inputs...]',
     'every path change of every connection: its kind, the PATH_CHALLENGE/RESPONSE pairs, the verdict',
     (y) => withCommonOptions(y),
     run(migrationsCommand) as never,
@@ -56,7 +56,7 @@ await yargs(hideBin(process.argv))
   .command('export <command>', 'write a capture in another format', (y) =>
     y
       .command(
-        'qlog <inputs...>',
+        'qlog [inputs...]',
         'a qlog file (JSON-SEQ, qlog 0.3, as qvis reads) per connection and vantage point',
         (c) => withExportOptions(c),
         run(exportQlogCommand) as never,

@@ -181,7 +181,10 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
         m.newDcid === null ? colour.dim('not logged') : m.newDcid ? 'new' : colour.yellow('same'),
       ]);
     }
-    const name = `connection ${c.id}: ${c.client ? formatEndpoint(c.client) : '?'} → ${c.server ? formatEndpoint(c.server) : '?'}`;
+    const name =
+      !c.client && !c.server && c.log
+        ? `connection ${c.id}: ${c.log.vantage === 'network' ? 'a network log' : `the ${c.log.vantage}'s log`} ${c.log.file} (no addresses logged)`
+        : `connection ${c.id}: ${c.client ? formatEndpoint(c.client) : '?'} → ${c.server ? formatEndpoint(c.server) : '?'}`;
     parts.push(`${colour.bold(name)}\n${t.toString()}`);
   }
   const legNotes = v.connections.flatMap((c) => (v.legs(c).length > 1 ? [`connection ${c.id} has ${v.legs(c).length} legs, judged apart: ${legsLine(v.legs(c))}`] : []));

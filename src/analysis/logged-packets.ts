@@ -181,6 +181,8 @@ export class LoggedPackets {
       frames,
     };
     if (ev.packetType === 'stateless_reset') record.statelessReset = true;
+    const unlogged = [...(ev.dcid === undefined ? ['dcid' as const] : []), ...(ev.scid === undefined && header.form === 'long' ? ['scid' as const] : []), ...(ev.version === undefined ? ['version' as const] : [])];
+    if (unlogged.length > 0) record.unlogged = unlogged;
     return record;
   }
 
@@ -219,7 +221,6 @@ export class LoggedPackets {
     // a log that leaves the version out: QUIC v1 stands in (the header's version is then not reported as known, see trackLogged)
     const h: LongHeader = { ...base, form: 'long', type: ev.packetType, version: version ?? 1, scid: hexBuffer(ev.scid) };
     if (ev.token !== undefined) h.token = hexBuffer(ev.token);
-    else if (ev.packetType === 'initial') h.token = Buffer.alloc(0);
     if (ev.supportedVersions) h.supportedVersions = ev.supportedVersions.map((v) => parseInt(v, 16));
     return h;
   }

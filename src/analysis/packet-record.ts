@@ -37,6 +37,8 @@ export interface PacketRecord {
    * (RFC 9000 §10.3): the sender lost the connection's state and tells its peer so
    */
   statelessReset?: true;
+  /** header fields a log (qlog) did not give: the header holds empty or stand-in values there */
+  unlogged?: ('dcid' | 'scid' | 'version')[];
   /** the datagram was a GSO super-datagram of segments this long */
   gsoSegmentSize?: number;
 }

@@ -28,7 +28,7 @@ function ranges(v: unknown): [number, number][] {
 export function frameFromQlog(q: QlogFrame): Frame {
   switch (q.frame_type) {
     case 'padding':
-      return { type: 'padding', length: num(q.length ?? q.payload_length, 1) };
+      return integer(q.length ?? q.payload_length) === undefined ? { type: 'padding' } : { type: 'padding', length: integer(q.length ?? q.payload_length) };
     case 'ping':
       return { type: 'ping' };
     case 'ack': {

@@ -19,9 +19,10 @@ export function packetToJson(p: PacketRecord): Record<string, unknown> {
     dst: p.dst ? formatEndpoint(p.dst) : null,
     form: h.form,
     type: p.statelessReset ? 'stateless_reset' : h.type,
-    version: version === null ? null : formatVersion(version),
-    dcid: h.dcid.toString('hex'),
-    scid: h.form === 'long' ? h.scid.toString('hex') : null,
+    // a log that left a field out: null, not a stand-in
+    version: version === null || p.unlogged?.includes('version') ? null : formatVersion(version),
+    dcid: p.unlogged?.includes('dcid') ? null : h.dcid.toString('hex'),
+    scid: h.form === 'long' && !p.unlogged?.includes('scid') ? h.scid.toString('hex') : null,
     pn: p.pn,
     keyPhase: h.form === 'short' ? p.keyPhase : null,
     length: h.length,

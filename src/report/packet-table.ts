@@ -52,8 +52,8 @@ export class PacketTable {
       clientSide ? formatEndpoint(clientSide) : '(not logged)',
       typeText,
       p.pn === null ? '' : String(p.pn),
-      cid(h.dcid),
-      h.form === 'long' ? cid(h.scid) : '',
+      p.unlogged?.includes('dcid') ? this.colour.dim('not logged') : cid(h.dcid),
+      h.form !== 'long' ? '' : p.unlogged?.includes('scid') ? this.colour.dim('not logged') : cid(h.scid),
       String(h.length),
       p.decrypted === true ? framesText(p) : this.colour.dim(notDecryptedText(p)),
     ]);

@@ -3,7 +3,8 @@ import type { ByteReader } from '../../wire/byte-reader.js';
 /** PADDING (RFC 9000 §19.1): a run of zero bytes, collapsed into one frame with its length. */
 export interface PaddingFrame {
   type: 'padding';
-  length: number;
+  /** bytes of padding; absent when a log says there was padding but not how much */
+  length?: number;
 }
 
 export function parsePadding(r: ByteReader): PaddingFrame {
@@ -16,4 +17,4 @@ export function parsePadding(r: ByteReader): PaddingFrame {
   return { type: 'padding', length };
 }
 
-export const summarizePadding = (f: PaddingFrame) => `PADDING ×${f.length}`;
+export const summarizePadding = (f: PaddingFrame) => (f.length === undefined ? 'PADDING' : `PADDING ×${f.length}`);

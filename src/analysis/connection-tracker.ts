@@ -89,26 +89,14 @@ export class ConnectionTracker {
 
   private open(h: PacketHeader, d: Datagram): Connection {
     const role = senderRoleOfFirstPacket(h, d);
-    const conn: Connection = {
-      id: this.all.length + 1,
+    const conn = this.create({
       version: h.version ?? null,
       client: role === 'client' ? d.src : d.dst,
       server: role === 'client' ? d.dst : d.src,
-      originalDcid: null,
-      clientCids: new Set(),
-      serverCids: new Set(),
-      firstFrame: d.frame,
-      firstTime: d.time,
-      lastTime: d.time,
-      packets: 0,
+      frame: d.frame,
+      time: d.time,
       roleSource: h.type === 'initial' ? 'first_initial' : 'ports',
-      clientInitialScid: null,
-      serverInitialScid: null,
-      retryScid: null,
-      tls: emptyTlsFacts(),
-      resetTokens: { client: new Set(), server: new Set() },
-    };
-    this.all.push(conn);
+    });
     const key = formatEndpoint(conn.server!);
     const set = this.byServer.get(key) ?? new Set<Connection>();
     // keep only connections still within the idle window: the set stays small
@@ -132,9 +120,14 @@ export class ConnectionTracker {
    * addresses are known only if the log gives them.
    */
   openLogged(init: { frame: number; time: number; client: Endpoint | null; server: Endpoint | null }): Connection {
+    return this.create({ ...init, version: null, roleSource: 'logged' });
+  }
+
+  /** a new connection, numbered in order of appearance, that no packet has been counted in yet */
+  private create(init: { version: number | null; client: Endpoint | null; server: Endpoint | null; frame: number; time: number; roleSource: Connection['roleSource'] }): Connection {
     const conn: Connection = {
       id: this.all.length + 1,
-      version: null,
+      version: init.version,
       client: init.client,
       server: init.server,
       originalDcid: null,
@@ -144,7 +137,7 @@ export class ConnectionTracker {
       firstTime: init.time,
       lastTime: init.time,
       packets: 0,
-      roleSource: 'logged',
+      roleSource: init.roleSource,
       clientInitialScid: null,
       serverInitialScid: null,
       retryScid: null,

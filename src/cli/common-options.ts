@@ -14,6 +14,17 @@ export interface CommonOptions {
   failOn?: 'info' | 'warning' | 'error';
 }
 
+/**
+ * `--keylog FILE`, repeatable. A repeatable option takes one value each time (`--keylog a
+ * --keylog b`): an array option would also swallow the input files that follow it.
+ */
+export const KEYLOG_OPTION = {
+  describe: 'TLS key log (SSLKEYLOGFILE format); repeat for several',
+  type: 'string',
+  coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
+  default: [] as string[],
+} as const;
+
 export function withCommonOptions<T>(y: Argv<T>) {
   return y
     .positional('inputs', {
@@ -37,14 +48,7 @@ export function withCommonOptions<T>(y: Argv<T>) {
       if ((argv.inputs as string[]).length === 0) throw new Error('name at least one input: a capture, a qlog file, or a folder of qlogs (--qlog-dir)');
       return true;
     })
-    // repeatable options take one value each time (`--keylog a --keylog b`): an array
-    // option would also swallow the input files that follow it
-    .option('keylog', {
-      describe: 'TLS key log (SSLKEYLOGFILE format); repeat for several',
-      type: 'string',
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
-      default: [] as string[],
-    })
+    .option('keylog', KEYLOG_OPTION)
     .option('port', {
       describe: 'UDP port where QUIC is expected (a hint: QUIC is found on any port); repeatable',
       type: 'number',

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { KEYLOG_OPTION } from './common-options.js';
 import type { Connection } from '../analysis/connection.js';
 import { crosscheckLog, LoggedIndex, twinOf, unexplained, WireIndex } from '../analysis/crosscheck.js';
 import { PacketSession } from '../analysis/read-packets.js';
@@ -23,12 +24,7 @@ export function withCrosscheckOptions<T>(y: Argv<T>) {
   return y
     .positional('capture', { describe: 'the capture', type: 'string', demandOption: true })
     .positional('qlogs', { describe: "the endpoints' qlog files or folders of them", type: 'string', array: true, demandOption: true })
-    .option('keylog', {
-      describe: 'TLS key log for the capture (packet numbers and frames need it); repeatable',
-      type: 'string',
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
-      default: [] as string[],
-    })
+    .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (packet numbers and frames need it); repeatable' })
     .option('format', { describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }

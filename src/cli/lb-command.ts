@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
+import { KEYLOG_OPTION } from './common-options.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import type { ConfigKind, LbConfig } from '../lb/model.js';
 import { CONFIG_KINDS, readLbConfig } from '../lb/read-config.js';
@@ -27,12 +28,7 @@ export function withLbCheckOptions<T>(y: Argv<T>) {
   return y
     .positional('configs', { describe: 'load-balancer config files, recognised by content', type: 'string', array: true, demandOption: true })
     .option('capture', { describe: "replay this capture's client packets through the configs", type: 'string' })
-    .option('keylog', {
-      describe: 'TLS key log for the capture (to read the connection IDs it issues); repeatable',
-      type: 'string',
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
-      default: [] as string[],
-    })
+    .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (to read the connection IDs it issues); repeatable' })
     .option('kind', { describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
     .option('haproxy-version', { describe: 'the HAProxy version the config is written for (migration support depends on it)', type: 'string' })
     .option('format', { describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })

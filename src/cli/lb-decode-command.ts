@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { KEYLOG_OPTION } from './common-options.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import { connectionCids, quicLbListeners, readCid, type ConnectionCids } from '../lb/decode-cids.js';
 import { readLbConfig } from '../lb/read-config.js';
@@ -24,12 +25,7 @@ export function withLbDecodeOptions<T>(y: Argv<T>) {
     .positional('cids', { describe: 'connection IDs in hex', type: 'string', array: true, default: [] as string[] })
     .option('config', { describe: 'a QUIC-LB config file (docs/lb/quic-lb.md)', type: 'string', demandOption: true })
     .option('capture', { describe: 'check that every CID each server issued in this capture decodes to that one server', type: 'string' })
-    .option('keylog', {
-      describe: 'TLS key log for the capture (NEW_CONNECTION_ID frames are encrypted); repeatable',
-      type: 'string',
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
-      default: [] as string[],
-    })
+    .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (NEW_CONNECTION_ID frames are encrypted); repeatable' })
     .option('format', { describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true })
     .check((argv) => {

@@ -6,6 +6,7 @@ import { ipvsMhPick, ipvsMhTable } from './hashes/ipvs-mh.js';
 import { ipvsShPick, ipvsShTable } from './hashes/ipvs-sh.js';
 import { NginxConsistentHash } from './hashes/nginx-chash.js';
 import { nginxHashPick } from './hashes/nginx-hash.js';
+import { hostOf } from './listen-address.js';
 import type { QuicListener } from './model.js';
 import { decodeQuicLbCid } from './quic-lb/codec.js';
 import type { QuicLbListener } from './quic-lb-listeners.js';
@@ -45,6 +46,9 @@ function nginxKey(expr: string, p: RoutedPacket): string {
         return p.dst.ip;
       case 'server_port':
         return String(p.dst.port);
+      case 'protocol':
+        // a stream listener with `udp`: the only kind that carries QUIC
+        return 'UDP';
       default:
         return whole;
     }
@@ -78,8 +82,13 @@ export function backendPicker(l: QuicListener): (p: RoutedPacket) => Pick {
   const named = (index: number, p: RoutedPacket): Pick =>
     index >= 0 ? { backend: addresses[index]!, key: keyText(l, p) } : { backend: null, key: keyText(l, p), unroutable: 'the hash lands on no available server' };
   switch (c.algorithm) {
-    case 'nginx_hash':
+    case 'nginx_hash': {
+      // a server named by host name may resolve to several addresses, each a peer with its own
+      // weight: the total weight, and so every pick, is unknown here
+      const namedByHost = l.backends.some((b) => !b.address.startsWith('unix:') && ipBytes(hostOf(b.address)) === undefined);
+      if (namedByHost) return (p) => ({ backend: null, key: keyText(l, p) });
       return (p) => named(nginxHashPick(nginxKey(c.key, p), l.backends), p);
+    }
     case 'nginx_chash': {
       const ring = new NginxConsistentHash(l.backends);
       return (p) => named(ring.pick(nginxKey(c.key, p)), p);

@@ -184,6 +184,23 @@ describe('Envoy QUIC listener in JSON, with the QUIC-LB CID generator and send_d
   });
 });
 
+describe('nginx hash keys that change per session, hold nothing of the client, or hide a value', () => {
+  const [byTime, fixed, byHost] = readLbConfig(own('nginx-stream-keys.conf')).listeners as [QuicListener, QuicListener, QuicListener];
+  it('$msec changes from one UDP session to the next: per flow, every move breaks', () => {
+    expect(byTime.routingKey).toBe('four_tuple');
+    expect(byTime.choice.algorithm).toBe('opaque');
+    expect(byTime.notes.join(' ')).toMatch(/\$msec, which may change/);
+  });
+  it('$server_addr alone: every session hashes to one server, so every move survives', () => {
+    expect(fixed.oneBackend).toMatch(/holds nothing of the client/);
+    expect(judge(fixed).verdicts).toEqual({ portChange: 'survives', addressChange: 'survives', preferredAddress: 'survives' });
+  });
+  it('$hostname is fixed but unknown here: routed by address, the backend not computed', () => {
+    expect(byHost.routingKey).toBe('source_address');
+    expect(byHost.choice.algorithm).toBe('opaque');
+  });
+});
+
 describe('the random key: nothing stable picks the backend or worker', () => {
   it('Envoy use_per_packet_load_balancing balances each datagram on its own', () => {
     const l = only(own('envoy-per-packet.yaml'));

@@ -27,10 +27,10 @@ describe('nginx hash and hash consistent, held to what nginx 1.22 did (scripts/r
     picks: { client: string; listen: number; backend: string }[];
   };
   const config = readLbConfig(join(fixtures, 'nginx-hashes.conf'));
-  for (const listen of [5601, 5602, 5603]) {
+  for (const listen of [5601, 5602, 5603, 5604]) {
     it(`every client of 127.0.0.1:${listen} lands where nginx sent it`, () => {
       const listener = config.listeners.find((l) => l.listen === `127.0.0.1:${listen}`)!;
-      expect(listener.choice.algorithm).toBe(listen === 5601 ? 'nginx_hash' : 'nginx_chash');
+      expect(listener.choice.algorithm).toBe(listen === 5601 || listen === 5604 ? "nginx_hash" : "nginx_chash");
       const pick = backendPicker(listener);
       const picks = recorded.picks.filter((p) => p.listen === listen);
       expect(picks.length).toBe(120);

@@ -7,8 +7,17 @@ import { parseNginx, type NginxDirective } from './parse-nginx.js';
 /** nginx `proxy_timeout` when the config does not set it (ngx_stream_proxy_module) */
 const DEFAULT_PROXY_TIMEOUT = 600;
 
-/** variables whose value is the same for every packet of a listener */
-const CONSTANT_VARIABLES = new Set(['server_addr', 'server_port', 'protocol', 'hostname', 'pid', 'nginx_version', 'msec', 'time_local']);
+/** variables of the client's address and port, which the replay evaluates per packet */
+const ADDRESS_VARIABLES = new Set(['remote_addr', 'binary_remote_addr', 'realip_remote_addr']);
+const PORT_VARIABLES = new Set(['remote_port', 'realip_remote_port']);
+/** the same for every packet of a listener, and known from the packet: the replay evaluates them */
+const CONSTANT_VARIABLES = new Set(['server_addr', 'server_port', 'protocol']);
+/**
+ * the same for every packet of one nginx, but unknowable from here: the key stays put as the
+ * client moves, yet the backend cannot be computed. Anything else ($pid with several
+ * workers, $msec, $time_local, maps) may change from one UDP session to the next.
+ */
+const FIXED_UNKNOWN_VARIABLES = new Set(['hostname', 'nginx_version']);
 
 const find = (ds: readonly NginxDirective[] | undefined, name: string) => (ds ?? []).filter((d) => d.name === name);
 const first = (ds: readonly NginxDirective[] | undefined, name: string) => find(ds, name)[0];
@@ -20,22 +29,23 @@ function variablesOf(key: string): string[] {
 
 interface KeyReading {
   routingKey: RoutingKey;
-  /** the key depends on something quiclens cannot evaluate */
-  unknown: string[];
+  /** variables that may change between UDP sessions: the key is as good as per flow */
+  changing: string[];
+  /** variables fixed for the nginx but unknown to quiclens: the backend cannot be computed */
+  hidden: string[];
+  /** the key holds nothing of the client: every session hashes to one server */
+  constant: boolean;
 }
 
 /** what a hash key makes the balancer route by */
 function readHashKey(key: string): KeyReading {
   const vars = variablesOf(key);
-  const address = vars.some((v) => v === 'remote_addr' || v === 'binary_remote_addr' || v === 'realip_remote_addr');
-  const port = vars.some((v) => v === 'remote_port' || v === 'realip_remote_port');
-  const unknown = vars.filter(
-    (v) => !CONSTANT_VARIABLES.has(v) && !['remote_addr', 'binary_remote_addr', 'realip_remote_addr', 'remote_port', 'realip_remote_port'].includes(v),
-  );
-  if (unknown.length > 0) return { routingKey: 'four_tuple', unknown };
-  if (port) return { routingKey: 'source_address_port', unknown };
-  if (address) return { routingKey: 'source_address', unknown };
-  return { routingKey: 'four_tuple', unknown: [key] };
+  const changing = vars.filter((v) => !ADDRESS_VARIABLES.has(v) && !PORT_VARIABLES.has(v) && !CONSTANT_VARIABLES.has(v) && !FIXED_UNKNOWN_VARIABLES.has(v));
+  const hidden = vars.filter((v) => FIXED_UNKNOWN_VARIABLES.has(v));
+  const port = vars.some((v) => PORT_VARIABLES.has(v));
+  const address = vars.some((v) => ADDRESS_VARIABLES.has(v));
+  const routingKey: RoutingKey = changing.length > 0 ? 'four_tuple' : port ? 'source_address_port' : address ? 'source_address' : 'four_tuple';
+  return { routingKey, changing, hidden, constant: changing.length === 0 && !port && !address };
 }
 
 function backendsOf(upstream: NginxDirective): { backends: Backend[]; skipped: string[] } {
@@ -57,18 +67,24 @@ function backendsOf(upstream: NginxDirective): { backends: Backend[]; skipped: s
 }
 
 /** how an `upstream` block picks a server (ngx_stream_upstream_*_module) */
-function choiceOf(upstream: NginxDirective): { choice: BackendChoice; routingKey: RoutingKey; notes: string[] } {
+function choiceOf(upstream: NginxDirective): { choice: BackendChoice; routingKey: RoutingKey; notes: string[]; oneBackend?: string } {
   const hash = first(upstream.children, 'hash');
   if (hash) {
     const key = hash.args[0] ?? '';
     const consistent = hash.args[1] === 'consistent';
     const reading = readHashKey(key);
     const notes = [`upstream ${upstream.args[0]} hashes '${key}'${consistent ? ' consistently (ketama)' : ''}`];
-    if (reading.unknown.length > 0) {
-      notes.push(`the key uses ${reading.unknown.map((v) => `$${v}`).join(', ')}, which quiclens cannot evaluate: it is treated as changing per flow`);
+    const name = (vs: string[]) => vs.map((v) => `$${v}`).join(', ');
+    if (reading.changing.length > 0) {
+      notes.push(`the key uses ${name(reading.changing)}, which may change from one UDP session to the next: it is treated as per flow`);
       return { choice: { algorithm: 'opaque', name: 'hash' }, routingKey: reading.routingKey, notes };
     }
-    return { choice: { algorithm: consistent ? 'nginx_chash' : 'nginx_hash', key }, routingKey: reading.routingKey, notes };
+    const oneBackend = reading.constant ? `the hash key '${key}' holds nothing of the client: every session hashes to the same server` : undefined;
+    if (reading.hidden.length > 0) {
+      notes.push(`the key uses ${name(reading.hidden)}, fixed for this nginx but unknown here: the replay can tell when the key changes, not which server it picks`);
+      return { choice: { algorithm: 'opaque', name: 'hash' }, routingKey: reading.routingKey, notes, ...(oneBackend ? { oneBackend } : {}) };
+    }
+    return { choice: { algorithm: consistent ? 'nginx_chash' : 'nginx_hash', key }, routingKey: reading.routingKey, notes, ...(oneBackend ? { oneBackend } : {}) };
   }
   const method = ['least_conn', 'random', 'least_time'].find((m) => first(upstream.children, m)) ?? 'round_robin';
   return {
@@ -123,9 +139,17 @@ function streamListeners(stream: NginxDirective): QuicListener[] {
       };
       if (upstream) {
         const { backends, skipped } = backendsOf(upstream);
-        const { choice, routingKey, notes } = choiceOf(upstream);
+        const { choice, routingKey, notes, oneBackend } = choiceOf(upstream);
         if (skipped.length > 0) notes.push(`not counted: ${skipped.join(', ')}`);
-        out.push({ ...base, routingKey, backends, choice, notes: [`proxy_pass ${target} (line ${pass.location.line})`, ...notes], advice: streamAdvice(routingKey, backends.length) });
+        out.push({
+          ...base,
+          routingKey,
+          backends,
+          choice,
+          ...(oneBackend ? { oneBackend } : {}),
+          notes: [`proxy_pass ${target} (line ${pass.location.line})`, ...notes],
+          advice: oneBackend ? '' : streamAdvice(routingKey, backends.length),
+        });
       } else if (target.includes('$')) {
         out.push({
           ...base,

@@ -35,7 +35,9 @@ export interface LogCrosscheck {
   /** on the wire from the writer but not in its log: Retry and Version Negotiation are sent before a connection (and its log) exists */
   unloggedOnWire: (PacketRef & { explained?: string })[];
   /** on the wire towards the writer but never logged as received (dropped by its kernel, or after its log ended) */
-  notLoggedAsReceived: PacketRef[];
+  notLoggedAsReceived: (PacketRef & { explained?: string })[];
+  /** logged packets in a space where the capture could not be opened (no key log for it): neither found nor missed */
+  unchecked: number;
   mismatches: FieldMismatch[];
 }
 
@@ -61,8 +63,23 @@ export class WireIndex {
   private readonly byConnection = new Map<Connection, Map<string, WirePacket>>();
   /** packets without a number (Retry, Version Negotiation) per connection and sender */
   private readonly unnumbered = new Map<Connection, { direction: Role; frame: number; type: string }[]>();
+  /** per connection, the senders and spaces with packets that could not be opened: "client handshake" */
+  private readonly unopened = new Map<Connection, Set<string>>();
+
+  /**
+   * @param wanted the original DCIDs of the connections some log names: only those are kept,
+   * so a large capture costs memory only for the connections being checked
+   */
+  constructor(private readonly wanted?: ReadonlySet<string>) {}
 
   add(p: PacketRecord): void {
+    if (this.wanted && !this.wanted.has(p.connection.originalDcid ?? '')) return;
+    if (p.pn === null && !UNNUMBERED.has(p.header.type) && !p.statelessReset) {
+      // no keys for it: what the logs say of this space cannot be checked
+      const set = this.unopened.get(p.connection) ?? new Set<string>();
+      this.unopened.set(p.connection, set.add(`${p.direction} ${space(p.header.type)}`));
+      return;
+    }
     if (p.pn === null) {
       if (UNNUMBERED.has(p.header.type) || p.statelessReset) {
         const list = this.unnumbered.get(p.connection) ?? [];
@@ -89,6 +106,11 @@ export class WireIndex {
   unnumberedOf(c: Connection): { direction: Role; frame: number; type: string }[] {
     return this.unnumbered.get(c) ?? [];
   }
+
+  /** whether the capture holds packets of this sender and space that could not be opened */
+  unopenedIn(c: Connection, direction: Role, type: string): boolean {
+    return this.unopened.get(c)?.has(`${direction} ${space(type)}`) ?? false;
+  }
 }
 
 /** One log's packets, by what it says it sent and received. */
@@ -110,10 +132,13 @@ export class LoggedIndex {
   }
 }
 
-/** the captured connection a log belongs to: the same original DCID, or (a server's log after a Retry) one of its CIDs */
-export function twinOf(wire: WireIndex, logged: Connection, groupId?: string): Connection | undefined {
-  const all = wire.connections();
-  return all.find((c) => logged.originalDcid !== null && c.originalDcid === logged.originalDcid) ?? (groupId ? all.find((c) => c.serverCids.has(groupId)) : undefined);
+/**
+ * The captured connection a log belongs to: the one with the same original DCID (a log's
+ * group_id, or the server's original_destination_connection_id after a Retry, see
+ * LoggedPackets).
+ */
+export function twinOf(wire: WireIndex, logged: Connection): Connection | undefined {
+  return logged.originalDcid === null ? undefined : wire.connections().find((c) => c.originalDcid === logged.originalDcid);
 }
 
 /**
@@ -134,6 +159,7 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
     lostBeforeCapture: [],
     unloggedOnWire: [],
     notLoggedAsReceived: [],
+    unchecked: 0,
     mismatches: [],
   };
   if (!twin) return out;
@@ -159,7 +185,11 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
       if (l.length > 0 && w.length > 0 && l.length !== w.length) mismatch('length', String(w.length), String(l.length));
     } else {
       out.received.onWire++;
-      if (!log.received.has(k)) out.notLoggedAsReceived.push(ref);
+      if (log.received.has(k)) continue;
+      // a server answers a client's first Initial with a Retry statelessly (RFC 9000 §8.1.2): no connection's log holds it
+      const retry = wire.unnumberedOf(twin).find((u) => u.type === 'retry');
+      const beforeRetry = retry !== undefined && w.type === 'initial' && w.frame < retry.frame;
+      out.notLoggedAsReceived.push(beforeRetry ? { ...ref, explained: 'answered with a Retry before the connection existed' } : ref);
     }
   }
   for (const u of wire.unnumberedOf(twin)) {
@@ -168,6 +198,10 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
   }
   for (const [k, l] of log.sent) {
     if (packets.has(k)) continue;
+    if (wire.unopenedIn(twin, log.vantage, l.type)) {
+      out.unchecked++;
+      continue;
+    }
     const ref = { at: l.record, type: l.type, pn: l.pn };
     if (peer?.received.has(k)) out.missingFromCapture.push(ref);
     else out.lostBeforeCapture.push(ref);

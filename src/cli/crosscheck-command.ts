@@ -36,19 +36,7 @@ export function withCrosscheckOptions<T>(y: Argv<T>) {
  */
 export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number> {
   const problems = new ProblemReporter();
-  const wire = new WireIndex();
-  const captured = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
-  try {
-    for await (const ev of captured.read(await openCapture(opts.capture))) {
-      if (ev.kind === 'issue') problems.report(ev.issue);
-      else if (ev.kind === 'packet') wire.add(ev.packet);
-    }
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    problems.report(err.issue);
-    problems.finish();
-    return 2;
-  }
+  // the logs first: the capture then keeps only the connections they name
   const logs = new Map<Connection, LoggedIndex>();
   const logged = new PacketSession();
   for (const path of opts.qlogs) {
@@ -67,6 +55,19 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
       if (!index) logs.set(c, (index = new LoggedIndex(c.log.file, c.log.vantage, c)));
       index.add(ev.packet);
     }
+  }
+  const wire = new WireIndex(new Set([...logs.keys()].flatMap((c) => (c.originalDcid === null ? [] : [c.originalDcid]))));
+  const captured = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
+  try {
+    for await (const ev of captured.read(await openCapture(opts.capture))) {
+      if (ev.kind === 'issue') problems.report(ev.issue);
+      else if (ev.kind === 'packet') wire.add(ev.packet);
+    }
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    problems.report(err.issue);
+    problems.finish();
+    return 2;
   }
   const indexes = [...logs.values()];
   const results = indexes.map((log) => {

@@ -46,6 +46,7 @@ export function crosscheckTable(capture: string, logs: LogCrosscheck[], colour: 
     if (explained.length) lines.push(`  · on the wire, not in the log, explained: ${[...new Set(explained.map((u) => u.explained))].join('; ')}: ${refs(explained)}`);
     if (bare.length) lines.push(`  ${colour.red('!')} on the wire from this side but not in its log: ${refs(bare)}`);
     if (l.notLoggedAsReceived.length) lines.push(`  · on the wire towards this side, never logged as received: ${refs(l.notLoggedAsReceived)}`);
+    if (l.unchecked) lines.push(`  · ${l.unchecked} logged packets in spaces the capture could not open (give the key log with --keylog) were not checked`);
     for (const m of l.mismatches.slice(0, SHOWN)) {
       lines.push(`  ${colour.red('!')} ${m.space} packet ${m.pn} (frame ${m.frame}, record ${m.record}): ${m.field} ${m.wire} on the wire, ${m.logged} in the log`);
     }

@@ -75,6 +75,17 @@ describe('quiclens crosscheck: endpoint logs against the capture of the same run
     expect(client.mismatches).toEqual([expect.objectContaining({ field: 'frames', wire: 'crypto,padding', logged: 'crypto,ping' })]);
   });
 
+  it('without the key log, what the capture cannot open is left unchecked, not called missing', () => {
+    const dir = join(REPO, 'captures', 'handshake');
+    const r = spawnSync('node', [join(REPO, 'bin/quiclens.js'), 'crosscheck', join(dir, 'handshake.pcap'), join(dir, 'qlog'), '--format', 'json'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    for (const l of JSON.parse(r.stdout).logs as (Log & { unchecked: number })[]) {
+      expect([l.missingFromCapture, l.lostBeforeCapture]).toEqual([[], []]);
+      // the Initials open without keys (RFC 9001 §5.2): the rest of each side's packets are unchecked
+      expect(l.unchecked).toBe(l.sent.logged - 1);
+    }
+  });
+
   it("logs of another run match no captured connection: exit 1", () => {
     const { status, logs } = crosscheck('handshake', join(REPO, 'captures', 'retry', 'qlog'));
     expect(status).toBe(1);

@@ -73,7 +73,8 @@ interface State {
   atLimit: boolean;
   /** the connection's latest packet; only these facts: a record holds views of the capture */
   last: { time: number; frame: number; by: Role } | null;
-  keyPhase: { client: number | null; server: number | null };
+  /** each sender's key phase, and the packet number where it took it: an older packet in the old phase is late, not an update */
+  keyPhase: { client: { phase: number; pn: number } | null; server: { phase: number; pn: number } | null };
 }
 
 /**
@@ -123,9 +124,14 @@ export class HandshakeTimeline {
     else if (t === '1RTT') {
       once(p.direction === 'client' ? 'first_1rtt_client' : 'first_1rtt_server', '1-RTT');
       const last = s.keyPhase[p.direction];
-      if (p.keyPhase !== null) {
-        if (last !== null && p.keyPhase !== last) every('key_update', `key phase ${p.keyPhase}`);
-        s.keyPhase[p.direction] = p.keyPhase;
+      if (p.keyPhase !== null && p.pn !== null) {
+        // a flip counts once, at a packet numbered past the one that set the phase (RFC 9001 §6):
+        // reordered packets, or a second copy on a proxy leg, carry the old phase with a lower number
+        if (last === null) s.keyPhase[p.direction] = { phase: p.keyPhase, pn: p.pn };
+        else if (p.keyPhase !== last.phase && p.pn > last.pn) {
+          every('key_update', `key phase ${p.keyPhase}`);
+          s.keyPhase[p.direction] = { phase: p.keyPhase, pn: p.pn };
+        }
       }
     }
     for (const f of p.frames) {

@@ -13,11 +13,14 @@ interface TraceState {
   connection: Connection | null;
   /** the side that wrote the log, once known */
   vantage: Role | null;
-  /** the writer's own address and its peer's, when the log gives them */
+  /** the writer's own address and its peer's on the path in use, when the log gives them */
   local: Endpoint | null;
   remote: Endpoint | null;
-  /** the 0-RTT packet numbers the client sent, while the server's answer is not known */
-  zeroRttSent: number[];
+  /** the addresses of each path (tuple) the log named by id (quic-events path_assigned) */
+  paths: Map<string, { local: Endpoint | null; remote: Endpoint | null }>;
+  /** the 0-RTT packet numbers the client sent, while the server's answer is not known, and the largest */
+  zeroRttSent: Set<number>;
+  zeroRttLargest: number;
 }
 
 function endpoint(e: QlogEndpoint | undefined): Endpoint | null {
@@ -72,16 +75,30 @@ export class LoggedPackets {
         s.remote = endpoint(ev.dst) ?? s.remote;
         if (s.connection) this.placeConnection(s, s.connection);
         return null;
-      case 'path_updated':
-      case 'migration': {
-        s.local = endpoint(ev.local) ?? s.local;
-        s.remote = endpoint(ev.remote) ?? s.remote;
+      case 'path_updated': {
+        const local = endpoint(ev.local);
+        const remote = endpoint(ev.remote);
+        // a path with an id is one of several (quic-events path_assigned): packets name theirs
+        if (ev.pathId !== undefined && ev.pathId !== '') {
+          s.paths.set(ev.pathId, { local: local ?? s.paths.get(ev.pathId)?.local ?? null, remote: remote ?? s.paths.get(ev.pathId)?.remote ?? null });
+          return null;
+        }
+        s.local = local ?? s.local;
+        s.remote = remote ?? s.remote;
         // quiclens's own export writes the new path as text: "client server"
-        const [client, server] = (ev.kind === 'path_updated' ? (ev.newText ?? '') : '').split(' ').map(parseEndpoint);
+        const [client, server] = (ev.newText ?? '').split(' ').map(parseEndpoint);
         if (client && server && s.vantage) {
           s.local = s.vantage === 'client' ? client : server;
           s.remote = s.vantage === 'client' ? server : client;
         }
+        return null;
+      }
+      case 'migration': {
+        // the connection moves to a path only when its migration completes (migration_state_updated)
+        if (ev.new !== 'complete' && ev.new !== 'migration_complete') return null;
+        const path = ev.pathId !== undefined ? s.paths.get(ev.pathId) : undefined;
+        s.local = endpoint(ev.local) ?? path?.local ?? s.local;
+        s.remote = endpoint(ev.remote) ?? path?.remote ?? s.remote;
         return null;
       }
       case 'parameters_set': {
@@ -116,7 +133,7 @@ export class LoggedPackets {
     let s = this.traces.get(key);
     if (!s) {
       const vantage = trace.vantage === 'client' || trace.vantage === 'server' ? trace.vantage : trace.flow === 'client' || trace.flow === 'server' ? trace.flow : null;
-      s = { trace, connection: null, vantage, local: null, remote: null, zeroRttSent: [] };
+      s = { trace, connection: null, vantage, local: null, remote: null, paths: new Map(), zeroRttSent: new Set(), zeroRttLargest: -1 };
       this.traces.set(key, s);
     }
     return s;
@@ -151,7 +168,8 @@ export class LoggedPackets {
       const opening = ev.packetType === 'initial' || ev.packetType === '0RTT';
       s.vantage = opening === (ev.kind === 'packet_sent') ? 'client' : 'server';
     }
-    if (!s.connection && ev.packetType === 'initial' && ev.dcid !== undefined) s.connection = this.retried.get(ev.dcid) ?? null;
+    // only a trace of the same side continues one: another side's log is its own connection
+    if (!s.connection && ev.packetType === 'initial' && ev.dcid !== undefined) s.connection = this.retried.get(`${s.trace.vantage} ${ev.dcid}`) ?? null;
     const conn = this.connectionOf(s, ev);
     conn.log ??= { file: s.trace.file, vantage: s.trace.vantage === 'network' ? 'network' : s.vantage };
     const direction: Role = ev.kind === 'packet_sent' ? s.vantage : other(s.vantage);
@@ -159,19 +177,23 @@ export class LoggedPackets {
     const time = this.seconds(ev.timeMs);
     // connections keep times as captures do (from the input's clock); packets count from its first event
     this.tracker.trackLogged(conn, header, direction, ev.timeMs / 1000, { dcid: ev.dcid !== undefined, scid: ev.scid !== undefined, version: ev.version !== undefined });
-    if (ev.packetType === 'retry' && ev.scid) this.retried.set(ev.scid, conn);
+    if (ev.packetType === 'retry' && ev.scid) this.retried.set(`${s.trace.vantage} ${ev.scid}`, conn);
     const frames = (ev.frames ?? []).map(frameFromQlog);
     this.zeroRttFate(s, conn, ev, direction, frames);
     for (const f of frames) if (f.type === 'new_connection_id') this.tracker.addIssuedCid(conn, direction, f.connection_id, f.stateless_reset_token);
     const sentByWriter = ev.kind === 'packet_sent';
+    // a packet on a named path (a probe, say) has that path's addresses, others the current ones
+    const path = ev.pathId !== undefined && ev.pathId !== '' ? s.paths.get(ev.pathId) : undefined;
+    const local = path?.local ?? s.local;
+    const remote = path?.remote ?? s.remote;
     const unencrypted = ev.packetType === 'retry' || ev.packetType === 'version_negotiation' || ev.packetType === 'stateless_reset';
     const record: PacketRecord = {
       frame: ev.position,
       time,
       connection: conn,
       direction,
-      src: sentByWriter ? s.local : s.remote,
-      dst: sentByWriter ? s.remote : s.local,
+      src: sentByWriter ? local : remote,
+      dst: sentByWriter ? remote : local,
       // qlog logs packets, not datagrams: each counts as its own
       datagramBytes: ev.length ?? 0,
       header,
@@ -196,19 +218,22 @@ export class LoggedPackets {
   private zeroRttFate(s: TraceState, conn: Connection, ev: QlogPacketEvent, direction: Role, frames: Frame[]): void {
     const decide = (accepted: boolean) => {
       conn.tls.encryptedExtensions = { ...conn.tls.encryptedExtensions, earlyDataAccepted: accepted };
-      s.zeroRttSent = [];
+      s.zeroRttSent.clear();
     };
     if (ev.packetType === '0RTT') {
       if (s.vantage === 'server' && ev.kind === 'packet_received' && ev.frames) decide(true);
-      else if (direction === 'client' && ev.packetNumber !== null) s.zeroRttSent.push(ev.packetNumber);
+      else if (direction === 'client' && ev.packetNumber !== null) {
+        s.zeroRttSent.add(ev.packetNumber);
+        s.zeroRttLargest = Math.max(s.zeroRttLargest, ev.packetNumber);
+      }
       return;
     }
-    if (s.zeroRttSent.length === 0 || direction !== 'server' || ev.packetType !== '1RTT') return;
+    if (s.zeroRttSent.size === 0 || direction !== 'server' || ev.packetType !== '1RTT') return;
     const ranges = frames.flatMap((f) => (f.type === 'ack' ? f.acked_ranges : []));
     if (ranges.length === 0) return;
-    const acked = (pn: number) => ranges.some(([lo, hi]) => pn >= lo && pn <= hi);
-    if (s.zeroRttSent.some(acked)) decide(true);
-    else if (ranges.some(([, hi]) => hi > Math.max(...s.zeroRttSent))) decide(false);
+    const acked = ranges.some(([lo, hi]) => [...s.zeroRttSent].some((pn) => pn >= lo && pn <= hi));
+    if (acked) decide(true);
+    else if (ranges.some(([, hi]) => hi > s.zeroRttLargest)) decide(false);
   }
 
   private header(ev: QlogPacketEvent, conn: Connection): PacketHeader {

@@ -1,4 +1,5 @@
 import type { Endpoint } from '../capture/types.js';
+import { ipBytes } from '../capture/ip-address.js';
 import { formatEndpoint } from '../capture/types.js';
 import type { Connection, Role } from './connection.js';
 import type { Finding } from './finding.js';
@@ -82,7 +83,14 @@ interface ConnectionPaths {
   /** when the client saw HANDSHAKE_DONE: the handshake is confirmed (RFC 9001 §4.1.2) */
   confirmedAt: number | null;
   /** without addresses: the number of paths inferred so far, and what infers the next */
-  unlogged: { path: number; lastProbe: number | null; clientDcids: Set<string> };
+  unlogged: {
+    /** the inferred path packets use, and the one being probed, if any */
+    current: number;
+    probed: number | null;
+    paths: number;
+    lastProbe: number | null;
+    clientDcids: Set<string>;
+  };
 }
 
 /**
@@ -104,7 +112,7 @@ export class MigrationTracker {
         challenges: [],
         unmatchedResponses: [],
         confirmedAt: null,
-        unlogged: { path: 0, lastProbe: null, clientDcids: new Set() },
+        unlogged: { current: 0, probed: null, paths: 0, lastProbe: null, clientDcids: new Set() },
       };
       this.byConnection.set(p.connection, s);
     }
@@ -142,27 +150,44 @@ export class MigrationTracker {
    * A path for a packet whose addresses the input does not give (a qlog). A new path shows
    * only through PATH_CHALLENGE (RFC 9000 §8.2, §9): the client's under a DCID it has not
    * used before (an active migration, §9.5), or the first challenge after a quiet spell,
-   * from either side (the server's, after it saw the client's address change). The probes
-   * of one move come within a few round trips of each other.
+   * from either side (the server's, after it saw the client's address change). Only the
+   * probes travel on that path until a sign that the client uses it: its PATH_RESPONSE
+   * validated it, or the client sends other frames under a new DCID. An unanswered probe
+   * stays a probe, since without addresses a move cannot be told from it.
    */
   private unloggedPathKey(s: ConnectionPaths, p: PacketRecord): string {
     const u = s.unlogged;
+    const keyOf = (n: number) => `${UNLOGGED} path ${n}`;
     const dcid = p.header.dcid.toString('hex');
-    const challenge = p.frames.some((f) => f.type === 'path_challenge');
-    if (challenge) {
-      const newDcid = p.direction === 'client' && dcid !== '' && u.clientDcids.size > 0 && !u.clientDcids.has(dcid);
+    const freshDcid = p.direction === 'client' && dcid !== '' && u.clientDcids.size > 0 && !u.clientDcids.has(dcid);
+    const probe = p.frames.some((f) => f.type === 'path_challenge' || f.type === 'path_response');
+    if (p.frames.some((f) => f.type === 'path_challenge')) {
       const quiet = u.lastProbe === null || p.time - u.lastProbe > PROBE_GAP_SECONDS;
-      if (newDcid || quiet) u.path++;
+      if (freshDcid || quiet) u.probed = ++u.paths;
     }
-    if (challenge || p.frames.some((f) => f.type === 'path_response')) u.lastProbe = p.time;
+    if (probe) u.lastProbe = p.time;
     if (p.direction === 'client') u.clientDcids.add(dcid);
-    return `${UNLOGGED} path ${u.path}`;
+    if (u.probed === null) return keyOf(u.current);
+    const probedKey = keyOf(u.probed);
+    const validates = p.frames.some((f) => f.type === 'path_response' && s.challenges.some((c) => c.path === probedKey && c.data === f.data && c.by !== p.direction));
+    const moves = p.direction === 'client' && freshDcid && p.frames.some((f) => !PROBING.has(f.type));
+    if (validates || moves) {
+      u.current = u.probed;
+      u.probed = null;
+      return probedKey;
+    }
+    return probe ? probedKey : keyOf(u.current);
   }
 
   private isPreferredAddress(c: Connection, server: Endpoint): boolean {
     const pa = c.tls.serverParameters?.preferred_address;
     if (!pa) return false;
-    return (server.ip === pa.ip_v4 && server.port === pa.port_v4) || server.port === pa.port_v6;
+    const same = (a: string, b: string) => {
+      const x = ipBytes(a);
+      const y = ipBytes(b);
+      return x !== undefined && y !== undefined && x.equals(y);
+    };
+    return (same(server.ip, pa.ip_v4) && server.port === pa.port_v4) || (same(server.ip, pa.ip_v6) && server.port === pa.port_v6);
   }
 
   /** the legs the capture point saw: one unless it sits on a proxy or balancer */

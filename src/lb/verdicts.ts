@@ -2,16 +2,19 @@ import type { QuicListener, RoutingKey, Verdict, Verdicts } from './model.js';
 
 /**
  * What each move does to a routing key on its own. A client's move (RFC 9000 §9) keeps the
- * connection IDs and changes the source address, port or both; a move to the server's
- * preferred address (§9.6) keeps the source and changes the destination.
+ * connection IDs and changes the source address, port or both. A move to the server's
+ * preferred address (§9.6) keeps the source and changes the destination: the preferred
+ * address is usually a server's own, past the balancer, which is what §9.6 is for, so
+ * whatever the key, the move survives only if that address leads to the server that holds
+ * the connection (a balancer that routes by CID carries it anywhere it is in front of).
  */
 const BY_KEY: Record<RoutingKey, Verdicts> = {
   connection_id: { portChange: 'survives', addressChange: 'survives', preferredAddress: 'survives' },
   quic_lb_server_id: { portChange: 'survives', addressChange: 'survives', preferredAddress: 'survives' },
   source_address: { portChange: 'survives', addressChange: 'breaks', preferredAddress: 'conditional' },
   source_address_port: { portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'conditional' },
-  four_tuple: { portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'breaks' },
-  random: { portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'breaks' },
+  four_tuple: { portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'conditional' },
+  random: { portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'conditional' },
 };
 
 export interface Judgement {
@@ -45,9 +48,9 @@ export function judge(l: QuicListener): Judgement {
       if (verdicts[move] === 'breaks') reasons.push(`${MOVES[move]} changes the ${keyWords(l.routingKey)} the balancer routes by, so the packets can reach another ${l.terminates ? 'worker' : 'backend'}`);
     }
     if (verdicts.preferredAddress === 'conditional') {
-      reasons.push(`${MOVES.preferredAddress} keeps the client's ${l.routingKey === 'source_address' ? 'address' : 'address and port'} but changes the destination: it survives only if the preferred address is served by this balancer with the same backends and hash`);
-    } else if (verdicts.preferredAddress === 'breaks') {
-      reasons.push(`${MOVES.preferredAddress} opens a new flow, which the balancer routes afresh`);
+      reasons.push(
+        `${MOVES.preferredAddress} survives only if that address leads to the ${l.terminates ? 'worker' : 'backend'} holding the connection: a server's own address past the balancer (as RFC 9000 §9.6 intends), or a balancer that routes it there; through this one it is a new flow, routed afresh`,
+      );
     }
   }
   if (l.sticky && l.sticky.key === 'four_tuple' && !single && verdicts.portChange === 'breaks') {

@@ -83,7 +83,7 @@ describe('nginx', () => {
     const l = only(own('nginx-stream-rr.conf'));
     expect(l).toMatchObject({ kind: 'nginx-stream-udp', listen: '0.0.0.0:443', routingKey: 'four_tuple', location: { line: 8 } });
     expect(l.sticky).toMatchObject({ key: 'four_tuple', seconds: 600, source: 'proxy_timeout default 10m' });
-    expect(judge(l).verdicts).toEqual({ portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'breaks' });
+    expect(judge(l).verdicts).toEqual({ portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'conditional' });
     expect(l.advice).toMatch(/hash \$remote_addr consistent/);
   });
 
@@ -205,7 +205,7 @@ describe('the random key: nothing stable picks the backend or worker', () => {
   it('Envoy use_per_packet_load_balancing balances each datagram on its own', () => {
     const l = only(own('envoy-per-packet.yaml'));
     expect(l).toMatchObject({ kind: 'envoy-udp-proxy', routingKey: 'random', location: { line: 4 } });
-    expect(judge(l).verdicts).toEqual({ portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'breaks' });
+    expect(judge(l).verdicts).toEqual({ portChange: 'breaks', addressChange: 'breaks', preferredAddress: 'conditional' });
     expect(l.advice).toMatch(/remove `use_per_packet_load_balancing`/);
   });
   it('nginx with two workers on one socket (no reuseport): any worker may read a packet', () => {

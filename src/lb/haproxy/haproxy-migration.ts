@@ -2,11 +2,12 @@
  * What an HAProxy QUIC frontend does when a client's address or port changes, by the
  * version the config is written for. Read from HAProxy's source (haproxy/haproxy):
  *
- * - 2.6 (QUIC's first release, experimental) keeps answering the address the handshake
- *   came from: it has no migration handling at all.
- * - 2.7.0 detects a new peer address after the handshake and moves the connection there,
- *   without path validation (commits eec0b3c1b, eb6be98a6, d3083c9df, late 2022).
- * - From 2.8 (commit 6fc86974c, January 2023, also backported to later 2.7 releases)
+ * - 2.6 (QUIC's first release, experimental) and 2.7.0 keep answering the address the
+ *   handshake came from: they have no migration handling at all.
+ * - The 2.8 development cycle first detected a new peer address after the handshake and
+ *   moved the connection there, without path validation (commits eec0b3c1b, eb6be98a6,
+ *   d3083c9df, in 2.8-dev1), then refused migration outright:
+ * - from 2.8 (commit 6fc86974c, January 2023, also backported to later 2.7 releases)
  *   every frontend sends disable_active_migration and drops every datagram whose source
  *   address or port differs from the connection's (qc_handle_conn_migration compares
  *   both): a NAT rebinding loses the connection as surely as a WiFi-to-LTE move.
@@ -57,7 +58,7 @@ export function migrationSupport(targetVersion?: string): MigrationSupport {
   }
   if (v && v.major === 2 && v.minor === 7) {
     return {
-      note: 'HAProxy 2.7.0 moved a connection to a client\'s new address without validating the path; later 2.7 releases took 2.8\'s refusal (disable_active_migration, datagrams from a new address or port dropped). quiclens assumes the later behaviour',
+      note: 'HAProxy 2.7.0 has no migration handling, as 2.6; later 2.7 releases took 2.8\'s refusal (disable_active_migration, datagrams from a new address or port dropped). Either way a client that moves is lost; quiclens assumes the later behaviour',
       disabled: 'HAProxy 2.7 (later releases) sends disable_active_migration',
       dropsNewPaths: 'HAProxy drops datagrams from a new client address or port',
       advice: NO_DIRECTIVE,

@@ -41,7 +41,11 @@ function keyOf(s: Service): { routingKey: RoutingKey; choice: BackendChoice; not
     return {
       routingKey: port ? 'source_address_port' : 'source_address',
       choice: { algorithm: s.scheduler === 'sh' ? 'ipvs_sh' : 'ipvs_mh', port },
-      notes: [`scheduler ${s.scheduler} (${name}) of the source address${port ? ` and port (${s.scheduler}-port)` : ''}`],
+      notes: [
+        `scheduler ${s.scheduler} (${name}) of the source address${port ? ` and port (${s.scheduler}-port)` : ''}`,
+        // ip_vs_ctl.c adds each real server at the head of the service's list; ipvsadm-save lists them sorted
+        `the replay's real servers assume the kernel holds them in the reverse of this file's order, as after ipvsadm-restore of it; a box built another way may order them differently${s.scheduler === 'sh' ? ', which moves most of sh\'s buckets' : ' (Maglev moves few entries for that)'}`,
+      ],
     };
   }
   if (s.persistence !== undefined) {

@@ -103,7 +103,7 @@ export class PacketSession {
   findings(): Finding[] {
     return [
       ...this.packetFindings,
-      ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c)), ...this.paths.audit(c)]),
+      ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c), this.zeroRtt(c)), ...this.paths.audit(c)]),
     ];
   }
 

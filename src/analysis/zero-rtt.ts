@@ -54,8 +54,19 @@ const REPLAY_SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * The 0-RTT audit. Early data can be replayed by an attacker who captured it (RFC 9001
  * §9.2, RFC 8446 §8); only requests that are safe to repeat belong there (RFC 8470 §4).
  */
-export function auditZeroRtt(conn: Connection, requests: Http3Request[]): Finding[] {
+export function auditZeroRtt(conn: Connection, requests: Http3Request[], status?: ZeroRttStatus): Finding[] {
   const out: Finding[] = [];
+  // early data whose requests cannot be read cannot be judged: say so rather than stay silent
+  const unreadable = status !== undefined && status.packets > 0 && !requests.some((r) => r.zeroRtt) && (conn.log !== undefined ? status.bytes > 0 : status.bytes === 0);
+  if (unreadable) {
+    out.push({
+      severity: 'info',
+      code: 'zero_rtt_unaudited',
+      connection: conn.id,
+      frame: conn.firstFrame,
+      message: `${status.packets} 0-RTT packet${status.packets === 1 ? '' : 's'} went out, but ${conn.log ? 'a log carries no payload bytes, so their requests' : 'without the key log their contents'} cannot be read: whether they were safe to replay is unknown (RFC 9001 §9.2)`,
+    });
+  }
   for (const r of requests) {
     if (!r.zeroRtt) continue;
     if (r.method !== undefined && !REPLAY_SAFE.has(r.method)) {

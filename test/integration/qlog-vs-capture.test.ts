@@ -137,3 +137,16 @@ describe("the third-party qlogs in ../shared/qlogs (pcap2qlog, made from capture
     expect(c!.tls.encryptedExtensions?.alpn).toBe('hq-22');
   });
 });
+
+describe('0-RTT that cannot be judged is said to be so', () => {
+  it("zero-rtt-post: the logs show the 0-RTT packet but not its POST; the capture without keys neither; with keys, the POST is flagged", async () => {
+    const dir = join(dirname(withLogs[0]!.path), '..', 'zero-rtt-post');
+    const codes = (s: PacketSession) => s.findings().map((f) => f.code);
+    const logs = await Promise.all(readdirSync(join(dir, 'qlog')).map((f) => qlogSession(join(dir, 'qlog', f))));
+    // the resumed connection's two logs: the client's and the server's
+    expect(logs.flatMap(({ session }) => codes(session)).sort()).toEqual(['zero_rtt_unaudited', 'zero_rtt_unaudited']);
+    const capture = { name: 'zero-rtt-post', path: join(dir, 'zero-rtt-post.pcap') };
+    expect(codes(await captureSession(capture))).toEqual(['zero_rtt_unaudited']);
+    expect(codes(await captureSession({ ...capture, keylog: join(dir, 'keys.log') }))).toEqual(['zero_rtt_non_idempotent']);
+  });
+});

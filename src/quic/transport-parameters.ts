@@ -79,14 +79,31 @@ const DECODERS = new Map<number, Decoder>([
 ]);
 
 /** the quic_transport_parameters extension's body: id, length, value, repeated (§18) */
+/**
+ * Drafts up to 26 framed the parameters TLS-style (draft-ietf-quic-transport-26 §18): a
+ * 16-bit length of the whole list, then a 16-bit id and a 16-bit length before each value.
+ * Told from the varint framing by the outer length matching and every entry fitting exactly.
+ */
+function isLegacyFraming(data: Buffer): boolean {
+  if (data.length < 2 || data.readUInt16BE(0) !== data.length - 2) return false;
+  let at = 2;
+  while (at < data.length) {
+    if (at + 4 > data.length) return false;
+    at += 4 + data.readUInt16BE(at + 2);
+  }
+  return at === data.length;
+}
+
 export function parseTransportParameters(data: Buffer, base = 0): TransportParameters {
+  const legacy = isLegacyFraming(data);
   const r = new ByteReader(data, base);
+  if (legacy) r.u16('the length of the transport parameters');
   const p: TransportParameters = {};
   while (!r.atEnd) {
     // ids reach 2^62 (GREASE ids are random): exact only as a bigint
-    const idBig = r.varintBig('a transport parameter id');
+    const idBig = legacy ? BigInt(r.u16('a transport parameter id')) : r.varintBig('a transport parameter id');
     const id = Number(idBig);
-    const length = r.varint('a transport parameter length');
+    const length = legacy ? r.u16('a transport parameter length') : r.varint('a transport parameter length');
     const value = r.sub(length, `the ${length}-byte value of transport parameter 0x${idBig.toString(16)}`);
     const decode = idBig <= 0xffffffffn ? DECODERS.get(id) : undefined;
     if (decode) {

@@ -83,3 +83,31 @@ describe('transport parameters (RFC 9000 §18)', () => {
     expect(() => parseTransportParameters(hex('0104aa'))).toThrowError(/the 4-byte value of transport parameter 0x1/);
   });
 });
+
+describe('transport parameters framed as drafts up to 26 framed them', () => {
+  /** a 16-bit list length, then 16-bit id and 16-bit length before each value */
+  const legacy = (...params: [number, Buffer][]) => {
+    const body = Buffer.concat(params.map(([id, v]) => Buffer.concat([Buffer.from([id >> 8, id & 0xff, v.length >> 8, v.length & 0xff]), v])));
+    return Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+  };
+  it('reads 16-bit ids and lengths, the values as today', () => {
+    const p = parseTransportParameters(legacy([0x0001, encodeVarint(10000)], [0x0004, encodeVarint(32768)], [0x000e, encodeVarint(4)], [0x000c, Buffer.alloc(0)]));
+    expect(p).toEqual({ max_idle_timeout: 10000, initial_max_data: 32768, active_connection_id_limit: 4, disable_active_migration: true });
+  });
+  it("new-cid-draft.pcap (draft-22): both sides' parameters read, where they used to fail", async () => {
+    const { PacketSession } = await import('../../src/analysis/read-packets.js');
+    const { openCapture } = await import('../../src/capture/open-capture.js');
+    const { KeyLog } = await import('../../src/crypto/keylog.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { SHARED } = await import('../support/vectors.js');
+    const keylog = new KeyLog();
+    keylog.add(readFileSync(join(SHARED, 'captures-ext', 'new-cid-draft.keys'), 'latin1'));
+    const s = new PacketSession({ keylog });
+    for await (const _ of s.read(await openCapture(join(SHARED, 'captures-ext', 'new-cid-draft.pcap'))));
+    const c = s.tracker.connections[0]!;
+    expect(c.tls.problems).toEqual([]);
+    expect(c.tls.clientParameters).toMatchObject({ max_idle_timeout: 10000, initial_max_data: 32768 });
+    expect(c.tls.serverParameters).toMatchObject({ ack_delay_exponent: 3, initial_max_data: 98301 });
+  });
+});

@@ -103,6 +103,8 @@ export class LoggedPackets {
       }
       case 'parameters_set': {
         const conn = this.connectionOf(s, ev);
+        // qlog 0.3 writes the chosen ALPN here too
+        if (typeof ev.params.alpn === 'string') conn.tls.encryptedExtensions = { earlyDataAccepted: false, ...conn.tls.encryptedExtensions, alpn: ev.params.alpn };
         if (!s.vantage || !ev.owner) return null;
         const side = ev.owner === 'local' ? s.vantage : other(s.vantage);
         const params = transportParametersFromQlog(ev.params);

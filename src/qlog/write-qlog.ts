@@ -5,6 +5,7 @@ import type { PacketRecord } from '../analysis/packet-record.js';
 import { formatEndpoint } from '../capture/types.js';
 import { frameToJson } from '../quic/frames/index.js';
 import { formatVersion } from '../quic/versions.js';
+import { cipherSuiteName } from '../tls/names.js';
 
 /** JSON-SEQ record separator (RFC 7464 §2) */
 const RS = '\x1e';
@@ -139,7 +140,13 @@ export class QlogWriter {
         const t = o[vantage];
         if (t.paramsWritten[owner]) continue;
         t.paramsWritten[owner] = true;
-        this.event(t, time, 'transport:parameters_set', { owner: vantage === owner ? 'local' : 'remote', ...params });
+        // qlog 0.3 carries the server's TLS choices beside its transport parameters
+        const tls = p.connection.tls;
+        const chosen =
+          owner === 'server'
+            ? { ...(tls.encryptedExtensions?.alpn ? { alpn: tls.encryptedExtensions.alpn } : {}), ...(tls.serverHello ? { tls_cipher: cipherSuiteName(tls.serverHello.cipherSuite) } : {}) }
+            : {};
+        this.event(t, time, 'transport:parameters_set', { owner: vantage === owner ? 'local' : 'remote', ...chosen, ...params });
       }
     }
   }

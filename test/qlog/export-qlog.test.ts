@@ -59,6 +59,9 @@ describe('export qlog reads back to the packets of the capture', () => {
       // times count from the capture's first record in both; the read-back's zero is the file's first event
       const zero = got[0]!.time - wire.get(id)![0]!.time;
       expect(got.map((g) => ({ ...g, time: g.time - zero }))).toEqual(wire.get(id));
+      // the chosen ALPN travels in parameters_set and comes back
+      const original = session.tracker.connections.find((c) => c.id === id)!;
+      expect(back.tracker.connections[0]!.tls.encryptedExtensions?.alpn).toBe(original.tls.encryptedExtensions?.alpn);
     }
   });
 });

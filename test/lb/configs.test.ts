@@ -250,3 +250,12 @@ describe('kind detection', () => {
     expect(e.message).toMatch(/--kind/);
   });
 });
+
+describe('what nginx itself refuses', () => {
+  it('a server weight of 0 is an error at its line and column, as nginx -t reports it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'quiclens-lb-')), 'weight.conf');
+    writeFileSync(file, 'stream {\n upstream u { hash $remote_addr; server 10.0.0.1:1 weight=0; }\n server { listen 443 udp; proxy_pass u; }\n}\n');
+    const e = errorOf(() => readLbConfig(file));
+    expect(e.message).toBe(`${file} (line 2, column 34): invalid server weight '0': nginx expects a whole number of 1 or more`);
+  });
+});

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { InputError } from '../../wire/input-issue.js';
 import { parseDuration } from '../duration.js';
 import { listenAddress } from '../listen-address.js';
 import type { Backend, BackendChoice, LbConfig, QuicListener, RoutingKey } from '../model.js';
@@ -60,7 +61,12 @@ function backendsOf(upstream: NginxDirective): { backends: Backend[]; skipped: s
       skipped.push(`${address} (backup)`);
       continue;
     }
-    const weight = Number(params.find((p) => p.startsWith('weight='))?.slice(7) ?? 1);
+    const weightText = params.find((p) => p.startsWith('weight='))?.slice(7) ?? '1';
+    const weight = Number(weightText);
+    // nginx itself refuses the config (ngx_stream_upstream_server): say so, as `nginx -t` would
+    if (!/^\d+$/.test(weightText) || weight < 1) {
+      throw new InputError({ file: s.location.file, line: s.location.line, column: s.location.column ?? 1, message: `invalid server weight '${weightText}': nginx expects a whole number of 1 or more`, fatal: true });
+    }
     backends.push({ address, weight, location: s.location, ...(params.includes('down') ? { down: true } : {}) });
   }
   return { backends, skipped };

@@ -21,7 +21,12 @@ export interface Connection {
   lastTime: number;
   packets: number;
   /** a connection read from a log (qlog): the file and the side that wrote it, or `network` for a log made from a capture */
-  log?: { file: string; vantage: Role | 'network' };
+  log?: {
+    file: string;
+    vantage: Role | 'network';
+    /** how the log says the connection ended (connection_closed), in words */
+    closed?: string;
+  };
   /** how the client/server roles were decided; `logged`: an endpoint's log (qlog) says which side it is */
   roleSource: 'first_initial' | 'ports' | 'logged';
   /** the SCIDs of each side's first Initial, and of a Retry: what the transport parameters must repeat (RFC 9000 §7.3) */

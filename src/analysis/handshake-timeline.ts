@@ -190,7 +190,8 @@ export class HandshakeTimeline {
     if (s?.seen.has('amplification_stall')) reasons.push('amplification limit reached');
     // a connection whose packets stop without a CONNECTION_CLOSE ended idle (or the capture did)
     if (s?.last && !events.some((e) => e.event === 'connection_close')) {
-      events.push({ time: s.last.time, event: 'idle_end', frame: s.last.frame, by: s.last.by, detail: 'last packet, no CONNECTION_CLOSE' });
+      const logged = conn.log?.closed;
+      events.push({ time: s.last.time, event: 'idle_end', frame: s.last.frame, by: s.last.by, detail: logged ? `last packet, no CONNECTION_CLOSE; the log says: ${logged}` : 'last packet, no CONNECTION_CLOSE' });
     }
     return {
       complete: finished !== undefined,

@@ -21,6 +21,8 @@ interface TraceState {
   /** the 0-RTT packet numbers the client sent, while the server's answer is not known, and the largest */
   zeroRttSent: Set<number>;
   zeroRttLargest: number;
+  /** each side's 1-RTT key phase as the log's key_updated events tell it, for headers that do not */
+  keyPhase: { client: 0 | 1 | null; server: 0 | 1 | null };
 }
 
 function endpoint(e: QlogEndpoint | undefined): Endpoint | null {
@@ -122,6 +124,29 @@ export class LoggedPackets {
           conn.tls.encryptedExtensions = { earlyDataAccepted: false, ...conn.tls.encryptedExtensions, alpn: ev.chosenAlpn };
         }
         return null;
+      case 'key_updated': {
+        // quic-events §key_updated: client_1rtt_secret is the key the client sends with; its
+        // phase (RFC 9001 §6) is the generation's parity, or flips at each update after the first
+        const type = ev.keyType ?? '';
+        if (!/1rtt/i.test(type)) return null;
+        const side: Role = type.startsWith('server') ? 'server' : 'client';
+        const flipped = ((s.keyPhase[side] ?? 0) ^ 1) as 0 | 1;
+        s.keyPhase[side] = ev.keyPhase !== undefined ? ((ev.keyPhase % 2) as 0 | 1) : ev.trigger === 'tls' ? 0 : flipped;
+        return null;
+      }
+      case 'connection_id_updated': {
+        // local: the writer's own CID changed (its peer sends to it); remote: the peer's
+        if (!s.vantage || !ev.new || !ev.owner) return null;
+        const issuer = ev.owner === 'local' ? s.vantage : other(s.vantage);
+        this.tracker.addIssuedCid(this.connectionOf(s, ev), issuer, ev.new);
+        return null;
+      }
+      case 'connection_closed': {
+        const conn = this.connectionOf(s, ev);
+        const why = [ev.trigger, ev.connectionError ?? ev.applicationError, ev.reason].filter((x) => x !== undefined && x !== '').join(', ');
+        if (conn.log) conn.log.closed = `${ev.owner === 'remote' ? 'closed by the peer' : 'closed'}${why ? ` (${why})` : ''}`;
+        return null;
+      }
       case 'version_information':
         if (ev.chosenVersion) this.connectionOf(s, ev).version = parseInt(ev.chosenVersion, 16);
         return null;
@@ -135,7 +160,7 @@ export class LoggedPackets {
     let s = this.traces.get(key);
     if (!s) {
       const vantage = trace.vantage === 'client' || trace.vantage === 'server' ? trace.vantage : trace.flow === 'client' || trace.flow === 'server' ? trace.flow : null;
-      s = { trace, connection: null, vantage, local: null, remote: null, paths: new Map(), zeroRttSent: new Set(), zeroRttLargest: -1 };
+      s = { trace, connection: null, vantage, local: null, remote: null, paths: new Map(), zeroRttSent: new Set(), zeroRttLargest: -1, keyPhase: { client: null, server: null } };
       this.traces.set(key, s);
     }
     return s;
@@ -200,7 +225,7 @@ export class LoggedPackets {
       datagramBytes: ev.length ?? 0,
       header,
       pn: ev.packetNumber,
-      keyPhase: header.form === 'short' ? (ev.keyPhase ?? null) : null,
+      keyPhase: header.form === 'short' ? (ev.keyPhase ?? s.keyPhase[direction]) : null,
       decrypted: unencrypted ? 'not encrypted' : ev.frames ? true : 'frames not logged',
       frames,
     };

@@ -106,3 +106,41 @@ describe('key updates counted once', () => {
     expect(t.summary(conn).events.filter((e) => e.event === 'key_update').map((e) => e.frame)).toEqual([5, 9]);
   });
 });
+
+describe('the other events a log has: key updates, CID changes, the close', () => {
+  it('key_updated gives the key phase headers leave out, so the timeline sees the update', async () => {
+    const key = (time: number, type: string, generation: number, trigger: string) => ({ time, name: 'quic:key_updated', data: { key_type: type, generation, trigger } });
+    const s = await read(
+      sqlog('keys.sqlog', 'client', [
+        // 1-RTT keys are installed during the handshake, before any 1-RTT packet
+        key(10, 'client_1rtt_secret', 0, 'tls'),
+        key(10, 'server_1rtt_secret', 0, 'tls'),
+        ...handshake,
+        sent(30, '1RTT', 1, [{ frame_type: 'ping' }]),
+        key(40, 'client_1rtt_secret', 1, 'local_update'),
+        sent(41, '1RTT', 2, [{ frame_type: 'ping' }]),
+        key(50, 'server_1rtt_secret', 1, 'remote_update'),
+        received(51, '1RTT', 1, [{ frame_type: 'ack', acked_ranges: [[1, 2]] }]),
+      ]),
+    );
+    const conn = s.tracker.connections[0]!;
+    expect(s.timeline.summary(conn).events.filter((e) => e.event === 'key_update').map((e) => [e.by, e.detail])).toEqual([
+      ['client', 'key phase 1'],
+      ['server', 'key phase 1'],
+    ]);
+  });
+
+  it("connection_id_updated adds the CIDs to the side that chose them; connection_closed explains a quiet end", async () => {
+    const s = await read(
+      sqlog('cids.sqlog', 'server', [
+        received(0, 'initial', 0, [{ frame_type: 'crypto', offset: 0, length: 300 }]),
+        { time: 1, name: 'quic:connection_id_updated', data: { owner: 'local', old: '00', new: 'c0ffee01' } },
+        { time: 2, name: 'quic:connection_id_updated', data: { owner: 'remote', old: '01', new: 'beef0002' } },
+        { time: 30000, name: 'quic:connection_closed', data: { owner: 'local', trigger: 'idle_timeout' } },
+      ]),
+    );
+    const conn = s.tracker.connections[0]!;
+    expect([conn.serverCids.has('c0ffee01'), conn.clientCids.has('beef0002')]).toEqual([true, true]);
+    expect(s.timeline.summary(conn).events.at(-1)).toMatchObject({ event: 'idle_end', detail: 'last packet, no CONNECTION_CLOSE; the log says: closed (idle_timeout)' });
+  });
+});

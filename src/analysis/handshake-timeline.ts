@@ -172,7 +172,7 @@ export class HandshakeTimeline {
     const zeroRtt = at('zero_rtt_sent');
     const ee = conn.tls.encryptedExtensions;
     const sh = at('server_handshake');
-    if (zeroRtt && ee && sh) {
+    if (zeroRtt && ee && sh && !ee.earlyDataUnknown) {
       events.push({ ...sh, event: ee.earlyDataAccepted ? 'zero_rtt_accepted' : 'zero_rtt_rejected', detail: ee.earlyDataAccepted ? 'early data accepted' : 'early data rejected' });
     }
     events.sort((a, b) => a.time - b.time || a.frame - b.frame);

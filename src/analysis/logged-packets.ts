@@ -31,6 +31,11 @@ function endpoint(e: QlogEndpoint | undefined): Endpoint | null {
 
 const other = (r: Role): Role => (r === 'client' ? 'server' : 'client');
 
+/** the chosen ALPN, which captures read from EncryptedExtensions; whether early data was taken stays as it was, or unknown */
+function setAlpn(conn: Connection, alpn: string): void {
+  conn.tls.encryptedExtensions = { earlyDataAccepted: false, earlyDataUnknown: true, ...conn.tls.encryptedExtensions, alpn };
+}
+
 const hexBuffer = (hex: string | undefined) => Buffer.from(hex ?? '', 'hex');
 
 /**
@@ -106,7 +111,7 @@ export class LoggedPackets {
       case 'parameters_set': {
         const conn = this.connectionOf(s, ev);
         // qlog 0.3 writes the chosen ALPN here too
-        if (typeof ev.params.alpn === 'string') conn.tls.encryptedExtensions = { earlyDataAccepted: false, ...conn.tls.encryptedExtensions, alpn: ev.params.alpn };
+        if (typeof ev.params.alpn === 'string') setAlpn(conn, ev.params.alpn);
         if (!s.vantage || !ev.owner) return null;
         const side = ev.owner === 'local' ? s.vantage : other(s.vantage);
         const params = transportParametersFromQlog(ev.params);
@@ -118,11 +123,7 @@ export class LoggedPackets {
         return null;
       }
       case 'alpn_information':
-        if (ev.chosenAlpn) {
-          const conn = this.connectionOf(s, ev);
-          // the ALPN rides in EncryptedExtensions; its early_data is not known from this event
-          conn.tls.encryptedExtensions = { earlyDataAccepted: false, ...conn.tls.encryptedExtensions, alpn: ev.chosenAlpn };
-        }
+        if (ev.chosenAlpn) setAlpn(this.connectionOf(s, ev), ev.chosenAlpn);
         return null;
       case 'key_updated': {
         // quic-events §key_updated: client_1rtt_secret is the key the client sends with; its
@@ -244,7 +245,8 @@ export class LoggedPackets {
    */
   private zeroRttFate(s: TraceState, conn: Connection, ev: QlogPacketEvent, direction: Role, frames: Frame[]): void {
     const decide = (accepted: boolean) => {
-      conn.tls.encryptedExtensions = { ...conn.tls.encryptedExtensions, earlyDataAccepted: accepted };
+      const { earlyDataUnknown: _unknown, ...known } = conn.tls.encryptedExtensions ?? { earlyDataAccepted: accepted };
+      conn.tls.encryptedExtensions = { ...known, earlyDataAccepted: accepted };
       s.zeroRttSent.clear();
     };
     if (ev.packetType === '0RTT') {

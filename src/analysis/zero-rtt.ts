@@ -38,7 +38,7 @@ export class ZeroRttCounter {
     const seen = this.byConnection.get(conn) ?? { packets: 0, bytes: 0 };
     return {
       attempted: (conn.tls.clientHello?.earlyData ?? false) || seen.packets > 0,
-      accepted: conn.tls.encryptedExtensions ? conn.tls.encryptedExtensions.earlyDataAccepted : null,
+      accepted: conn.tls.encryptedExtensions && !conn.tls.encryptedExtensions.earlyDataUnknown ? conn.tls.encryptedExtensions.earlyDataAccepted : null,
       packets: seen.packets,
       bytes: seen.bytes,
       maxEarlyDataSize: earlierTickets.at(-1) ?? null,

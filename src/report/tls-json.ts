@@ -32,7 +32,7 @@ export function tlsToJson(t: TlsFacts): Record<string, unknown> {
         }
       : null,
     helloRetryRequest: t.helloRetryRequest,
-    earlyDataAccepted: t.encryptedExtensions ? t.encryptedExtensions.earlyDataAccepted : null,
+    earlyDataAccepted: t.encryptedExtensions && !t.encryptedExtensions.earlyDataUnknown ? t.encryptedExtensions.earlyDataAccepted : null,
     certificate: t.certificate ?? null,
     tickets: t.tickets,
     finished: t.finished,

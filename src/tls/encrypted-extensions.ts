@@ -7,6 +7,8 @@ export interface EncryptedExtensions {
   alpn?: string;
   /** early_data present: the server accepts the client's 0-RTT (RFC 8446 §4.2.10) */
   earlyDataAccepted: boolean;
+  /** set where the ALPN came from a log that does not say whether early data was taken: earlyDataAccepted means nothing then */
+  earlyDataUnknown?: true;
   transportParameters?: Buffer;
 }
 

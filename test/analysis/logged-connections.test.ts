@@ -144,3 +144,21 @@ describe('the other events a log has: key updates, CID changes, the close', () =
     expect(s.timeline.summary(conn).events.at(-1)).toMatchObject({ event: 'idle_end', detail: 'last packet, no CONNECTION_CLOSE; the log says: closed (idle_timeout)' });
   });
 });
+
+describe('0-RTT whose fate a log does not tell', () => {
+  it('an ALPN from the log does not make the 0-RTT look rejected', async () => {
+    const s = await read(
+      sqlog('alpn-0rtt.sqlog', 'client', [
+        sent(0, 'initial', 0, [{ frame_type: 'crypto', offset: 0, length: 300 }]),
+        sent(0, '0RTT', 0, [{ frame_type: 'stream', stream_id: 0, offset: 0, length: 40 }]),
+        { time: 10, name: 'quic:alpn_information', data: { chosen_alpn: { string_value: 'h3' } } },
+        received(10, 'initial', 0, [{ frame_type: 'crypto', offset: 0, length: 90 }]),
+        received(10, 'handshake', 0, [{ frame_type: 'crypto', offset: 0, length: 700 }]),
+      ]),
+    );
+    const conn = s.tracker.connections[0]!;
+    expect(conn.tls.encryptedExtensions?.alpn).toBe('h3');
+    expect(s.zeroRtt(conn).accepted).toBeNull();
+    expect(s.timeline.summary(conn).events.map((e) => e.event)).not.toContain('zero_rtt_rejected');
+  });
+});

@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../support/captures.js';
+
+// The README shows commands with their output: each must still print what it shows
+// ("…" stands for lines left out). Examples that need a file made on the spot are left to
+// their own tests.
+const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+const examples = [...readme.matchAll(/```\n\$ (node bin\/quiclens\.js[^\n]*)\n([\s\S]*?)```/g)]
+  .map(([, command, output]) => ({ command: command!, output: output! }))
+  .filter((e) => !e.command.includes('/tmp/'));
+
+describe('the README examples print what the README shows', () => {
+  it('there are examples to check', () => expect(examples.length).toBeGreaterThan(5));
+  it.each(examples.map((e) => [e.command, e] as const))('%s', (_c, e) => {
+    const [command, pipe] = e.command.split(' | ');
+    const args = command!.split(' ').slice(1);
+    const r = spawnSync('node', [...args, ...(args.includes('--no-color') ? [] : ['--no-color'])], { cwd: REPO, encoding: 'utf8' });
+    let lines = r.stdout.trimEnd().split('\n');
+    const head = pipe?.match(/^head -(\d+)$/);
+    if (head) lines = lines.slice(0, Number(head[1]));
+    const shown = e.output.trimEnd().split('\n').filter((l) => l !== '…');
+    expect(shown.filter((l) => !lines.includes(l))).toEqual([]);
+  });
+});

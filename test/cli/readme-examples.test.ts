@@ -1,18 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/captures.js';
 
-// The README shows commands with their output: each must still print what it shows
-// ("…" stands for lines left out). Examples that need a file made on the spot are left to
-// their own tests.
-const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-const examples = [...readme.matchAll(/```\n\$ (node bin\/quiclens\.js[^\n]*)\n([\s\S]*?)```/g)]
+// The README and the docs show commands with their output: each must still print what it
+// shows ("…" stands for lines left out). Examples that need a file made on the spot are
+// left to their own tests.
+const pages = ['README.md', ...readdirSync(join(REPO, 'docs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+const examples = pages
+  .flatMap((page) => [...readFileSync(join(REPO, page), 'utf8').matchAll(/```\n\$ (node bin\/quiclens\.js[^\n]*)\n([\s\S]*?)```/g)])
   .map(([, command, output]) => ({ command: command!, output: output! }))
-  .filter((e) => !e.command.includes('/tmp/'));
+  // a block of several commands shows no output to check
+  .filter((e) => !e.command.includes('/tmp/') && e.output.trim() !== '' && !e.output.split('\n').some((l) => l.startsWith('$ ')));
 
-describe('the README examples print what the README shows', () => {
+describe('the examples in the README and docs print what they show', () => {
   it('there are examples to check', () => expect(examples.length).toBeGreaterThan(5));
   it.each(examples.map((e) => [e.command, e] as const))('%s', (_c, e) => {
     const [command, pipe] = e.command.split(' | ');

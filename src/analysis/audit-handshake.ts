@@ -23,7 +23,9 @@ export function auditHandshake(c: Connection): Finding[] {
     if (c.retryScid !== null && server.retry_source_connection_id !== c.retryScid) {
       say('transport_parameter_mismatch', `after a Retry from ${c.retryScid}, the server's retry_source_connection_id is ${server.retry_source_connection_id ?? 'missing'}`);
     }
-    if (c.retryScid === null && server.retry_source_connection_id !== undefined) {
+    // a log may hold no Retry (a server sends it before the connection exists) or leave its
+    // SCID out: only a capture can say none was sent
+    if (c.retryScid === null && server.retry_source_connection_id !== undefined && c.roleSource !== 'logged') {
       say('transport_parameter_mismatch', `the server sent retry_source_connection_id ${server.retry_source_connection_id}, but no Retry was seen`, 'warning');
     }
     if (c.serverInitialScid !== null && server.initial_source_connection_id !== undefined && server.initial_source_connection_id !== c.serverInitialScid) {

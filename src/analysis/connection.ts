@@ -26,6 +26,8 @@ export interface Connection {
     vantage: Role | 'network';
     /** how the log says the connection ended (connection_closed), in words */
     closed?: string;
+    /** the connection read from the other side's log of the same connection */
+    otherSide?: number;
   };
   /** how the client/server roles were decided; `logged`: an endpoint's log (qlog) says which side it is */
   roleSource: 'first_initial' | 'ports' | 'logged';

@@ -119,7 +119,10 @@ export class LoggedPackets {
         if (side === 'client') conn.tls.clientParameters = { ...conn.tls.clientParameters, ...params };
         else conn.tls.serverParameters = { ...conn.tls.serverParameters, ...params };
         // the server names the client's first DCID (RFC 9000 §7.3); after a Retry a log's group_id may be the later one
-        if (side === 'server' && params.original_destination_connection_id) conn.originalDcid = params.original_destination_connection_id;
+        if (side === 'server' && params.original_destination_connection_id) {
+          conn.originalDcid = params.original_destination_connection_id;
+          this.pair(conn);
+        }
         return null;
       }
       case 'alpn_information':
@@ -175,8 +178,24 @@ export class LoggedPackets {
       // qlog's group_id is by convention the client's original DCID (ngtcp2 and quic-go write it so)
       const odcid = s.trace.odcid ?? s.trace.groupId;
       if (odcid && /^([0-9a-f]{2}){1,20}$/.test(odcid)) s.connection.originalDcid = odcid;
+      this.pair(s.connection);
     }
     return s.connection;
+  }
+
+  /**
+   * The other side's log of the same connection (the same original DCID, the other vantage
+   * point), named on both: each log stays its own connection, since the two clocks cannot be
+   * interleaved safely, but the reports say they are one.
+   */
+  private pair(conn: Connection): void {
+    if (!conn.log || conn.log.vantage === 'network' || conn.originalDcid === null) return;
+    const peer = this.tracker.connections.find(
+      (c) => c !== conn && c.log && c.log.vantage !== 'network' && c.log.vantage !== conn.log!.vantage && c.originalDcid === conn.originalDcid,
+    );
+    if (!peer) return;
+    conn.log.otherSide = peer.id;
+    peer.log!.otherSide = conn.id;
   }
 
   /** the connection's endpoints from the writer's own address and its peer's */

@@ -102,7 +102,10 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
   const logged = connections.filter((c) => c.log);
   if (logged.length === 0) return t.toString();
   // a log has no payload bytes and often no addresses: say where these rows come from
-  const lines = logged.map((c) => `  ${c.id}  ${c.log!.vantage === 'network' ? 'a network log' : `the ${c.log!.vantage}'s log`} ${c.log!.file}`);
+  const lines = logged.map(
+    (c) =>
+      `  ${c.id}  ${c.log!.vantage === 'network' ? 'a network log' : `the ${c.log!.vantage}'s log`} ${c.log!.file}${c.log!.otherSide !== undefined ? ` (the other side's log of this connection is ${c.log!.otherSide})` : ''}`,
+  );
   return `${t.toString()}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
 }
 

@@ -162,3 +162,16 @@ describe('0-RTT whose fate a log does not tell', () => {
     expect(s.timeline.summary(conn).events.map((e) => e.event)).not.toContain('zero_rtt_rejected');
   });
 });
+
+describe('what the handshake audit cannot hold against a log', () => {
+  it("captures/retry's logs: no Retry in the server's log is no tampering; the two logs name each other", async () => {
+    const dir = join(__dirname, '..', '..', 'captures', 'retry', 'qlog');
+    const { readdirSync } = await import('node:fs');
+    const s = await read(...readdirSync(dir).map((f) => join(dir, f)));
+    expect(s.findings()).toEqual([]);
+    const [a, b] = s.tracker.connections;
+    expect([a!.log!.otherSide, b!.log!.otherSide]).toEqual([b!.id, a!.id]);
+    // the server's log knows of the Retry only from its transport parameters
+    for (const c of s.tracker.connections) expect(s.timeline.summary(c).retry).toBe(true);
+  });
+});

@@ -28,6 +28,8 @@ export interface Connection {
     closed?: string;
     /** the connection read from the other side's log of the same connection */
     otherSide?: number;
+    /** seconds on the log's clock of its input's first event: the zero of this connection's times (another input's zero means nothing here) */
+    zero: number;
   };
   /** how the client/server roles were decided; `logged`: an endpoint's log (qlog) says which side it is */
   roleSource: 'first_initial' | 'ports' | 'logged';

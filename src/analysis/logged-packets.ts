@@ -174,7 +174,7 @@ export class LoggedPackets {
     if (!s.connection) {
       s.connection = this.tracker.openLogged({ frame: ev.position, time: ev.timeMs / 1000, client: null, server: null });
       this.placeConnection(s, s.connection);
-      if (s.vantage) s.connection.log = { file: s.trace.file, vantage: s.trace.vantage === 'network' ? 'network' : s.vantage };
+      if (s.vantage) s.connection.log = { file: s.trace.file, vantage: s.trace.vantage === 'network' ? 'network' : s.vantage, zero: (this.zeroMs ?? ev.timeMs) / 1000 };
       // qlog's group_id is by convention the client's original DCID (ngtcp2 and quic-go write it so)
       const odcid = s.trace.odcid ?? s.trace.groupId;
       if (odcid && /^([0-9a-f]{2}){1,20}$/.test(odcid)) s.connection.originalDcid = odcid;
@@ -218,7 +218,7 @@ export class LoggedPackets {
     // only a trace of the same side continues one: another side's log is its own connection
     if (!s.connection && ev.packetType === 'initial' && ev.dcid !== undefined) s.connection = this.retried.get(`${s.trace.vantage} ${ev.dcid}`) ?? null;
     const conn = this.connectionOf(s, ev);
-    conn.log ??= { file: s.trace.file, vantage: s.trace.vantage === 'network' ? 'network' : s.vantage };
+    conn.log ??= { file: s.trace.file, vantage: s.trace.vantage === 'network' ? 'network' : s.vantage, zero: (this.zeroMs ?? ev.timeMs) / 1000 };
     const direction: Role = ev.kind === 'packet_sent' ? s.vantage : other(s.vantage);
     const header = this.header(ev, conn);
     const time = this.seconds(ev.timeMs);

@@ -120,7 +120,8 @@ export class PacketSession {
   /** every analysis, fed one packet from a capture or a log */
   private analyse(packet: PacketRecord): void {
     this.packetFindings.push(...this.framePermissions.check(packet), ...this.amplification.check(packet));
-    this.http3.frames(packet.connection, packet.frames, packet.direction, packet.header.type, packet.frame);
+    // a log holds no STREAM bytes: HTTP/3 is read from captures only
+    if (!packet.connection.log) this.http3.frames(packet.connection, packet.frames, packet.direction, packet.header.type, packet.frame);
     this.zeroRttCounter.observe(packet);
     this.paths.observe(packet);
     this.timeline.observe(packet);

@@ -37,7 +37,7 @@ export async function openCapture(path: string): Promise<CaptureFile> {
     throw new InputError({
       file: path,
       offset: 0,
-      message: 'this is a qlog file; this version of quiclens reads captures (pcap, pcapng) only',
+      message: 'expected a capture (pcap or pcapng) here, found JSON text (a qlog?)',
       fatal: true,
     });
   }

@@ -38,9 +38,15 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
   const problems = new ProblemReporter();
   // the logs first: the capture then keeps only the connections they name
   const logs = new Map<Connection, LoggedIndex>();
+  let networkLogs = 0;
   const logged = new PacketSession();
   for (const path of opts.qlogs) {
-    const file = await openQlog(path);
+    const file = await openQlog(path).catch((err: unknown) => {
+      if (!(err instanceof InputError)) throw err;
+      problems.report(err.issue);
+      return null;
+    });
+    if (file === null) continue;
     if (!file) {
       problems.report({ file: path, offset: 0, message: 'expected a qlog file (JSON, or JSON-SEQ records starting with 0x1E) or a folder of them', fatal: true });
       continue;
@@ -50,11 +56,21 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
       if (ev.kind !== 'packet') continue;
       const c = ev.packet.connection;
       // a log made from a capture (network vantage) has no sender's view to hold against it
-      if (!c.log || c.log.vantage === 'network') continue;
+      if (!c.log || c.log.vantage === 'network') {
+        if (c.log && c.packets === 1) networkLogs++;
+        continue;
+      }
       let index = logs.get(c);
       if (!index) logs.set(c, (index = new LoggedIndex(c.log.file, c.log.vantage, c)));
       index.add(ev.packet);
     }
+  }
+  if (logs.size === 0) {
+    // checking nothing must not pass in CI
+    const why = networkLogs > 0 ? `the ${networkLogs === 1 ? 'log was' : `${networkLogs} logs were`} made from a capture (vantage point "network"), with no sender's view to hold against one` : 'no endpoint log with packets was read';
+    problems.report({ file: opts.qlogs.join(', '), message: `nothing to cross-check: ${why}; expected the qlogs the endpoints wrote (their qlog folder)`, fatal: true });
+    problems.finish();
+    return 2;
   }
   const wire = new WireIndex(new Set([...logs.keys()].flatMap((c) => (c.originalDcid === null ? [] : [c.originalDcid]))));
   const captured = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { InputError } from '../wire/input-issue.js';
 import type { QlogItem } from './qlog-events.js';
 import { readQlog, readQlogDir } from './read-qlog.js';
 import { sniffQlog } from './sniff-qlog.js';
@@ -31,6 +32,8 @@ export async function openQlog(path: string): Promise<QlogFile | undefined> {
   const folder = info?.isDirectory() === true;
   if (!folder) {
     const sniff = await sniffQlog(path);
+    // a file that cannot be read is no more a capture than a qlog: say why once
+    if (sniff.kind === 'unreadable') throw new InputError({ file: path, message: sniff.message, fatal: true });
     if (sniff.kind !== 'json' && sniff.kind !== 'json-seq') return undefined;
   }
   return {

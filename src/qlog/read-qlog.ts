@@ -121,7 +121,7 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
     for await (const r of splitJsonSeq(stream, { maxRecordBytes: opts.maxRecordBytes })) {
       last = r;
       if (r.oversize) {
-        yield problem({ ...at(r), message: `record ${r.recordNumber} is ${r.byteLength} bytes, more than the ${opts.maxRecordBytes ?? 256 * 1024 * 1024}-byte limit: skipped`, fatal: false });
+        yield problem({ ...at(r), message: `record ${r.recordNumber} is ${r.byteLength} bytes, more than the ${opts.maxRecordBytes ?? 256 * 1024 * 1024}-byte limit: skipped`, fatal: true });
         continue;
       }
       let value: unknown;
@@ -131,11 +131,13 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
         const message = !r.terminated
           ? `record ${r.recordNumber} is cut short${r.final ? ' at the end of the file' : ''} (no closing line feed, and its JSON is incomplete: ${jsonErrorText(err)}); the writer was probably stopped while writing it`
           : `record ${r.recordNumber} is not valid JSON (${jsonErrorText(err)}): expected one JSON object per record (RFC 7464)`;
-        yield problem({ ...at(r), message, fatal: false });
+        // a last record cut off is what a writer leaves when it is stopped: the rest of the log
+        // stands, so it is told but does not fail the run; a bad record anywhere else is bad input
+        yield problem({ ...at(r), message, fatal: r.terminated || !r.final });
         continue;
       }
       if (!isObject(value)) {
-        yield problem({ ...at(r), message: `record ${r.recordNumber} is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}: expected a JSON object (the qlog header or an event)`, fatal: false });
+        yield problem({ ...at(r), message: `record ${r.recordNumber} is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}: expected a JSON object (the qlog header or an event)`, fatal: true });
         continue;
       }
       if (isSeqHeader(value)) {
@@ -151,7 +153,7 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
         yield problem({
           ...at(r),
           message: `record ${r.recordNumber} is an event, but no header record came before it: expected the qlog header (qlog_format/file_schema and trace) first; reading on with an unknown vantage point and relative times`,
-          fatal: false,
+          fatal: true,
         });
         yield { kind: 'trace', trace: startTrace({}, {}, 'unknown') };
       }
@@ -160,11 +162,11 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
       const name = typeof value.name === 'string' && value.name !== '' ? value.name : nameOf(value.category, value.event);
       if (time === undefined || name === undefined) {
         const missing = [time === undefined ? 'a numeric "time"' : '', name === undefined ? 'a "name"' : ''].filter(Boolean).join(' and ');
-        yield problem({ ...at(r), message: `record ${r.recordNumber} is not a qlog event: expected ${missing}`, fatal: false });
+        yield problem({ ...at(r), message: `record ${r.recordNumber} is not a qlog event: expected ${missing}`, fatal: true });
         continue;
       }
       if (value.data !== undefined && !isObject(value.data)) {
-        yield problem({ ...at(r), message: `record ${r.recordNumber} (${name}): expected "data" to be an object, found ${Array.isArray(value.data) ? 'an array' : typeof value.data}`, fatal: false });
+        yield problem({ ...at(r), message: `record ${r.recordNumber} (${name}): expected "data" to be an object, found ${Array.isArray(value.data) ? 'an array' : typeof value.data}`, fatal: true });
         continue;
       }
       const base: QlogEventBase = { trace: s.trace, timeMs: s.clock.toMs(time, parseTimeFormat(value.time_format)), name, position: r.recordNumber };
@@ -186,8 +188,8 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
       fatal: false,
     });
   }
-  if (!setup && last === undefined) {
-    yield problem({ file, offset: 0, message: 'no records: expected a qlog header record', fatal: true });
+  if (!setup) {
+    yield problem({ file, offset: 0, message: last === undefined ? 'no records: expected a qlog header record' : 'no record could be read: expected a qlog header record and events', fatal: true });
   }
 }
 

@@ -94,7 +94,8 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       c.tls.clientHello?.serverName ?? unknown,
       c.tls.encryptedExtensions?.alpn ?? unknown,
       c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite).replace(/^TLS_/, '') : unknown,
-      `${roundTime(c.firstTime - zero).toFixed(3)} s`,
+      // a log's connection counts from its own input's start, a capture's from the first capture's
+      `${roundTime(c.firstTime - (c.log?.zero ?? zero)).toFixed(3)} s`,
       `${((c.lastTime - c.firstTime) * 1e3).toFixed(1)} ms`,
       `${n.total} (${n.decrypted})`,
     ]);

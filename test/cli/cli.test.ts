@@ -128,7 +128,7 @@ describe('bad input: exit code 2, one line naming the file, the offset and what 
   it('a file that is no capture', () => {
     const { code, err } = quiclens('summary', 'README.md');
     expect(code).toBe(2);
-    expect(err).toMatch(/^quiclens: README\.md \(byte offset 0\): expected a pcap or pcapng file .*found 23207175\n$/);
+    expect(err).toBe('quiclens: README.md (byte offset 0): expected a capture (pcap or pcapng) or a qlog (JSON, or JSON-SEQ records after 0x1E), found bytes 23207175\n');
   });
 
   it('a bad option value', () => {

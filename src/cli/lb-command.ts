@@ -30,7 +30,14 @@ export function withLbCheckOptions<T>(y: Argv<T>) {
     .option('capture', { describe: "replay this capture's client packets through the configs", type: 'string' })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (to read the connection IDs it issues); repeatable' })
     .option('kind', { describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
-    .option('haproxy-version', { describe: 'the HAProxy version the config is written for (migration support depends on it)', type: 'string' })
+    .option('haproxy-version', {
+      describe: 'the HAProxy version the config is written for, as 2.8 or 2.7.0 (migration support depends on it)',
+      type: 'string',
+      coerce: (v: string | undefined) => {
+        if (v !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(v)) throw new Error(`--haproxy-version expects a version such as 2.8 or 2.7.0, got '${v}'`);
+        return v;
+      },
+    })
     .option('format', { describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }

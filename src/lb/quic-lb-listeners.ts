@@ -21,7 +21,11 @@ function hexField(v: unknown): string | undefined {
  */
 export function readQuicLb(file: string, text: string): LbConfig {
   const listeners: QuicListener[] = [];
-  for (const doc of readYamlDocuments(file, text)) {
+  const docs = readYamlDocuments(file, text);
+  if (!docs.some((d) => asRecord(d.value) !== undefined)) {
+    throw new InputError({ file, line: 1, column: 1, message: 'expected a QUIC-LB file: a YAML or JSON mapping with kind: quic-lb, listen and configs (docs/lb/quic-lb.md)', fatal: true });
+  }
+  for (const doc of docs) {
     const root = asRecord(doc.value);
     if (!root) continue;
     const fail = (path: (string | number)[], message: string): never => {
@@ -51,7 +55,9 @@ export function readQuicLb(file: string, text: string): LbConfig {
       const problems = quicLbConfigProblems(config);
       if (problems.length > 0) fail(['configs', ci], problems.join('; '));
       configs.push(config);
-      for (const [id, address] of Object.entries(asRecord(c.servers) ?? {})) {
+      const servers = Object.entries(asRecord(c.servers) ?? {});
+      if (servers.length === 0) fail(['configs', ci], `configuration ${config.configId} has no servers: expected servers: {SERVER_ID: ADDRESS, …}`);
+      for (const [id, address] of servers) {
         const sid = hexField(id);
         if (!sid || sid.length !== config.serverIdLength * 2) {
           fail(['configs', ci, 'servers', id], `server ID ${id} is not ${config.serverIdLength} octets of hex (${config.serverIdLength * 2} digits)`);

@@ -30,8 +30,15 @@ export function readYamlDocuments(file: string, text: string): YamlDocument[] {
       const pos = lines.linePos(offset);
       return { file, line: pos.line, column: pos.col };
     };
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // an alias bomb, or nesting too deep to build: the file is not a config to trust
+      throw new InputError({ file, line: 1, column: 1, message: `cannot read this YAML: ${(err as Error).message.split('\n')[0]}`, fatal: true });
+    }
     out.push({
-      value: doc.toJS({ maxAliasCount: 1000 }),
+      value,
       at(path) {
         let node: unknown = doc.contents;
         let offset = doc.contents?.range?.[0] ?? 0;

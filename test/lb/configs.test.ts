@@ -69,7 +69,7 @@ describe('real configs from public repositories (../shared/lbconfigs)', () => {
     const file = shared('haproxy-quic-frontend.cfg');
     const v26 = readLbConfig(file, { haproxyVersion: '2.6.12' }).listeners[0]!;
     expect(v26.migrationDisabled).toBeUndefined();
-    expect(v26.notes.join(' ')).toMatch(/2\.6 has no migration handling/);
+    expect(v26.notes.join(" ")).toMatch(/HAProxy 2\.6\.12 has no migration handling/);
     expect(judge(v26).verdicts.portChange).toBe('breaks');
     const v24 = readLbConfig(file, { haproxyVersion: '2.4' }).listeners[0]!;
     expect(v24.notes.join(' ')).toMatch(/no production QUIC/);
@@ -257,5 +257,36 @@ describe('what nginx itself refuses', () => {
     writeFileSync(file, 'stream {\n upstream u { hash $remote_addr; server 10.0.0.1:1 weight=0; }\n server { listen 443 udp; proxy_pass u; }\n}\n');
     const e = errorOf(() => readLbConfig(file));
     expect(e.message).toBe(`${file} (line 2, column 34): invalid server weight '0': nginx expects a whole number of 1 or more`);
+  });
+});
+
+describe('configs that cannot be what they are read as', () => {
+  const write = (name: string, text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'quiclens-lb-')), name);
+    writeFileSync(file, text);
+    return file;
+  };
+  it('--kind haproxy or quic-lb on an nginx config: an error, not an empty pass', () => {
+    expect(errorOf(() => readLbConfig(own('nginx-stream-rr.conf'), { kind: 'haproxy' })).message).toMatch(/expected an HAProxy config/);
+    expect(errorOf(() => readLbConfig(own('nginx-stream-rr.conf'), { kind: 'quic-lb' })).message).toMatch(/expected a QUIC-LB file|not valid YAML/);
+  });
+  it("a stream server whose listen swallowed the next line (a ';' left out) is an error at that listen", () => {
+    const file = write('nosemi.conf', 'stream {\n    server {\n        listen 443 udp\n        proxy_pass backend;\n    }\n}\n');
+    expect(errorOf(() => readLbConfig(file)).message).toBe(`${file} (line 3, column 9): a stream server listening on UDP needs proxy_pass; its listen reads '443 udp proxy_pass backend' (a ';' missing?)`);
+  });
+  it('a QUIC-LB configuration without servers is an error, not a listener that survives everything', () => {
+    const file = write('noservers.yaml', 'kind: quic-lb\nlisten: 0.0.0.0:443\nconfigs:\n  - configId: 0\n    serverIdLength: 3\n    nonceLength: 4\n');
+    expect(errorOf(() => readLbConfig(file)).message).toMatch(/line 4, column 5\): configuration 0 has no servers/);
+  });
+  it('hostile files: deep nesting and a YAML alias bomb are errors, not crashes', () => {
+    const deep = write('deep.conf', `${'stream { '.repeat(5000)}${'} '.repeat(5000)}`);
+    expect(errorOf(() => readLbConfig(deep)).message).toMatch(/nested more than 64 deep/);
+    const aliases = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [*${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}]`)];
+    const bomb = write('bomb.yaml', `static_resources: {}\n${aliases.join('\n')}\n`);
+    expect(errorOf(() => readLbConfig(bomb, { kind: 'envoy' })).message).toMatch(/cannot read this YAML/);
+  });
+  it('HAProxy before 2.6 has no QUIC: its binds break every move', () => {
+    const l = readLbConfig(shared('haproxy-quic-frontend.cfg'), { haproxyVersion: '2.4' }).listeners[0]!;
+    expect(judge(l).verdicts).toMatchObject({ portChange: 'breaks', addressChange: 'breaks' });
   });
 });

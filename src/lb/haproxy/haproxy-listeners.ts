@@ -1,3 +1,4 @@
+import { InputError } from '../../wire/input-issue.js';
 import { listenAddress } from '../listen-address.js';
 import type { LbConfig, QuicListener, SourceLocation } from '../model.js';
 import { migrationSupport } from './haproxy-migration.js';
@@ -29,10 +30,12 @@ export function readHaproxy(file: string, text: string, targetVersion?: string):
   let section = '';
   let name = '';
   let nbthread: number | undefined;
+  let sawSection = false;
   const binds: { line: Line; section: string; name: string }[] = [];
   for (const line of linesOf(file, text)) {
     const [first] = line.words;
     if (SECTIONS.has(first!) && line.location.column === 1) {
+      sawSection = true;
       section = first!;
       name = line.words[1] ?? '';
       continue;
@@ -41,6 +44,9 @@ export function readHaproxy(file: string, text: string, targetVersion?: string):
     if ((section === 'frontend' || section === 'listen') && first === 'bind') {
       if (line.words.slice(1).some((w) => /^quic[46]@/.test(w))) binds.push({ line, section, name });
     }
+  }
+  if (!sawSection) {
+    throw new InputError({ file, line: 1, column: 1, message: 'expected an HAProxy config: sections such as global, defaults, frontend or listen at the start of a line', fatal: true });
   }
   const migration = migrationSupport(targetVersion);
   const listeners: QuicListener[] = binds.map(({ line, section: s, name: n }) => {

@@ -46,19 +46,21 @@ export function migrationSupport(targetVersion?: string): MigrationSupport {
   if (v && before(v, 2, 6)) {
     return {
       note: `HAProxy ${targetVersion} has no production QUIC (it arrived, experimental, in 2.6): these binds need 2.6 or later`,
+      dropsNewPaths: `HAProxy ${targetVersion} cannot serve these QUIC binds at all`,
       advice: `upgrade to a release with QUIC; then: ${NO_DIRECTIVE}`,
     };
   }
-  if (v && v.major === 2 && v.minor === 6) {
+  // 2.7.0 itself came before the backports: as 2.6
+  if (v && ((v.major === 2 && v.minor === 6) || /^v?2\.7\.0$/.test(targetVersion ?? ''))) {
     return {
-      note: 'HAProxy 2.6 has no migration handling: it keeps sending to the address the handshake came from, so a client that moves stops hearing from it',
-      dropsNewPaths: 'HAProxy 2.6 keeps answering the handshake address after the client moves',
+      note: `HAProxy ${targetVersion} has no migration handling: it keeps sending to the address the handshake came from, so a client that moves stops hearing from it`,
+      dropsNewPaths: `HAProxy ${targetVersion} keeps answering the handshake address after the client moves`,
       advice: NO_DIRECTIVE,
     };
   }
   if (v && v.major === 2 && v.minor === 7) {
     return {
-      note: 'HAProxy 2.7.0 has no migration handling, as 2.6; later 2.7 releases took 2.8\'s refusal (disable_active_migration, datagrams from a new address or port dropped). Either way a client that moves is lost; quiclens assumes the later behaviour',
+      note: 'HAProxy 2.7.0 has no migration handling, as 2.6; later 2.7 releases took 2.8\'s refusal (disable_active_migration, datagrams from a new address or port dropped). Either way a client that moves is lost; for 2.7 without a release number quiclens assumes the later behaviour',
       disabled: 'HAProxy 2.7 (later releases) sends disable_active_migration',
       dropsNewPaths: 'HAProxy drops datagrams from a new client address or port',
       advice: NO_DIRECTIVE,

@@ -125,7 +125,12 @@ function streamListeners(stream: NginxDirective): QuicListener[] {
   for (const server of find(stream.children, 'server')) {
     const listens = find(server.children, 'listen').filter((l) => l.args.includes('udp'));
     const pass = first(server.children, 'proxy_pass');
-    if (listens.length === 0 || !pass) continue;
+    if (listens.length === 0) continue;
+    if (!pass) {
+      // nginx -t refuses a stream server with nowhere to send (often a `;` left out above)
+      const at = listens[0]!.location;
+      throw new InputError({ file: at.file, line: at.line, column: at.column ?? 1, message: `a stream server listening on UDP needs proxy_pass; its listen reads '${listens[0]!.args.join(' ')}' (a ';' missing?)`, fatal: true });
+    }
     const target = pass.args[0] ?? '';
     const upstream = upstreams.get(target);
     const timeoutDirective = first(server.children, 'proxy_timeout') ?? streamTimeout;

@@ -78,6 +78,8 @@ function tokenize(text: string, file: string): Token[] {
   return tokens;
 }
 
+const MAX_NESTING = 64;
+
 /** follows `include` as nginx does; relative paths resolve from the including file's folder */
 function expandInclude(pattern: string, from: string, at: SourceLocation): string[] {
   const path = isAbsolute(pattern) ? pattern : join(dirname(from), pattern);
@@ -115,7 +117,9 @@ export function parseNginx(file: string, text = readText(file), seen: ReadonlySe
   let pos = 0;
   const here = (t: Token): SourceLocation => ({ file, line: t.line, column: t.column });
 
-  const block = (closing: Token | null): NginxDirective[] => {
+  const block = (closing: Token | null, depth = 0): NginxDirective[] => {
+    // real configs nest a few levels; a limit keeps a hostile file from exhausting the stack
+    if (depth > MAX_NESTING) throw new InputError({ file, line: closing!.line, column: closing!.column, message: `blocks nested more than ${MAX_NESTING} deep: expected a real nginx config`, fatal: true });
     const out: NginxDirective[] = [];
     while (pos < tokens.length) {
       const t = tokens[pos]!;
@@ -141,7 +145,7 @@ export function parseNginx(file: string, text = readText(file), seen: ReadonlySe
         throw new InputError({ file, line: at.line, column: at.column, message: `directive '${t.text}' is not terminated: expected ';' or '{'`, fatal: true });
       }
       const d: NginxDirective = { name: t.text, args, location: here(t) };
-      if (end.text === '{') d.children = block(t);
+      if (end.text === '{') d.children = block(t, depth + 1);
       if (d.name === 'include' && !d.children) {
         for (const path of args.flatMap((a) => expandInclude(a, file, d.location))) {
           if (seen.has(path)) throw new InputError({ file, line: t.line, column: t.column, message: `include ${path} includes itself`, fatal: true });

@@ -27,6 +27,8 @@ interface State {
   firstBackend: string | null;
   firstKey: string;
   src: Endpoint;
+  /** the server side the connection's first client packet went to: on a capture from a balancer, the other legs are not the client's */
+  server: string;
 }
 
 function matches(listen: string, dst: Endpoint): boolean {
@@ -57,7 +59,13 @@ export class LbReplay {
     if (p.direction !== 'client' || !hasAddresses(p)) return null;
     const hit = this.pickers.find((x) => matches(x.listener.listen, p.dst));
     if (hit) return this.route(this.matched, hit, p);
-    if (this.pickers.length === 1 && this.matched.size === 0) return this.route(this.through, this.pickers[0]!, p);
+    if (this.pickers.length === 1 && this.matched.size === 0) {
+      // standing in for the capture's own port, the listener takes the client's first leg only:
+      // a capture taken on a balancer shows the balancer's own flows to its backends too
+      const known = this.through.get(p.connection.id);
+      if (known && known.server !== formatEndpoint(p.dst)) return null;
+      return this.route(this.through, this.pickers[0]!, p);
+    }
     return null;
   }
 
@@ -75,6 +83,7 @@ export class LbReplay {
         firstBackend: picked.backend,
         firstKey: picked.key,
         src: { ...p.src },
+        server: formatEndpoint(p.dst),
       };
       states.set(p.connection.id, s);
     }
@@ -92,13 +101,16 @@ export class LbReplay {
       return picked;
     }
     const computed = picked.backend !== null && s.firstBackend !== null;
-    const moved = computed ? picked.backend !== s.firstBackend : picked.key !== s.firstKey;
+    // with a public algorithm only the backend counts; a QUIC-LB balancer's key changes from
+    // the client's own first DCID to the server's CIDs by design, so only a backend moves it
+    const moved = computed ? picked.backend !== s.firstBackend : x.listener.choice.algorithm !== 'quic_lb' && picked.key !== s.firstKey;
     if (moved) {
       r.firstMovedFrame = p.frame;
-      const from = `${formatEndpoint(s.src)} → ${formatEndpoint(p.src)}`;
+      const clientMoved = formatEndpoint(s.src) !== formatEndpoint(p.src);
+      const from = clientMoved ? `the client moved (${formatEndpoint(s.src)} → ${formatEndpoint(p.src)})` : 'the client did not move';
       r.moved = computed
-        ? `the client moved (${from}) and the packet would reach ${picked.backend} instead of ${s.firstBackend}`
-        : `the client moved (${from}): the routing key changed from ${s.firstKey} to ${picked.key}`;
+        ? `${from} and the packet would reach ${picked.backend} instead of ${s.firstBackend}`
+        : `${from}: the routing key changed from ${s.firstKey} to ${picked.key}`;
     }
     return picked;
   }

@@ -43,3 +43,18 @@ describe('quiclens lb check, as CI runs it', () => {
     expect(r.stderr).toMatch(/ipvs-rules\.txt/);
   });
 });
+
+describe('replaying a capture taken on a balancer through another config', () => {
+  const capture = ['--capture', 'captures/nginx-lb/nginx-lb.pcap', '--keylog', 'captures/nginx-lb/keys.log', '--format', 'json'];
+  it("only the client's leg stands in for the listener: nginx's own flows to its backends are not the client moving", () => {
+    const doc = JSON.parse(lb(own('nginx-stream-rr.conf'), ...capture).stdout);
+    expect(doc.replay.portsDiffered).toBe(true);
+    expect(doc.replay.connections).toMatchObject([{ id: 1, packets: 14, firstMovedFrame: 27 }]);
+    expect(doc.replay.connections[0].moved).toMatch(/^the client moved \(127\.0\.0\.1:57846 → 127\.0\.0\.1:47873\)/);
+  });
+  it('through QUIC-LB, the change from the client-chosen DCID to server CIDs is no move; CIDs no server owns are unroutable', () => {
+    const doc = JSON.parse(lb(own('quic-lb.yaml'), ...capture).stdout);
+    expect(doc.replay.connections[0].firstMovedFrame).toBeNull();
+    expect(doc.replay.connections[0].unroutable.length).toBeGreaterThan(0);
+  });
+});

@@ -1,3 +1,5 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PacketSession } from '../analysis/read-packets.js';
 import { QlogWriter } from '../qlog/write-qlog.js';
@@ -20,21 +22,64 @@ export function withExportOptions<T>(y: Argv<T>) {
  */
 export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
   const problems = new ProblemReporter();
+  const folderProblem = prepareFolder(opts.out);
+  if (folderProblem) {
+    problems.report({ file: opts.out, message: folderProblem, fatal: true });
+    problems.finish();
+    return 2;
+  }
   const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
   // one writer for all inputs: connection numbers and time zero run across them
   let writer: QlogWriter | undefined;
-  for await (const file of openInputs(opts.inputs, problems)) {
-    for await (const ev of session.read(file)) {
-      if (ev.kind === 'issue') problems.report(ev.issue);
-      if (ev.kind !== 'packet') continue;
-      if (opts.connection !== undefined && ev.packet.connection.id !== opts.connection) continue;
-      writer ??= new QlogWriter(opts.out, (file.stats.firstTime ?? 0) * 1000, opts.inputs.join(', '));
-      writer.write(ev.packet);
+  let unopened = 0;
+  try {
+    for await (const file of openInputs(opts.inputs, problems)) {
+      for await (const ev of session.read(file)) {
+        if (ev.kind === 'issue') problems.report(ev.issue);
+        if (ev.kind !== 'packet') continue;
+        if (opts.connection !== undefined && ev.packet.connection.id !== opts.connection) continue;
+        if (ev.packet.pn === null && ev.packet.decrypted !== 'not encrypted') unopened++;
+        writer ??= new QlogWriter(opts.out, (file.stats.firstTime ?? 0) * 1000, opts.inputs.join(', '));
+        writer.write(ev.packet);
+      }
     }
+  } catch (err) {
+    // a file in the way, a full disk: said plainly, with what was written so far left in place
+    const e = err as NodeJS.ErrnoException;
+    if (!e.code) throw err;
+    problems.report({ file: opts.out, message: `cannot write the qlog files: ${e.code === 'EISDIR' ? 'a folder stands where a file would go' : e.message}`, fatal: true });
   }
   const files = writer ? writer.finish() : [];
   process.stdout.write(files.length > 0 ? `${files.join('\n')}\n` : '');
   if (files.length === 0) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');
+  if (unopened > 0) {
+    process.stderr.write(`quiclens: ${unopened} packets could not be opened (no keys): they are written without packet numbers or frames; give the key log with --keylog\n`);
+  }
   problems.finish();
   return problems.exitCode;
+}
+
+/**
+ * The output folder, made if missing, one level at a time (a recursive mkdir under /proc
+ * never returns); why not, in words, or undefined when it is ready.
+ */
+function prepareFolder(dir: string): string | undefined {
+  let info;
+  try {
+    info = statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    return `cannot use it as a folder: ${(err as Error).message}`;
+  }
+  if (info) return info.isDirectory() ? undefined : 'expected a folder for the qlog files, found a file';
+  const parent = dirname(resolve(dir));
+  if (parent !== resolve(dir)) {
+    const problem = prepareFolder(parent);
+    if (problem) return problem;
+  }
+  try {
+    mkdirSync(dir);
+    return undefined;
+  } catch (err) {
+    return `cannot make the folder: ${(err as Error).message}`;
+  }
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection, Role } from '../analysis/connection.js';
 import type { PacketRecord } from '../analysis/packet-record.js';
@@ -62,12 +62,12 @@ export class QlogWriter {
   readonly files: string[] = [];
 
   constructor(
+    /** an existing folder */
     private readonly dir: string,
     /** epoch milliseconds of time zero (the capture's first record) */
     private readonly referenceMs: number,
     private readonly source: string,
   ) {
-    mkdirSync(dir, { recursive: true });
   }
 
   private traceOf(c: Connection, role: Role): Trace {

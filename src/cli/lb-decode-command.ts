@@ -57,6 +57,8 @@ export async function lbDecodeCommand(opts: LbDecodeOptions): Promise<number> {
     return 2;
   }
   const result: LbDecode = { config: opts.config, listen: listener.listen, cids: opts.cids.map((c) => readCid(listener, c)) };
+  // text that is no CID at all is bad input (exit 2), not a CID that leads nowhere (exit 1)
+  for (const c of result.cids) if (c.malformed) problems.report({ file: 'the command line', message: c.problem!, fatal: true });
   if (opts.capture) {
     const session = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
     for await (const file of openInputs([opts.capture], problems)) {

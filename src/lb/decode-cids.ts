@@ -17,6 +17,8 @@ export interface CidReading {
   lengthEncoded: boolean | null;
   /** why no server ID could be read, or why it leads nowhere */
   problem: string | null;
+  /** the text is no connection ID at all (not hex, too long): bad input rather than a CID that leads nowhere */
+  malformed?: true;
 }
 
 /** The QUIC-LB listeners among a config's listeners. */
@@ -28,8 +30,8 @@ export function quicLbListeners(listeners: readonly QuicListener[]): QuicLbListe
 export function readCid(l: QuicLbListener, text: string): CidReading {
   const hex = text.replace(/[:\s]/g, '').replace(/^0x/i, '').toLowerCase();
   const none = { cid: hex, configId: null, serverId: null, nonce: null, backend: null, lengthEncoded: null };
-  if (!/^([0-9a-f]{2})*$/.test(hex)) return { ...none, problem: `'${text}' is not a connection ID in hex` };
-  if (hex.length > 40) return { ...none, problem: `a connection ID is at most 20 bytes (RFC 9000 §17.2); this one has ${hex.length / 2}` };
+  if (!/^([0-9a-f]{2})*$/.test(hex)) return { ...none, problem: `'${text}' is not a connection ID in hex (two hex digits per byte)`, malformed: true };
+  if (hex.length > 40) return { ...none, problem: `a connection ID is at most 20 bytes (RFC 9000 §17.2); this one has ${hex.length / 2}`, malformed: true };
   const d = decodeQuicLbCid(l.quicLb, fromHex(hex));
   if (!d.ok) return { ...none, problem: d.reason };
   const serverId = toHex(d.serverId);

@@ -194,11 +194,11 @@ describe('--help', () => {
 
 describe('export qlog where it cannot write', () => {
   it.each([
-    ['a file', () => join(REPO, 'README.md'), /expected a folder for the qlog files, found a file/],
-    ['below a file', () => join(REPO, 'README.md', 'x'), /cannot use it as a folder|cannot make the folder/],
-    ['under /proc (a recursive mkdir there never returns)', () => '/proc/quiclens-nope', /cannot make the folder/],
+    ['a file', join(REPO, 'README.md'), /expected a folder for the qlog files, found a file/],
+    ['below a file', join(REPO, 'README.md', 'x'), /cannot use it as a folder|cannot make the folder/],
+    ['under /proc (a recursive mkdir there never returns)', '/proc/quiclens-nope', /cannot make the folder/],
   ] as const)('%s: exit 2, said plainly, at once', (_what, out, message) => {
-    const { code, err } = quiclens('export', 'qlog', HANDSHAKE, '--out', out());
+    const { code, err } = quiclens('export', 'qlog', HANDSHAKE, '--out', out);
     expect(code).toBe(2);
     expect(err).toMatch(message);
     expect(err).not.toContain('internal error');

@@ -79,6 +79,12 @@ describe('quiclens lb decode', () => {
     expect(doc.capture.connections[0].cids.length).toBeGreaterThan(1);
     expect(doc.capture.connections[0].verdict).not.toBe('one_server');
   });
+  it('text that is no CID is bad input (exit 2), not a CID that leads nowhere (exit 1)', () => {
+    const r = cli('--config', configFile, 'zz12', '--no-color');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/'zz12' is not a connection ID in hex/);
+    expect(cli('--config', configFile, '0102030405', '--no-color').status).toBe(1);
+  });
   it('a config that is not QUIC-LB: exit 2 with the file named', () => {
     const r = cli('--config', join(__dirname, 'configs', 'nginx-stream-rr.conf'), '01');
     expect(r.status).toBe(2);

@@ -2,7 +2,7 @@ import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
-import type { CommonOptions } from './common-options.js';
+import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
@@ -33,6 +33,8 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     zero ??= file.stats.firstTime;
     inputs.push({ path: file.path, format: file.format, records: file.stats.records });
   }
+  const missing = missingConnection(opts.connection, session.tracker.connections);
+  if (missing) problems.report(missing);
   const wanted = (id: number) => opts.connection === undefined || id === opts.connection;
   const view: AnalysisView = {
     inputs,

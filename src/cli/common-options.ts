@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import type { InputIssue } from '../wire/input-issue.js';
 
 export type OutputFormat = 'table' | 'json' | 'ndjson';
 
@@ -24,6 +25,13 @@ export const KEYLOG_OPTION = {
   coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
   default: [] as string[],
 } as const;
+
+/** --connection names a connection the inputs do not hold: said, and the run fails (exit 2) */
+export function missingConnection(wanted: number | undefined, connections: readonly { id: number }[]): InputIssue | undefined {
+  if (wanted === undefined || connections.some((c) => c.id === wanted)) return undefined;
+  const held = connections.length === 0 ? 'none' : connections.length === 1 ? 'only connection 1' : `connections 1 to ${connections.length}`;
+  return { file: 'the command line', message: `--connection ${wanted}: the inputs hold ${held}`, fatal: true };
+}
 
 export function withCommonOptions<T>(y: Argv<T>) {
   return y
@@ -66,7 +74,14 @@ export function withCommonOptions<T>(y: Argv<T>) {
       choices: ['table', 'json', 'ndjson'] as const,
       default: 'table' as const,
     })
-    .option('connection', { describe: 'show only this connection (its number)', type: 'number' })
+    .option('connection', {
+      describe: 'show only this connection (its number)',
+      type: 'number',
+      coerce: (v: number | undefined) => {
+        if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error('--connection expects a connection number: 1, 2, …');
+        return v;
+      },
+    })
     .option('fail-on', {
       describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
       choices: ['info', 'warning', 'error'] as const,

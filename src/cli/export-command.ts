@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PacketSession } from '../analysis/read-packets.js';
 import { QlogWriter } from '../qlog/write-qlog.js';
-import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { missingConnection, withCommonOptions, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
@@ -49,6 +49,8 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
     if (!e.code) throw err;
     problems.report({ file: opts.out, message: `cannot write the qlog files: ${e.code === 'EISDIR' ? 'a folder stands where a file would go' : e.message}`, fatal: true });
   }
+  const missing = missingConnection(opts.connection, session.tracker.connections);
+  if (missing) problems.report(missing);
   const files = writer ? writer.finish() : [];
   process.stdout.write(files.length > 0 ? `${files.join('\n')}\n` : '');
   if (files.length === 0) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');

@@ -2,7 +2,7 @@ import { PacketSession } from '../analysis/read-packets.js';
 import { palette } from '../report/colour.js';
 import { packetToJson } from '../report/packet-json.js';
 import { PacketTable } from '../report/packet-table.js';
-import type { CommonOptions } from './common-options.js';
+import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
@@ -32,6 +32,8 @@ export async function packetsCommand(opts: CommonOptions): Promise<number> {
     }
   }
   table?.end();
+  const missing = missingConnection(opts.connection, session.tracker.connections);
+  if (missing) problems.report(missing);
   // --format json is one array; it necessarily holds every packet until the end
   if (opts.format === 'json') out.write(`[\n${jsonRows.join(',\n')}\n]\n`);
   await out.flush();

@@ -204,3 +204,16 @@ describe('export qlog where it cannot write', () => {
     expect(err).not.toContain('internal error');
   });
 });
+
+describe('--connection', () => {
+  it('a connection the inputs do not hold is an error that says which they hold', () => {
+    const { code, err } = quiclens('summary', HANDSHAKE, '--connection', '9');
+    expect(code).toBe(2);
+    expect(err).toContain('--connection 9: the inputs hold only connection 1');
+  });
+  it('something that is no connection number is a usage error', () => {
+    const { code, err } = quiclens('packets', HANDSHAKE, '--connection', '0');
+    expect(code).toBe(2);
+    expect(err).toContain('--connection expects a connection number');
+  });
+});

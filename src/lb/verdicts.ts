@@ -44,8 +44,14 @@ export function judge(l: QuicListener): Judgement {
     reasons.push(`${MOVES.portChange} keeps the client on its backend only while the ${l.sticky.source} affinity entry lives${l.sticky.seconds !== undefined ? ` (${l.sticky.seconds} s)` : ''}`);
   }
   if (!single) {
+    const target = l.terminates ? 'worker' : 'backend';
     for (const move of ['portChange', 'addressChange'] as const) {
-      if (verdicts[move] === 'breaks') reasons.push(`${MOVES[move]} changes the ${keyWords(l.routingKey)} the balancer routes by, so the packets can reach another ${l.terminates ? 'worker' : 'backend'}`);
+      if (verdicts[move] !== 'breaks') continue;
+      reasons.push(
+        l.routingKey === 'random'
+          ? `${MOVES[move]}: nothing stable picks the ${target} (any one may take any packet), so the packets can reach another`
+          : `${MOVES[move]} changes the ${keyWords(l.routingKey)} the balancer routes by, so the packets can reach another ${target}`,
+      );
     }
     if (verdicts.preferredAddress === 'conditional') {
       reasons.push(
@@ -77,8 +83,6 @@ function keyWords(key: RoutingKey): string {
       return 'source address and port';
     case 'four_tuple':
       return '4-tuple (a per-flow session)';
-    case 'random':
-      return 'nothing stable (any worker may read it)';
     default:
       return 'connection ID';
   }

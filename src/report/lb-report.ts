@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Table from 'cli-table3';
 import type { LbConfig, QuicListener, Verdict } from '../lb/model.js';
 import type { ConnectionReplay } from '../lb/replay.js';
@@ -91,7 +92,8 @@ export function lbTable(check: LbCheck, colour: Palette): string {
     const lines = [colour.bold(`${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line} ${l.kind} ${l.listen}: ${worst(j.verdicts)}`)];
     for (const n of l.notes) lines.push(`  ${colour.dim('·')} ${n}`);
     for (const r of j.reasons) lines.push(`  ${colour.yellow('!')} ${r}`);
-    if (l.advice) lines.push(`  ${colour.cyan('→')} ${l.advice}`);
+    // advice is for listeners that lose a moving client
+    if (l.advice && worst(j.verdicts) !== 'survives') lines.push(`  ${colour.cyan('→')} ${l.advice}`);
     parts.push(lines.join('\n'));
   }
   if (check.replay) parts.push(replayText(check.replay, colour));
@@ -112,6 +114,15 @@ function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): st
     ]);
   }
   return `${head}\n${t.toString()}`;
+}
+
+/**
+ * A file as SARIF names it: relative to where the check ran (the repository, in CI), or an
+ * absolute file URI when it lies outside, which a relative "../" cannot place.
+ */
+function sarifUri(file: string): string {
+  const rel = relative(process.cwd(), file).split('\\').join('/');
+  return rel === '' || rel.startsWith('../') || isAbsolute(rel) ? pathToFileURL(resolve(file)).href : rel;
 }
 
 /**
@@ -136,7 +147,7 @@ export function lbSarif(check: LbCheck, version: string): Record<string, unknown
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: relative(process.cwd(), l.location.file).split('\\').join('/') || l.location.file },
+                artifactLocation: { uri: sarifUri(l.location.file) },
                 region: { startLine: l.location.line, ...(l.location.column ? { startColumn: l.location.column } : {}) },
               },
             },

@@ -85,7 +85,7 @@ export function decodeQuicLbCid(configs: readonly QuicLbConfig[], cid: Buffer): 
   if (cid.length < need) {
     return {
       ok: false,
-      reason: `the CID is ${cid.length} octets, too short for config ${configId}, which needs ${need} (first octet + ${describe(c)}) (§4.1)`,
+      reason: `the CID is ${cid.length} octet${cid.length === 1 ? '' : 's'}, too short for config ${configId}, which needs ${need} (first octet + ${describe(c)}) (§4.1)`,
     };
   }
   const block = unprotect(c, cid.subarray(1, 1 + plaintextLength(c)));

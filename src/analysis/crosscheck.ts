@@ -167,6 +167,11 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
   // where the log stops in each space: later packets on the wire came after it was cut off
   const lastLogged = new Map<string, number>();
   for (const l of log.sent.values()) lastLogged.set(space(l.type), Math.max(lastLogged.get(space(l.type)) ?? -1, l.pn));
+  const lastReceived = new Map<string, number>();
+  for (const k of log.received) {
+    const [, sp, pn] = k.split(' ') as [string, string, string];
+    lastReceived.set(sp, Math.max(lastReceived.get(sp) ?? -1, Number(pn)));
+  }
   for (const [k, w] of packets) {
     const [direction, , pnText] = k.split(' ') as [Role, string, string];
     const ref = { at: w.frame, type: w.type, pn: Number(pnText) };
@@ -189,7 +194,14 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
       // a server answers a client's first Initial with a Retry statelessly (RFC 9000 §8.1.2): no connection's log holds it
       const retry = wire.unnumberedOf(twin).find((u) => u.type === 'retry');
       const beforeRetry = retry !== undefined && w.type === 'initial' && w.frame < retry.frame;
-      out.notLoggedAsReceived.push(beforeRetry ? { ...ref, explained: 'answered with a Retry before the connection existed' } : ref);
+      const afterLog = ref.pn > (lastReceived.get(space(w.type)) ?? -1);
+      out.notLoggedAsReceived.push(
+        beforeRetry
+          ? { ...ref, explained: 'answered with a Retry before the connection existed' }
+          : afterLog
+            ? { ...ref, explained: "arrived after the log's last record (the endpoint stopped writing it)" }
+            : ref,
+      );
     }
   }
   for (const u of wire.unnumberedOf(twin)) {

@@ -63,7 +63,7 @@ export function withCommonOptions<T>(y: Argv<T>) {
       coerce: (v: number | number[] | undefined) => {
         const ports = v === undefined ? [] : [v].flat();
         for (const p of ports) {
-          if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error(`--port expects a UDP port number (0-65535), got ${p}`);
+          if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error(`--port expects a UDP port number (0-65535)${Number.isNaN(p) ? '' : `, got ${p}`}`);
         }
         return ports;
       },

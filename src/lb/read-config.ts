@@ -41,7 +41,8 @@ export function readLbConfig(file: string, options: ReadConfigOptions = {}): LbC
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError({ file, message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`, fatal: true });
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder: name the config file (an nginx config follows its includes)' : `cannot read: ${(err as Error).message}`;
+    throw new InputError({ file, message: why, fatal: true });
   }
   const kind = options.kind ?? sniffConfigKind(text);
   switch (kind) {

@@ -45,7 +45,10 @@ export function crosscheckTable(capture: string, logs: LogCrosscheck[], colour: 
     const bare = l.unloggedOnWire.filter((u) => !u.explained);
     if (explained.length) lines.push(`  · on the wire, not in the log, explained: ${[...new Set(explained.map((u) => u.explained))].join('; ')}: ${refs(explained)}`);
     if (bare.length) lines.push(`  ${colour.red('!')} on the wire from this side but not in its log: ${refs(bare)}`);
-    if (l.notLoggedAsReceived.length) lines.push(`  · on the wire towards this side, never logged as received: ${refs(l.notLoggedAsReceived)}`);
+    const heardOf = l.notLoggedAsReceived.filter((r) => r.explained);
+    const unheard = l.notLoggedAsReceived.filter((r) => !r.explained);
+    if (heardOf.length) lines.push(`  · on the wire towards this side, not in its log, explained: ${[...new Set(heardOf.map((r) => r.explained))].join('; ')}: ${refs(heardOf)}`);
+    if (unheard.length) lines.push(`  · on the wire towards this side, never logged as received: ${refs(unheard)}`);
     if (l.unchecked) lines.push(`  · ${l.unchecked} logged packets in spaces the capture could not open (give the key log with --keylog) were not checked`);
     for (const m of l.mismatches.slice(0, SHOWN)) {
       lines.push(`  ${colour.red('!')} ${m.space} packet ${m.pn} (frame ${m.frame}, record ${m.record}): ${m.field} ${m.wire} on the wire, ${m.logged} in the log`);

@@ -47,13 +47,12 @@ export function lbDecodeTable(d: LbDecode, colour: Palette): string {
   if (d.cids.length > 0) parts.push(cidTable(d.cids, colour));
   if (d.capture) {
     const head = colour.bold(`Connection IDs the servers issued in ${d.capture.file}`);
-    if (d.capture.connections.length === 0) parts.push(`${head}\nno QUIC connections`);
+    parts.push(d.capture.connections.length === 0 ? `${head}\nno QUIC connections` : head);
     for (const c of d.capture.connections) {
       const ok = c.verdict === 'one_server';
       const title = `connection ${c.id} (${c.client ?? '?'} → ${c.server ?? '?'}): ${(ok ? colour.green : colour.red)(VERDICT_WORDS[c.verdict])}${c.servers.length > 0 ? ` (${c.servers.join(', ')})` : ''}`;
       parts.push(c.cids.length > 0 ? `${title}\n${cidTable(c.cids, colour)}` : title);
     }
-    parts.unshift(head);
   }
   return parts.join('\n\n') + '\n';
 }

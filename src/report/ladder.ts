@@ -1,8 +1,8 @@
 import type { Connection } from '../analysis/connection.js';
 import type { HandshakeEvent, HandshakeEventName, HandshakeSummary } from '../analysis/handshake-timeline.js';
-import { formatEndpoint } from '../capture/types.js';
 import { versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
+import { connectionName } from './connection-name.js';
 
 /** the width of the ladder between the two columns; with time and event, under 100 columns */
 const RUNG = 58;
@@ -14,11 +14,11 @@ const RUNG = 58;
  */
 export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean): string {
   const head = [
-    colour.bold(`connection ${conn.id}: ${conn.client ? formatEndpoint(conn.client) : '?'} (client) ⇄ ${conn.server ? formatEndpoint(conn.server) : '?'} (server)`),
+    colour.bold(connectionName(conn, (client, server) => `${client} (client) ⇄ ${server} (server)`)),
     [
       conn.version === null ? null : versionInfo(conn.version).name,
       h.roundTrips === null ? 'handshake not complete' : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`,
-      h.durationMs === null ? null : `complete after ${h.durationMs} ms`,
+      h.durationMs === null ? null : `complete after ${h.durationMs.toFixed(3)} ms`,
       h.confirmedAt === null ? null : `confirmed at ${(h.confirmedAt * 1000).toFixed(3)} ms`,
     ]
       .filter(Boolean)

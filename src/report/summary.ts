@@ -10,6 +10,7 @@ import { tlsToJson } from './tls-json.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
+import { connectionName, logName } from './connection-name.js';
 import { roundTime } from './packet-json.js';
 
 export interface InputSummary {
@@ -105,7 +106,7 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
   // a log has no payload bytes and often no addresses: say where these rows come from
   const lines = logged.map(
     (c) =>
-      `  ${c.id}  ${c.log!.vantage === 'network' ? 'a network log' : `the ${c.log!.vantage}'s log`} ${c.log!.file}${c.log!.otherSide !== undefined ? ` (the other side's log of this connection is ${c.log!.otherSide})` : ''}`,
+      `  ${c.id}  ${logName(c.log!)}${c.log!.otherSide !== undefined ? ` (the other side's log of this connection is ${c.log!.otherSide})` : ''}`,
   );
   return `${t.toString()}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
 }
@@ -185,10 +186,7 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
         m.newDcid === null ? colour.dim('not logged') : m.newDcid ? 'new' : colour.yellow('same'),
       ]);
     }
-    const name =
-      !c.client && !c.server && c.log
-        ? `connection ${c.id}: ${c.log.vantage === 'network' ? 'a network log' : `the ${c.log.vantage}'s log`} ${c.log.file} (no addresses logged)`
-        : `connection ${c.id}: ${c.client ? formatEndpoint(c.client) : '?'} → ${c.server ? formatEndpoint(c.server) : '?'}`;
+    const name = connectionName(c, (client, server) => `${client} → ${server}`);
     parts.push(`${colour.bold(name)}\n${t.toString()}`);
   }
   const legNotes = v.connections.flatMap((c) => (v.legs(c).length > 1 ? [`connection ${c.id} has ${v.legs(c).length} legs, judged apart: ${legsLine(v.legs(c))}`] : []));

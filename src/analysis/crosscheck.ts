@@ -39,6 +39,28 @@ export interface LogCrosscheck {
   /** logged packets in a space where the capture could not be opened (no key log for it): neither found nor missed */
   unchecked: number;
   mismatches: FieldMismatch[];
+  /**
+   * how many of each there are: the lists above hold the first LISTED of each, so that a
+   * log of millions of packets against the wrong capture cannot fill memory with examples
+   */
+  counts: {
+    missingFromCapture: number;
+    lostBeforeCapture: number;
+    unloggedOnWire: number;
+    /** of unloggedOnWire, those the capture does not explain */
+    unexplainedUnlogged: number;
+    notLoggedAsReceived: number;
+    /** of notLoggedAsReceived, those the capture explains */
+    explainedNotReceived: number;
+    mismatches: number;
+  };
+}
+
+/** examples kept per kind of disagreement; the counts say how many there are */
+export const LISTED = 1000;
+
+function keep<T>(list: T[], item: T): void {
+  if (list.length < LISTED) list.push(item);
 }
 
 interface WirePacket {
@@ -46,7 +68,6 @@ interface WirePacket {
   type: string;
   frames: string;
   length: number;
-  connection: Connection;
 }
 
 /** 0-RTT and 1-RTT share the application packet number space (RFC 9000 §12.3) */
@@ -54,13 +75,39 @@ function space(type: string): string {
   return type === '0RTT' || type === '1RTT' ? 'application' : type;
 }
 
-const key = (direction: Role, type: string, pn: number) => `${direction} ${space(type)} ${pn}`;
-const frameTypes = (p: PacketRecord) => (p.decrypted === true ? p.frames.map((f) => f.type).join(',') : null);
+const SPACES = ['initial', 'handshake', 'application'] as const;
+
+/**
+ * A packet's identity, sender, number space and number, as one number: millions of these
+ * are held against each other, and numbers cost far less than strings (packet numbers stay
+ * below 2^50 in practice, so ×8 stays exact)
+ */
+function key(direction: Role, type: string, pn: number): number {
+  const sp = SPACES.indexOf(space(type) as (typeof SPACES)[number]);
+  return pn * 8 + Math.max(sp, 0) * 2 + (direction === 'client' ? 0 : 1);
+}
+
+function keyParts(k: number): { direction: Role; space: string; pn: number } {
+  return { direction: k % 2 === 0 ? 'client' : 'server', space: SPACES[Math.floor(k / 2) % 4] ?? 'initial', pn: Math.floor(k / 8) };
+}
+
+/** the frame types of a packet in order, one shared string per combination */
+const frameTexts = new Map<string, string>();
+function frameTypes(p: PacketRecord): string | null {
+  if (p.decrypted !== true) return null;
+  const text = p.frames.map((f) => f.type).join(',');
+  let shared = frameTexts.get(text);
+  if (shared === undefined) {
+    shared = text;
+    if (frameTexts.size < 10_000) frameTexts.set(text, text);
+  }
+  return shared;
+}
 const UNNUMBERED = new Set(['retry', 'version_negotiation', 'stateless_reset']);
 
 /** What the capture shows, kept per connection by packet number for the logs to be held against. */
 export class WireIndex {
-  private readonly byConnection = new Map<Connection, Map<string, WirePacket>>();
+  private readonly byConnection = new Map<Connection, Map<number, WirePacket>>();
   /** packets without a number (Retry, Version Negotiation) per connection and sender */
   private readonly unnumbered = new Map<Connection, { direction: Role; frame: number; type: string }[]>();
   /** per connection, the senders and spaces with packets that could not be opened: "client handshake" */
@@ -92,14 +139,14 @@ export class WireIndex {
     if (!m) this.byConnection.set(p.connection, (m = new Map()));
     const k = key(p.direction, p.header.type, p.pn);
     // a capture on a proxy sees each packet twice: the first copy stands
-    if (!m.has(k)) m.set(k, { frame: p.frame, type: p.header.type, frames: frameTypes(p) ?? '', length: p.header.length, connection: p.connection });
+    if (!m.has(k)) m.set(k, { frame: p.frame, type: p.header.type, frames: frameTypes(p) ?? '', length: p.header.length });
   }
 
   connections(): Connection[] {
     return [...this.byConnection.keys()];
   }
 
-  packets(c: Connection): Map<string, WirePacket> {
+  packets(c: Connection): Map<number, WirePacket> {
     return this.byConnection.get(c) ?? new Map();
   }
 
@@ -115,8 +162,8 @@ export class WireIndex {
 
 /** One log's packets, by what it says it sent and received. */
 export class LoggedIndex {
-  readonly sent = new Map<string, { record: number; type: string; pn: number; frames: string | null; length: number }>();
-  readonly received = new Set<string>();
+  readonly sent = new Map<number, { record: number; type: string; pn: number; frames: string | null; length: number }>();
+  readonly received = new Set<number>();
 
   constructor(
     readonly file: string,
@@ -161,7 +208,9 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
     notLoggedAsReceived: [],
     unchecked: 0,
     mismatches: [],
+    counts: { missingFromCapture: 0, lostBeforeCapture: 0, unloggedOnWire: 0, unexplainedUnlogged: 0, notLoggedAsReceived: 0, explainedNotReceived: 0, mismatches: 0 },
   };
+  const c = out.counts;
   if (!twin) return out;
   const packets = wire.packets(twin);
   // where the log stops in each space: later packets on the wire came after it was cut off
@@ -169,22 +218,26 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
   for (const l of log.sent.values()) lastLogged.set(space(l.type), Math.max(lastLogged.get(space(l.type)) ?? -1, l.pn));
   const lastReceived = new Map<string, number>();
   for (const k of log.received) {
-    const [, sp, pn] = k.split(' ') as [string, string, string];
-    lastReceived.set(sp, Math.max(lastReceived.get(sp) ?? -1, Number(pn)));
+    const { space: sp, pn } = keyParts(k);
+    lastReceived.set(sp, Math.max(lastReceived.get(sp) ?? -1, pn));
   }
   for (const [k, w] of packets) {
-    const [direction, , pnText] = k.split(' ') as [Role, string, string];
-    const ref = { at: w.frame, type: w.type, pn: Number(pnText) };
+    const { direction, pn } = keyParts(k);
+    const ref = { at: w.frame, type: w.type, pn };
     if (direction === log.vantage) {
       out.sent.onWire++;
       const l = log.sent.get(k);
       if (!l) {
         const after = ref.pn > (lastLogged.get(space(w.type)) ?? -1);
-        out.unloggedOnWire.push(after ? { ...ref, explained: "sent after the log's last record (the endpoint stopped writing it)" } : ref);
+        c.unloggedOnWire++;
+        if (!after) c.unexplainedUnlogged++;
+        keep(out.unloggedOnWire, after ? { ...ref, explained: "sent after the log's last record (the endpoint stopped writing it)" } : ref);
         continue;
       }
-      const mismatch = (field: FieldMismatch['field'], a: string, b: string) =>
-        out.mismatches.push({ pn: ref.pn, space: space(w.type), frame: w.frame, record: l.record, field, wire: a, logged: b });
+      const mismatch = (field: FieldMismatch['field'], a: string, b: string) => {
+        c.mismatches++;
+        keep(out.mismatches, { pn: ref.pn, space: space(w.type), frame: w.frame, record: l.record, field, wire: a, logged: b });
+      };
       if (l.type !== w.type) mismatch('type', w.type, l.type);
       if (l.frames !== null && w.frames !== '' && l.frames !== w.frames) mismatch('frames', w.frames, l.frames);
       if (l.length > 0 && w.length > 0 && l.length !== w.length) mismatch('length', String(w.length), String(l.length));
@@ -195,7 +248,10 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
       const retry = wire.unnumberedOf(twin).find((u) => u.type === 'retry');
       const beforeRetry = retry !== undefined && w.type === 'initial' && w.frame < retry.frame;
       const afterLog = ref.pn > (lastReceived.get(space(w.type)) ?? -1);
-      out.notLoggedAsReceived.push(
+      c.notLoggedAsReceived++;
+      if (beforeRetry || afterLog) c.explainedNotReceived++;
+      keep(
+        out.notLoggedAsReceived,
         beforeRetry
           ? { ...ref, explained: 'answered with a Retry before the connection existed' }
           : afterLog
@@ -206,7 +262,8 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
   }
   for (const u of wire.unnumberedOf(twin)) {
     if (u.direction !== log.vantage) continue;
-    out.unloggedOnWire.push({ at: u.frame, type: u.type, pn: -1, explained: `a ${u.type === 'retry' ? 'Retry' : u.type === 'version_negotiation' ? 'Version Negotiation' : 'stateless reset'} is sent without connection state, so no connection's log holds it` });
+    c.unloggedOnWire++;
+    keep(out.unloggedOnWire, { at: u.frame, type: u.type, pn: -1, explained: `a ${u.type === 'retry' ? 'Retry' : u.type === 'version_negotiation' ? 'Version Negotiation' : 'stateless reset'} is sent without connection state, so no connection's log holds it` });
   }
   for (const [k, l] of log.sent) {
     if (packets.has(k)) continue;
@@ -215,13 +272,18 @@ export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connectio
       continue;
     }
     const ref = { at: l.record, type: l.type, pn: l.pn };
-    if (peer?.received.has(k)) out.missingFromCapture.push(ref);
-    else out.lostBeforeCapture.push(ref);
+    if (peer?.received.has(k)) {
+      c.missingFromCapture++;
+      keep(out.missingFromCapture, ref);
+    } else {
+      c.lostBeforeCapture++;
+      keep(out.lostBeforeCapture, ref);
+    }
   }
   return out;
 }
 
 /** a disagreement the capture does not explain: packets on the wire the sender never logged (but Retry and VN), fields that differ */
 export function unexplained(c: LogCrosscheck): number {
-  return c.mismatches.length + c.unloggedOnWire.filter((u) => !u.explained).length + (c.connection === null ? 1 : 0);
+  return c.counts.mismatches + c.counts.unexplainedUnlogged + (c.connection === null ? 1 : 0);
 }

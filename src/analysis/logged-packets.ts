@@ -112,6 +112,7 @@ export class LoggedPackets {
         const conn = this.connectionOf(s, ev);
         // qlog 0.3 writes the chosen ALPN here too
         if (typeof ev.params.alpn === 'string') setAlpn(conn, ev.params.alpn);
+        if (typeof ev.params.tls_cipher === 'string') conn.tls.loggedCipherSuite = ev.params.tls_cipher;
         if (!s.vantage || !ev.owner) return null;
         const side = ev.owner === 'local' ? s.vantage : other(s.vantage);
         const params = transportParametersFromQlog(ev.params);

@@ -20,6 +20,8 @@ export interface TlsFacts {
   clientParameters?: TransportParameters;
   serverParameters?: TransportParameters;
   finished: { client: boolean; server: boolean };
+  /** the cipher suite a log (qlog's tls_cipher) names, where no ServerHello was read */
+  loggedCipherSuite?: string;
   /** messages that could not be read, in words */
   problems: string[];
 }

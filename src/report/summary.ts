@@ -51,7 +51,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       server: c.server ? formatEndpoint(c.server) : null,
       sni: c.tls.clientHello?.serverName ?? null,
       alpn: c.tls.encryptedExtensions?.alpn ?? null,
-      cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : null,
+      cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : (c.tls.loggedCipherSuite ?? null),
       ja4: c.tls.ja4 ?? null,
       tls: tlsToJson(c.tls),
       transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
@@ -94,7 +94,7 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       c.version === null ? unknown : versionInfo(c.version).name,
       c.tls.clientHello?.serverName ?? unknown,
       c.tls.encryptedExtensions?.alpn ?? unknown,
-      c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite).replace(/^TLS_/, '') : unknown,
+      (c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : c.tls.loggedCipherSuite)?.replace(/^TLS_/, '') ?? unknown,
       // a log's connection counts from its own input's start, a capture's from the first capture's
       `${roundTime(c.firstTime - (c.log?.zero ?? zero)).toFixed(3)} s`,
       `${((c.lastTime - c.firstTime) * 1e3).toFixed(1)} ms`,

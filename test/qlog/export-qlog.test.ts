@@ -10,6 +10,7 @@ import { formatEndpoint } from '../../src/capture/types.js';
 import { KeyLog } from '../../src/crypto/keylog.js';
 import { openQlog } from '../../src/qlog/open-qlog.js';
 import { QlogWriter } from '../../src/qlog/write-qlog.js';
+import { cipherSuiteName } from '../../src/tls/names.js';
 import { REPO, sampleCaptures } from '../support/captures.js';
 import { readEndpointLogs } from '../support/endpoint-qlog.js';
 
@@ -62,6 +63,9 @@ describe('export qlog reads back to the packets of the capture', () => {
       // the chosen ALPN travels in parameters_set and comes back
       const original = session.tracker.connections.find((c) => c.id === id)!;
       expect(back.tracker.connections[0]!.tls.encryptedExtensions?.alpn).toBe(original.tls.encryptedExtensions?.alpn);
+      // and the cipher suite, as tls_cipher
+      const suite = original.tls.serverHello ? cipherSuiteName(original.tls.serverHello.cipherSuite) : undefined;
+      expect(back.tracker.connections[0]!.tls.loggedCipherSuite).toBe(suite);
     }
   });
 });

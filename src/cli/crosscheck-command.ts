@@ -1,10 +1,11 @@
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { KEYLOG_OPTION } from './common-options.js';
 import type { Connection } from '../analysis/connection.js';
 import { crosscheckLog, LoggedIndex, twinOf, unexplained, WireIndex } from '../analysis/crosscheck.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import { openCapture } from '../capture/open-capture.js';
-import { openQlog } from '../qlog/open-qlog.js';
+import { openInputs } from './inputs.js';
 import { palette } from '../report/colour.js';
 import { crosscheckTable, crosscheckToJson } from '../report/crosscheck-report.js';
 import { InputError } from '../wire/input-issue.js';
@@ -38,17 +39,13 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
   const problems = new ProblemReporter();
   // the logs first: the capture then keeps only the connections they name
   const logs = new Map<Connection, LoggedIndex>();
-  let networkLogs = 0;
+  const networkLogs = new Set<Connection>();
   const logged = new PacketSession();
-  for (const path of opts.qlogs) {
-    const file = await openQlog(path).catch((err: unknown) => {
-      if (!(err instanceof InputError)) throw err;
-      problems.report(err.issue);
-      return null;
-    });
-    if (file === null) continue;
-    if (!file) {
-      problems.report({ file: path, offset: 0, message: 'expected a qlog file (JSON, or JSON-SEQ records starting with 0x1E) or a folder of them', fatal: true });
+  // the same opener as every command: folders searched, a file given twice read once
+  for await (const file of openInputs(opts.qlogs, problems)) {
+    if (!('kind' in file)) {
+      // the capture itself, met again in its scenario folder, is no mistake
+      if (resolve(file.path) !== resolve(opts.capture)) problems.report({ file: file.path, offset: 0, message: 'expected a qlog here (the capture comes first, once)', fatal: true });
       continue;
     }
     for await (const ev of logged.read(file)) {
@@ -57,7 +54,7 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
       const c = ev.packet.connection;
       // a log made from a capture (network vantage) has no sender's view to hold against it
       if (!c.log || c.log.vantage === 'network') {
-        if (c.log && c.packets === 1) networkLogs++;
+        if (c.log) networkLogs.add(c);
         continue;
       }
       let index = logs.get(c);
@@ -67,7 +64,7 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
   }
   if (logs.size === 0) {
     // checking nothing must not pass in CI
-    const why = networkLogs > 0 ? `the ${networkLogs === 1 ? 'log was' : `${networkLogs} logs were`} made from a capture (vantage point "network"), with no sender's view to hold against one` : 'no endpoint log with packets was read';
+    const why = networkLogs.size > 0 ? `the ${networkLogs.size === 1 ? 'log was' : `${networkLogs.size} logs were`} made from a capture (vantage point "network"), with no sender's view to hold against one` : 'no endpoint log with packets was read';
     problems.report({ file: opts.qlogs.join(', '), message: `nothing to cross-check: ${why}; expected the qlogs the endpoints wrote (their qlog folder)`, fatal: true });
     problems.finish();
     return 2;

@@ -2,7 +2,7 @@ import { InputError } from '../wire/input-issue.js';
 import { listenAddress } from './listen-address.js';
 import type { Backend, LbConfig, QuicListener } from './model.js';
 import { quicLbConfigProblems, type QuicLbConfig } from './quic-lb/config.js';
-import { asArray, asRecord, readYamlDocuments } from './yaml-documents.js';
+import { asArray, asRecord, readYamlMappings } from './yaml-documents.js';
 
 /** A QUIC-LB listener's configurations, with the backend of each server ID. */
 export interface QuicLbListener extends QuicListener {
@@ -21,13 +21,7 @@ function hexField(v: unknown): string | undefined {
  */
 export function readQuicLb(file: string, text: string): LbConfig {
   const listeners: QuicListener[] = [];
-  const docs = readYamlDocuments(file, text);
-  if (!docs.some((d) => asRecord(d.value) !== undefined)) {
-    throw new InputError({ file, line: 1, column: 1, message: 'expected a QUIC-LB file: a YAML or JSON mapping with kind: quic-lb, listen and configs (docs/lb/quic-lb.md)', fatal: true });
-  }
-  for (const doc of docs) {
-    const root = asRecord(doc.value);
-    if (!root) continue;
+  for (const { doc, root } of readYamlMappings(file, text, 'a QUIC-LB file: a YAML or JSON mapping with kind: quic-lb, listen and configs (docs/lb/quic-lb.md)')) {
     const fail = (path: (string | number)[], message: string): never => {
       const at = doc.at(path);
       throw new InputError({ file, line: at.line, column: at.column, message, fatal: true });

@@ -57,6 +57,24 @@ export function readYamlDocuments(file: string, text: string): YamlDocument[] {
   return out;
 }
 
+/**
+ * The documents of a file that are mappings, each with its root; an error naming what was
+ * expected when none is one that `belongs` (a file of another kind read with --kind).
+ */
+export function readYamlMappings(
+  file: string,
+  text: string,
+  expected: string,
+  belongs: (root: Record<string, unknown>) => boolean = () => true,
+): { doc: YamlDocument; root: Record<string, unknown> }[] {
+  const mappings = readYamlDocuments(file, text).flatMap((doc) => {
+    const root = asRecord(doc.value);
+    return root ? [{ doc, root }] : [];
+  });
+  if (!mappings.some((m) => belongs(m.root))) throw new InputError({ file, line: 1, column: 1, message: `expected ${expected}`, fatal: true });
+  return mappings;
+}
+
 /** a plain object, or undefined: config trees are walked without trusting their shape */
 export function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;

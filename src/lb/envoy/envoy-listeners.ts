@@ -1,8 +1,7 @@
-import { InputError } from '../../wire/input-issue.js';
 import { parseDuration } from '../duration.js';
 import { listenAddress } from '../listen-address.js';
 import type { Backend, LbConfig, QuicListener, RoutingKey, SourceLocation } from '../model.js';
-import { asArray, asRecord, readYamlDocuments, type YamlDocument, type YamlPath } from '../yaml-documents.js';
+import { asArray, asRecord, readYamlMappings, type YamlDocument, type YamlPath } from '../yaml-documents.js';
 
 /** the UDP proxy's session idle timeout when unset (udp_proxy.proto: idle_timeout, default 60 s) */
 const DEFAULT_IDLE_TIMEOUT = 60;
@@ -134,13 +133,7 @@ function quicListener(base: { location: SourceLocation; listen: string }, listen
 /** An Envoy bootstrap (YAML or JSON) as its UDP listeners: QUIC terminators and UDP proxies. */
 export function readEnvoy(file: string, text: string): LbConfig {
   const listeners: QuicListener[] = [];
-  const docs = readYamlDocuments(file, text);
-  if (!docs.some((d) => asRecord(d.value) !== undefined)) {
-    throw new InputError({ file, line: 1, column: 1, message: 'expected an Envoy bootstrap (a YAML or JSON mapping with static_resources)', fatal: true });
-  }
-  for (const doc of docs) {
-    const root = asRecord(doc.value);
-    if (!root) continue;
+  for (const { doc, root } of readYamlMappings(file, text, 'an Envoy bootstrap (a YAML or JSON mapping with static_resources)')) {
     const clusters = clustersOf(doc, root);
     asArray(asRecord(root.static_resources)?.listeners).forEach((l, li) => {
       const listener = asRecord(l);

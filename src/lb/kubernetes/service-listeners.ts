@@ -1,6 +1,5 @@
-import { InputError } from '../../wire/input-issue.js';
 import type { LbConfig, QuicListener } from '../model.js';
-import { asArray, asRecord, readYamlDocuments, type YamlDocument } from '../yaml-documents.js';
+import { asArray, asRecord, readYamlMappings, type YamlDocument } from '../yaml-documents.js';
 
 /** sessionAffinityConfig.clientIP.timeoutSeconds when unset: 3 hours (core/v1 Service) */
 const DEFAULT_AFFINITY_SECONDS = 10800;
@@ -55,13 +54,8 @@ function serviceListeners(doc: YamlDocument, svc: Record<string, unknown>, path:
 /** Kubernetes manifests (one or many documents, `List`s too): their Services' UDP ports. */
 export function readKubernetes(file: string, text: string): LbConfig {
   const listeners: QuicListener[] = [];
-  const docs = readYamlDocuments(file, text);
-  if (!docs.some((d) => typeof asRecord(d.value)?.kind === 'string')) {
-    throw new InputError({ file, line: 1, column: 1, message: 'expected Kubernetes manifests (documents with apiVersion and kind, such as a Service)', fatal: true });
-  }
-  for (const doc of docs) {
-    const root = asRecord(doc.value);
-    if (!root) continue;
+  const manifests = readYamlMappings(file, text, 'Kubernetes manifests (documents with apiVersion and kind, such as a Service)', (root) => typeof root.kind === 'string');
+  for (const { doc, root } of manifests) {
     if (root.kind === 'Service') listeners.push(...serviceListeners(doc, root, []));
     else if (root.kind === 'List') {
       asArray(root.items).forEach((item, i) => {

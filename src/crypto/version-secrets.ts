@@ -12,7 +12,7 @@ export interface ProtectionLabels {
  * The per-version constants of QUIC packet protection: the Initial salt (RFC 9001 §5.2,
  * RFC 9369 §3.3.1), the HKDF labels (RFC 9369 §3.3.2 renames them for v2) and the key and
  * nonce of the Retry integrity tag (RFC 9001 §5.8, RFC 9369 §3.3.3). Values for the drafts
- * as ngtcp2 and the drafts published them (../shared/vectors/salts.json).
+ * as ngtcp2 and the drafts published them (test/fixtures/vectors/salts.json).
  */
 export interface VersionSecrets {
   initialSalt: Buffer;

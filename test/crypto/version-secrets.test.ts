@@ -16,7 +16,7 @@ function versionsOf(spec: string): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-describe('per-version packet protection constants (../shared/vectors/salts.json)', () => {
+describe('per-version packet protection constants (test/fixtures/vectors/salts.json)', () => {
   const entries = loadVectors('salts.json').versions as VersionEntry[];
   const rows = entries.flatMap((e) => versionsOf(e.version).map((v) => [`0x${v.toString(16).padStart(8, '0')}`, v, e] as const));
 

@@ -10,7 +10,7 @@ import { collect, collectDir, packets, sent } from './collect.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => join(here, 'fixtures', name);
-const SHARED = '/work/shared/qlogs';
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'qlogs');
 const CAPTURES = join(here, '..', '..', 'captures');
 
 /** every frame_type a normalised event may carry: RFC 9000 and extension frames in snake_case */
@@ -40,14 +40,14 @@ function pcap2qlogWitness(file: string) {
 }
 
 describe('pcap2qlog draft-01/02 files', () => {
-  const files = readdirSync(SHARED).filter((f) => f.endsWith('.qlog'));
+  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.qlog'));
 
-  it('finds the three shared files', () => {
+  it('finds the three third-party files', () => {
     expect(files.sort()).toEqual(['pcap2qlog-draft01-new-cid.qlog', 'pcap2qlog-draft01-spin-bit.qlog', 'pcap2qlog-draft02-ngtcp2-draft29.qlog']);
   });
 
   it.each(files)('%s: each trace\'s vantage, packets sent, first packet and frame types match the file', async (name) => {
-    const file = join(SHARED, name);
+    const file = join(FIXTURES, name);
     const { traces, events, problems } = await collect(file);
     const witness = pcap2qlogWitness(file);
     expect(problems).toEqual([]);
@@ -67,7 +67,7 @@ describe('pcap2qlog draft-01/02 files', () => {
   });
 
   it('draft-01 new-cid: values read with jq', async () => {
-    const file = join(SHARED, 'pcap2qlog-draft01-new-cid.qlog');
+    const file = join(FIXTURES, 'pcap2qlog-draft01-new-cid.qlog');
     const { traces, events } = await collect(file);
     const [trace] = traces;
     expect(trace).toMatchObject({ format: 'draft-01', qlogVersion: 'draft-01', vantage: 'network', groupId: '7e37e4dcc6682da8', title: 'Connection 1' });
@@ -101,7 +101,7 @@ describe('pcap2qlog draft-01/02 files', () => {
   });
 
   it('draft-01 spin-bit: 1RTT DCIDs and the events with no kind of their own', async () => {
-    const { events } = await collect(join(SHARED, 'pcap2qlog-draft01-spin-bit.qlog'));
+    const { events } = await collect(join(FIXTURES, 'pcap2qlog-draft01-spin-bit.qlog'));
     const oneRtt = packets(events).filter((p) => p.packetType === '1RTT');
     expect(oneRtt).toHaveLength(15);
     expect(oneRtt.slice(0, 2).map((p) => [p.kind, p.dcid, p.packetNumber])).toEqual([
@@ -114,7 +114,7 @@ describe('pcap2qlog draft-01/02 files', () => {
   });
 
   it('draft-02 ngtcp2-draft29: two traces, the Retry and the 1RTT packets of the second', async () => {
-    const { traces, events } = await collect(join(SHARED, 'pcap2qlog-draft02-ngtcp2-draft29.qlog'));
+    const { traces, events } = await collect(join(FIXTURES, 'pcap2qlog-draft02-ngtcp2-draft29.qlog'));
     expect(traces.map((t) => [t.format, t.qlogVersion, t.groupId])).toEqual([
       ['draft-02', 'draft-02-wip', 'f36e07bf0b7088ef28c71d488acaaff39ffc'],
       ['draft-02', 'draft-02-wip', '2e9a32ed45c9066ad4f9ac32c1d23c19e480'],

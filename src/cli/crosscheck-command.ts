@@ -26,7 +26,7 @@ export function withCrosscheckOptions<T>(y: Argv<T>) {
     .positional('capture', { describe: 'the capture', type: 'string', demandOption: true })
     .positional('qlogs', { describe: "the endpoints' qlog files or folders of them", type: 'string', array: true, demandOption: true })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (packet numbers and frames need it); repeatable' })
-    .option('format', { describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
+    .option('format', { requiresArg: true, describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }
 

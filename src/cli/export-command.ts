@@ -13,7 +13,7 @@ export interface ExportOptions extends CommonOptions {
 }
 
 export function withExportOptions<T>(y: Argv<T>) {
-  return withCommonOptions(y).option('out', { describe: 'folder for the qlog files (created if missing)', type: 'string', default: 'qlog' });
+  return withCommonOptions(y).option('out', { requiresArg: true, describe: 'folder for the qlog files (created if missing)', type: 'string', default: 'qlog' });
 }
 
 /**

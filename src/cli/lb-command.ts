@@ -27,10 +27,11 @@ export interface LbCheckOptions {
 export function withLbCheckOptions<T>(y: Argv<T>) {
   return y
     .positional('configs', { describe: 'load-balancer config files, recognised by content', type: 'string', array: true, demandOption: true })
-    .option('capture', { describe: "replay this capture's client packets through the configs", type: 'string' })
+    .option('capture', { requiresArg: true, describe: "replay this capture's client packets through the configs", type: 'string' })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (to read the connection IDs it issues); repeatable' })
-    .option('kind', { describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
+    .option('kind', { requiresArg: true, describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
     .option('haproxy-version', {
+      requiresArg: true,
       describe: 'the HAProxy version the config is written for, as 2.8 or 2.7.0 (migration support depends on it)',
       type: 'string',
       coerce: (v: string | undefined) => {
@@ -38,7 +39,7 @@ export function withLbCheckOptions<T>(y: Argv<T>) {
         return v;
       },
     })
-    .option('format', { describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
+    .option('format', { requiresArg: true, describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }
 

@@ -23,10 +23,10 @@ export interface LbDecodeOptions {
 export function withLbDecodeOptions<T>(y: Argv<T>) {
   return y
     .positional('cids', { describe: 'connection IDs in hex', type: 'string', array: true, default: [] as string[] })
-    .option('config', { describe: 'a QUIC-LB config file (docs/lb/quic-lb.md)', type: 'string', demandOption: true })
-    .option('capture', { describe: 'check that every CID each server issued in this capture decodes to that one server', type: 'string' })
+    .option('config', { requiresArg: true, describe: 'a QUIC-LB config file (docs/lb/quic-lb.md)', type: 'string', demandOption: true })
+    .option('capture', { requiresArg: true, describe: 'check that every CID each server issued in this capture decodes to that one server', type: 'string' })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (NEW_CONNECTION_ID frames are encrypted); repeatable' })
-    .option('format', { describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
+    .option('format', { requiresArg: true, describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true })
     .check((argv) => {
       if ((argv.cids as string[]).length === 0 && !argv.capture) throw new Error('name connection IDs to decode, or a --capture to check');

@@ -4,8 +4,7 @@ import { KEYLOG_OPTION } from './common-options.js';
 import type { Connection } from '../analysis/connection.js';
 import { crosscheckLog, LoggedIndex, twinOf, unexplained, WireIndex } from '../analysis/crosscheck.js';
 import { PacketSession } from '../analysis/read-packets.js';
-import { openCapture } from '../capture/open-capture.js';
-import { openInputs } from './inputs.js';
+import { openCaptureInput, openInputs } from './inputs.js';
 import { palette } from '../report/colour.js';
 import { crosscheckTable, crosscheckToJson } from '../report/crosscheck-report.js';
 import { InputError } from '../wire/input-issue.js';
@@ -72,7 +71,7 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
   const wire = new WireIndex(new Set([...logs.keys()].flatMap((c) => (c.originalDcid === null ? [] : [c.originalDcid]))));
   const captured = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
   try {
-    for await (const ev of captured.read(await openCapture(opts.capture))) {
+    for await (const ev of captured.read(await openCaptureInput(opts.capture, problems))) {
       if (ev.kind === 'issue') problems.report(ev.issue);
       else if (ev.kind === 'packet') wire.add(ev.packet);
     }

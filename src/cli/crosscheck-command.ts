@@ -8,7 +8,7 @@ import { openCaptureInput, openInputs } from './inputs.js';
 import { palette } from '../report/colour.js';
 import { crosscheckTable, crosscheckToJson } from '../report/crosscheck-report.js';
 import { InputError } from '../wire/input-issue.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -69,7 +69,8 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
     return 2;
   }
   const wire = new WireIndex(new Set([...logs.keys()].flatMap((c) => (c.originalDcid === null ? [] : [c.originalDcid]))));
-  const captured = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
+  const keys = readKeyLogs(opts.keylog, problems);
+  const captured = new PacketSession({ keylog: keys });
   try {
     for await (const ev of captured.read(await openCaptureInput(opts.capture, problems))) {
       if (ev.kind === 'issue') problems.report(ev.issue);
@@ -81,6 +82,7 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
     problems.finish();
     return 2;
   }
+  reportUnmatchedKeyLogs(keys, problems);
   const indexes = [...logs.values()];
   const results = indexes.map((log) => {
     const twin = twinOf(wire, log.connection);

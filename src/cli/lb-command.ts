@@ -10,7 +10,7 @@ import { palette } from '../report/colour.js';
 import { lbSarif, lbTable, lbToJson, type LbCheck } from '../report/lb-report.js';
 import { InputError } from '../wire/input-issue.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -49,7 +49,8 @@ function packageVersion(): string {
 }
 
 async function replay(path: string, configs: LbConfig[], keylogs: string[], problems: ProblemReporter): Promise<LbCheck['replay']> {
-  const session = new PacketSession({ keylog: readKeyLogs(keylogs, problems) });
+  const keys = readKeyLogs(keylogs, problems);
+  const session = new PacketSession({ keylog: keys });
   const lb = new LbReplay(configs.flatMap((c) => c.listeners));
   for await (const file of openInputs([path], problems)) {
     for await (const ev of session.read(file)) {
@@ -57,6 +58,7 @@ async function replay(path: string, configs: LbConfig[], keylogs: string[], prob
       else if (ev.kind === 'packet') lb.observe(ev.packet);
     }
   }
+  reportUnmatchedKeyLogs(keys, problems);
   return { capture: path, portsDiffered: lb.portsDiffered, connections: lb.result() };
 }
 

@@ -7,7 +7,7 @@ import { palette } from '../report/colour.js';
 import { lbDecodeJson, lbDecodeTable, type LbDecode } from '../report/lb-decode-report.js';
 import { InputError } from '../wire/input-issue.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -60,10 +60,12 @@ export async function lbDecodeCommand(opts: LbDecodeOptions): Promise<number> {
   // text that is no CID at all is bad input (exit 2), not a CID that leads nowhere (exit 1)
   for (const c of result.cids) if (c.malformed) problems.report({ file: 'the command line', message: c.problem!, fatal: true });
   if (opts.capture) {
-    const session = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
+    const keys = readKeyLogs(opts.keylog, problems);
+    const session = new PacketSession({ keylog: keys });
     for await (const file of openInputs([opts.capture], problems)) {
       for await (const ev of session.read(file)) if (ev.kind === 'issue') problems.report(ev.issue);
     }
+    reportUnmatchedKeyLogs(keys, problems);
     const connections: ConnectionCids[] = session.tracker.connections.map((c) => connectionCids(listener, c));
     result.capture = { file: opts.capture, connections };
   }

@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
 import { AsyncQueue } from './async-queue.js';
+import { fileSource, type ByteSource } from './byte-source.js';
 import { hidePcapParserBufferWarning } from './deprecation-filter.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './sniff-format.js';
 import type { CaptureEvent, CaptureStats } from './types.js';
@@ -25,27 +25,28 @@ interface PcapParserHeader {
  * the way in, and the sub-second field read as nanoseconds), backpressure, a report of a
  * file cut off mid-record, and a stop at a corrupt record length.
  */
-export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+export async function* readPcap(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
   hidePcapParserBufferWarning();
-  const fh = await open(path, 'r');
-  const size = (await fh.stat()).size;
-  const head = Buffer.alloc(4);
-  await fh.read(head, 0, 4, 0);
-  const nanos = head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS;
-  const littleEndian = head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS;
+  // a pipe cannot seek: the file is read once, in order, and its length known only at the end
+  const src = typeof input === 'string' ? await fileSource(input) : input;
+  const path = src.name;
+  const head = src.head;
+  const nanos = head.length >= 4 && (head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS);
+  const littleEndian = head.length >= 4 && (head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS);
+  let size = 0;
 
   async function* chunks(): AsyncGenerator<Buffer> {
-    let pos = 0;
     for (;;) {
       const buf = Buffer.allocUnsafe(1 << 20);
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      const bytesRead = await src.read(buf, 0, buf.length);
       if (bytesRead === 0) return;
-      const chunk = buf.subarray(0, bytesRead);
-      if (pos === 0 && nanos && chunk.length >= 4) {
+      // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
+      const chunk = bytesRead < buf.length / 4 ? Buffer.from(buf.subarray(0, bytesRead)) : buf.subarray(0, bytesRead);
+      if (size === 0 && nanos && chunk.length >= 4) {
         if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
         else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);
       }
-      pos += bytesRead;
+      size += bytesRead;
       yield chunk;
     }
   }
@@ -105,7 +106,7 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
   parser.on('error', (err: Error) => stop(`not a readable pcap file: ${err.message}`, 0));
   parser.on('end', () => {
     if (stopped) return;
-    // pcap-parser drops a partial last record silently; the file size tells us it was there
+    // pcap-parser drops a partial last record silently; the bytes read tell us it was there
     if (offset < size) {
       const left = size - offset;
       const what =
@@ -122,6 +123,6 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
     yield* queue.drain();
   } finally {
     source.destroy();
-    await fh.close();
+    await src.close();
   }
 }

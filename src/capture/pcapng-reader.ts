@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import { ByteReader } from '../wire/byte-reader.js';
+import { fileSource, type ByteSource } from './byte-source.js';
 import { WireError } from '../wire/wire-error.js';
 import {
   BYTE_ORDER_MAGIC,
@@ -20,8 +20,10 @@ const MAX_BLOCK = 16 << 20;
  * file at a time, with only an unfinished block carried over. Interfaces belong to their
  * section; each section may have its own byte order.
  */
-export async function* readPcapng(path: string, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
-  const fh = await open(path, 'r');
+export async function* readPcapng(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+  // read once, in order, so that a pipe (which cannot seek) is read as a file is
+  const src = typeof input === 'string' ? await fileSource(input) : input;
+  const path = src.name;
   try {
     let pos = 0; // file offset of buf[0]
     let buf = Buffer.alloc(0);
@@ -33,9 +35,13 @@ export async function* readPcapng(path: string, stats: CaptureStats): AsyncGener
     const fill = async (need: number): Promise<boolean> => {
       while (buf.length < need && !eof) {
         const chunk = Buffer.allocUnsafe(Math.max(CHUNK, need - buf.length));
-        const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos + buf.length);
+        const bytesRead = await src.read(chunk, 0, chunk.length);
         if (bytesRead === 0) eof = true;
-        else buf = buf.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
+        else {
+          // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
+          const got = bytesRead < chunk.length / 4 ? Buffer.from(chunk.subarray(0, bytesRead)) : chunk.subarray(0, bytesRead);
+          buf = buf.length === 0 ? got : Buffer.concat([buf, got]);
+        }
       }
       return buf.length >= need;
     };
@@ -127,7 +133,7 @@ export async function* readPcapng(path: string, stats: CaptureStats): AsyncGener
       pos += length;
     }
   } finally {
-    await fh.close();
+    await src.close();
   }
 }
 

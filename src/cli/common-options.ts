@@ -22,6 +22,7 @@ export interface CommonOptions {
 export const KEYLOG_OPTION = {
   describe: 'TLS key log (SSLKEYLOGFILE format); repeat for several',
   type: 'string',
+  requiresArg: true,
   coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
   default: [] as string[],
 } as const;
@@ -44,6 +45,7 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('qlog-dir', {
       describe: 'a folder of qlog files, one trace per file (a folder named as an input is read the same way); repeatable',
       type: 'string',
+      requiresArg: true,
       coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
       default: [] as string[],
     })
@@ -60,6 +62,7 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('port', {
       describe: 'UDP port where QUIC is expected (a hint: QUIC is found on any port); repeatable',
       type: 'number',
+      requiresArg: true,
       coerce: (v: number | number[] | undefined) => {
         const ports = v === undefined ? [] : [v].flat();
         for (const p of ports) {
@@ -72,19 +75,30 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('format', {
       describe: 'output format',
       choices: ['table', 'json', 'ndjson'] as const,
+      requiresArg: true,
       default: 'table' as const,
     })
     .option('connection', {
       describe: 'show only this connection (its number)',
       type: 'number',
+      requiresArg: true,
       coerce: (v: number | undefined) => {
         if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error('--connection expects a connection number: 1, 2, …');
         return v;
       },
     })
-    .option('fail-on', {
-      describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
-      choices: ['info', 'warning', 'error'] as const,
-    })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
+}
+
+/**
+ * `--fail-on`, for the commands that report findings (summary, timeline, migrations): a
+ * command that does not judge findings refuses it as a usage error, so a CI job that
+ * asks `packets` to fail does not pass silently.
+ */
+export function withFailOnOption<T>(y: Argv<T>) {
+  return y.option('fail-on', {
+    describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
+    choices: ['info', 'warning', 'error'] as const,
+    requiresArg: true,
+  });
 }

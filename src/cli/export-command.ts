@@ -5,7 +5,7 @@ import { PacketSession } from '../analysis/read-packets.js';
 import { QlogWriter } from '../qlog/write-qlog.js';
 import { missingConnection, withCommonOptions, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
 
 export interface ExportOptions extends CommonOptions {
@@ -13,7 +13,7 @@ export interface ExportOptions extends CommonOptions {
 }
 
 export function withExportOptions<T>(y: Argv<T>) {
-  return withCommonOptions(y).option('out', { describe: 'folder for the qlog files (created if missing)', type: 'string', default: 'qlog' });
+  return withCommonOptions(y).option('out', { requiresArg: true, describe: 'folder for the qlog files (created if missing)', type: 'string', default: 'qlog' });
 }
 
 /**
@@ -28,7 +28,8 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
     problems.finish();
     return 2;
   }
-  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
+  const keys = readKeyLogs(opts.keylog, problems);
+  const session = new PacketSession({ ports: opts.port, keylog: keys });
   // one writer for all inputs: connection numbers and time zero run across them
   let writer: QlogWriter | undefined;
   let unopened = 0;
@@ -49,6 +50,7 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
     if (!e.code) throw err;
     problems.report({ file: opts.out, message: `cannot write the qlog files: ${e.code === 'EISDIR' ? 'a folder stands where a file would go' : e.message}`, fatal: true });
   }
+  reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   const files = writer ? writer.finish() : [];

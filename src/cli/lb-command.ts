@@ -10,7 +10,7 @@ import { palette } from '../report/colour.js';
 import { lbSarif, lbTable, lbToJson, type LbCheck } from '../report/lb-report.js';
 import { InputError } from '../wire/input-issue.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -27,10 +27,11 @@ export interface LbCheckOptions {
 export function withLbCheckOptions<T>(y: Argv<T>) {
   return y
     .positional('configs', { describe: 'load-balancer config files, recognised by content', type: 'string', array: true, demandOption: true })
-    .option('capture', { describe: "replay this capture's client packets through the configs", type: 'string' })
+    .option('capture', { requiresArg: true, describe: "replay this capture's client packets through the configs", type: 'string' })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (to read the connection IDs it issues); repeatable' })
-    .option('kind', { describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
+    .option('kind', { requiresArg: true, describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
     .option('haproxy-version', {
+      requiresArg: true,
       describe: 'the HAProxy version the config is written for, as 2.8 or 2.7.0 (migration support depends on it)',
       type: 'string',
       coerce: (v: string | undefined) => {
@@ -38,7 +39,7 @@ export function withLbCheckOptions<T>(y: Argv<T>) {
         return v;
       },
     })
-    .option('format', { describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
+    .option('format', { requiresArg: true, describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }
 
@@ -48,7 +49,8 @@ function packageVersion(): string {
 }
 
 async function replay(path: string, configs: LbConfig[], keylogs: string[], problems: ProblemReporter): Promise<LbCheck['replay']> {
-  const session = new PacketSession({ keylog: readKeyLogs(keylogs, problems) });
+  const keys = readKeyLogs(keylogs, problems);
+  const session = new PacketSession({ keylog: keys });
   const lb = new LbReplay(configs.flatMap((c) => c.listeners));
   for await (const file of openInputs([path], problems)) {
     for await (const ev of session.read(file)) {
@@ -56,6 +58,7 @@ async function replay(path: string, configs: LbConfig[], keylogs: string[], prob
       else if (ev.kind === 'packet') lb.observe(ev.packet);
     }
   }
+  reportUnmatchedKeyLogs(keys, problems);
   return { capture: path, portsDiffered: lb.portsDiffered, connections: lb.result() };
 }
 

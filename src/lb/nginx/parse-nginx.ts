@@ -1,4 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readBoundedText } from '../../wire/bounded-file.js';
+import { MAX_CONFIG_BYTES } from '../config-limits.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { InputError } from '../../wire/input-issue.js';
 import type { SourceLocation } from '../model.js';
@@ -98,13 +100,8 @@ function expandInclude(pattern: string, from: string, at: SourceLocation): strin
 }
 
 function readText(file: string, includedAt?: SourceLocation): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    if (includedAt) throw new InputError({ file: includedAt.file, line: includedAt.line, column: includedAt.column, message: `include ${file}: ${why}`, fatal: true });
-    throw new InputError({ file, message: `cannot read the config: ${why}`, fatal: true });
-  }
+  // bounded, and a FIFO with no writer is refused rather than waited on (config-limits.ts)
+  return readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'an nginx config file', ...(includedAt ? { namedAt: { ...includedAt, by: 'include' } } : {}) });
 }
 
 /**

@@ -4,6 +4,7 @@ import { ByteReader } from '../wire/byte-reader.js';
 import { WireError } from '../wire/wire-error.js';
 import { looksLikeQuic } from './detect.js';
 import { findSegmentSize } from './gso-split.js';
+import { isGquicPublicHeader, parseGquicPublicHeader } from './gquic/public-header.js';
 import { parseLongHeader } from './long-header.js';
 import type { PacketHeader } from './packet-header.js';
 import { parseShortHeader } from './short-header.js';
@@ -52,6 +53,7 @@ export class DatagramDecoder {
       knownDcid: short && !knownEndpoint && !portHint && this.dcids.resolve(d.payload.subarray(1), dst).source === 'known_cid',
       greasedFixedBit: this.greasedShortHeader(d.payload, 0, src, dst),
     };
+    if (isGquicPublicHeader(d.payload)) return this.decodeGquicPublic(d, src);
     if (!looksLikeQuic(d.payload, ctx)) return null;
 
     const r = new ByteReader(d.payload);
@@ -79,6 +81,19 @@ export class DatagramDecoder {
       }
     }
     return { packets, trailingBytes: r.remaining };
+  }
+
+  /** a gQUIC packet with a public header (Q043 and before): one packet, the whole datagram */
+  private decodeGquicPublic(d: Datagram, src: string): DecodedDatagram {
+    const r = new ByteReader(d.payload);
+    try {
+      const h = parseGquicPublicHeader(r);
+      this.learn(h, src);
+      return { packets: [h], trailingBytes: 0 };
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+      return { packets: [], problem: { offset: err.offset, message: err.message }, trailingBytes: d.payload.length };
+    }
   }
 
   /**

@@ -38,6 +38,8 @@ export function looksLikeQuic(p: Buffer, ctx: DetectContext): boolean {
   }
   if (p.length < 7) return false;
   const version = p.readUInt32BE(1);
+  // gQUIC Q044 to Q046: one byte of nibbles for both CID lengths (gquic/public-header.ts)
+  if (versionInfo(version).gquic?.header === 'nibbles') return true;
   const dcil = p[5]!;
   if (6 + dcil >= p.length) return false;
   const scil = p[6 + dcil]!;

@@ -49,7 +49,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       version: c.version === null ? null : formatVersion(c.version),
       client: c.client ? formatEndpoint(c.client) : null,
       server: c.server ? formatEndpoint(c.server) : null,
-      sni: c.tls.clientHello?.serverName ?? null,
+      sni: c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? null,
       alpn: c.tls.encryptedExtensions?.alpn ?? null,
       cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : (c.tls.loggedCipherSuite ?? null),
       ja4: c.tls.ja4 ?? null,
@@ -92,7 +92,7 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       c.client ? formatEndpoint(c.client) : unknown,
       c.server ? formatEndpoint(c.server) : unknown,
       c.version === null ? unknown : versionInfo(c.version).name,
-      c.tls.clientHello?.serverName ?? unknown,
+      c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? unknown,
       c.tls.encryptedExtensions?.alpn ?? unknown,
       (c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : c.tls.loggedCipherSuite)?.replace(/^TLS_/, '') ?? unknown,
       // a log's connection counts from its own input's start, a capture's from the first capture's

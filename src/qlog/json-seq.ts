@@ -39,9 +39,15 @@ export interface JsonSeqRecord {
 }
 
 export interface JsonSeqOptions {
-  /** a record longer than this is skipped (reported with `oversize`); default 256 MiB */
+  /** a record longer than this is skipped (reported with `oversize`); default 16 MiB */
   maxRecordBytes?: number;
 }
+
+/**
+ * The longest JSON-SEQ record read: a qlog event is a few hundred bytes, a header a few KiB;
+ * parsing a record costs several times its size in memory, so a bound keeps that small.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 export type JsonSeqMode = 'rs' | 'lines';
 
@@ -56,7 +62,7 @@ export async function* splitJsonSeq(
   source: AsyncIterable<Uint8Array | string>,
   opts: JsonSeqOptions = {},
 ): AsyncGenerator<JsonSeqRecord> {
-  const maxBytes = opts.maxRecordBytes ?? 256 * 1024 * 1024;
+  const maxBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let mode: JsonSeqMode | undefined;
   let parts: Buffer[] = [];
   let size = 0;

@@ -458,17 +458,34 @@ describe('inputs that are not qlog', () => {
     expect((await collectDir(fixture('no-such-dir'))).problems.map((p) => [p.fatal, p.message])).toEqual([[true, 'no such folder']]);
   });
 
-  it('a JSON qlog cut short: fatal, with the line where the text ends', async () => {
+  it('a JSON qlog cut short in its events array: the events before the cut are read, and where it stopped is said (as qvis does)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quiclens-qlog-'));
     const file = join(dir, 'cut.qlog');
     const whole = readFileSync(fixture('qlog03-contained.qlog'), 'utf8');
     const cut = whole.slice(0, whole.indexOf('"time": 25'));
     writeFileSync(file, cut);
+    const complete = await collect(fixture('qlog03-contained.qlog'));
+    const { traces, events, problems } = await collect(file);
+    expect(traces).toHaveLength(1);
+    // every event that ended before the cut, and none after it
+    const before = complete.events.filter((e) => e.position <= events.length);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.length).toBeLessThan(complete.events.length);
+    expect(events.map((e) => e.name)).toEqual(before.map((e) => e.name));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file, fatal: false, line: cut.split('\n').length });
+    expect(problems[0]!.message).toMatch(/^the JSON document is cut short \(expected .*found the end of the text\): the events before line \d+, column \d+ are read/);
+  });
+
+  it('a JSON qlog cut short before any event array: fatal, with the line where the text ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quiclens-qlog-'));
+    const file = join(dir, 'cut-head.qlog');
+    writeFileSync(file, '{"qlog_version": "0.3",\n "traces": [{"vantage_point": {"type": "cli');
     const { traces, problems } = await collect(file);
     expect(traces).toEqual([]);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file, fatal: true, line: cut.split('\n').length });
-    expect(problems[0]!.message).toMatch(/^not valid JSON \(.*\): the file is cut short: expected one qlog JSON document$/);
+    expect(problems[0]).toMatchObject({ file, fatal: true, line: 2 });
+    expect(problems[0]!.message).toBe(`not valid JSON (expected a closing '"', found the end of the text): the file is cut short: expected one qlog JSON document`);
   });
 
   it('JSON-SEQ events with no header record: reported, then read with an unknown vantage point', async () => {

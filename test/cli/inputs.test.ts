@@ -159,6 +159,13 @@ describe('FIFOs: read as a pipe when named as the capture, never waited on forev
     expect(i.code).toBe(2);
     expect(i.err).toBe(`quiclens: ${conf} (line 2, column 3): include ${f}: is a FIFO with no program writing to it: expected an nginx config file; start the writer first, or give a file\n`);
   });
+
+  it('a FIFO named as a folder of qlogs (--qlog-dir) is a usage error, not a wait', () => {
+    const f = fifo('qlogdir.fifo');
+    const r = quiclens(['summary', '--qlog-dir', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`quiclens: --qlog-dir expects a folder of qlog files; ${f} is a FIFO\nRun 'quiclens --help' for usage.\n`);
+  });
 });
 
 describe('key logs: bounded, and told when they are not one or match nothing', () => {

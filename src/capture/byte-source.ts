@@ -3,6 +3,9 @@ import type { Readable } from 'node:stream';
 
 /** how many bytes a capture's format is recognised from (sniff-format.ts) */
 export const HEAD_BYTES = 16;
+const FILE_CHUNK = 1 << 20;
+/** what a pipe or a file stream hands over at a time (Node's highWaterMark for both) */
+const STREAM_CHUNK = 64 * 1024;
 
 /**
  * A capture's bytes, read once from the start to the end: a file, or a pipe (standard
@@ -14,6 +17,8 @@ export interface ByteSource {
   readonly name: string;
   /** the first bytes (up to HEAD_BYTES; fewer when the input is shorter), already known */
   readonly head: Buffer;
+  /** the size of read that suits it: large for a file, a pipe's own chunk for a pipe (no big buffer per small read) */
+  readonly chunkSize: number;
   /**
    * The next bytes, up to `length`, into `buf` at `offset`: as many as are there now, so a
    * pipe's packets are read as they come; 0 at the end.
@@ -32,6 +37,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
     return {
       name: path,
       head: head.subarray(0, bytesRead),
+      chunkSize: FILE_CHUNK,
       async read(buf, offset, length) {
         const { bytesRead: n } = await fh.read(buf, offset, length, pos);
         pos += n;
@@ -70,6 +76,7 @@ export async function streamSource(name: string, stream: Readable): Promise<Byte
   return {
     name,
     head,
+    chunkSize: STREAM_CHUNK,
     async read(buf, offset, length) {
       if (pending.length === 0 && !(await pull())) return 0;
       const n = pending.copy(buf, offset, 0, Math.min(length, pending.length));

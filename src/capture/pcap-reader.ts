@@ -37,7 +37,7 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
 
   async function* chunks(): AsyncGenerator<Buffer> {
     for (;;) {
-      const buf = Buffer.allocUnsafe(1 << 20);
+      const buf = Buffer.allocUnsafe(src.chunkSize);
       const bytesRead = await src.read(buf, 0, buf.length);
       if (bytesRead === 0) return;
       // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it

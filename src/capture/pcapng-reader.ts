@@ -34,7 +34,8 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
 
     const fill = async (need: number): Promise<boolean> => {
       while (buf.length < need && !eof) {
-        const chunk = Buffer.allocUnsafe(Math.max(CHUNK, need - buf.length));
+        // a pipe hands over its own small chunks whatever is asked: a big buffer per read would only be copied out of
+        const chunk = Buffer.allocUnsafe(src.chunkSize < CHUNK ? src.chunkSize : Math.max(CHUNK, need - buf.length));
         const bytesRead = await src.read(chunk, 0, chunk.length);
         if (bytesRead === 0) eof = true;
         else {

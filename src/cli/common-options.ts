@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import type { InputIssue } from '../wire/input-issue.js';
 
@@ -46,7 +47,15 @@ export function withCommonOptions<T>(y: Argv<T>) {
       describe: 'a folder of qlog files, one trace per file (a folder named as an input is read the same way); repeatable',
       type: 'string',
       requiresArg: true,
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
+      coerce: (v: string | string[] | undefined) => {
+        const dirs = v === undefined ? [] : [v].flat();
+        // a FIFO named as a folder of qlogs is a mistake, and reading it would wait for a writer
+        for (const d of dirs) {
+          const info = statSync(d, { throwIfNoEntry: false });
+          if (info && !info.isDirectory() && !info.isFile()) throw new Error(`--qlog-dir expects a folder of qlog files; ${d} is ${info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'}`);
+        }
+        return dirs;
+      },
       default: [] as string[],
     })
     // the folders join the inputs, so every command reads them as it reads files

@@ -38,7 +38,7 @@ export function sniffConfigKind(text: string): ConfigKind | undefined {
 /** Reads one load-balancer config into the routing model; InputError when it cannot. */
 export function readLbConfig(file: string, options: ReadConfigOptions = {}): LbConfig {
   // bounded, and a FIFO with no writer is refused rather than waited on
-  const text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file (an nginx config follows its includes)' });
+  const text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file' });
   const kind = options.kind ?? sniffConfigKind(text);
   switch (kind) {
     case 'nginx':

@@ -2,13 +2,19 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Table from 'cli-table3';
 import type { LbConfig, QuicListener, Verdict } from '../lb/model.js';
+import type { SkippedListener } from '../lb/quic-ports.js';
 import type { ConnectionReplay } from '../lb/replay.js';
 import { breaksMigration, judge, worst } from '../lb/verdicts.js';
 import type { Palette } from './colour.js';
 
 /** Everything `lb check` found: the configs read, their listeners, and the replay of a capture. */
 export interface LbCheck {
+  /** each config with the listeners judged (those that can carry QUIC) */
   configs: LbConfig[];
+  /** UDP listeners not judged, with why (lb/quic-ports.ts) */
+  skipped?: SkippedListener[];
+  /** the ports QUIC was judged on (--quic-port) */
+  quicPorts?: readonly number[];
   replay?: { capture: string; portsDiffered: boolean; connections: ConnectionReplay[] };
 }
 
@@ -35,8 +41,17 @@ function listenerJson(l: QuicListener): Record<string, unknown> {
 /** `lb check --format json` (design.md; docs/json.md) */
 export function lbToJson(check: LbCheck): Record<string, unknown> {
   const doc: Record<string, unknown> = {
-    configs: check.configs.map((c) => ({ file: c.file, kind: c.kind, listeners: c.listeners.length })),
+    configs: check.configs.map((c) => ({ file: c.file, kind: c.kind, listeners: c.listeners.length, skipped: skippedIn(check, c.file).length })),
+    quicPorts: check.quicPorts ?? [],
     listeners: check.configs.flatMap((c) => c.listeners.map(listenerJson)),
+    skipped: (check.skipped ?? []).map((s) => ({
+      file: s.listener.location.file,
+      line: s.listener.location.line,
+      column: s.listener.location.column ?? null,
+      kind: s.listener.kind,
+      listen: s.listener.listen,
+      reason: s.reason,
+    })),
   };
   if (check.replay) {
     doc.replay = {
@@ -57,6 +72,14 @@ export function lbToJson(check: LbCheck): Record<string, unknown> {
   return doc;
 }
 
+function skippedIn(check: LbCheck, file: string): SkippedListener[] {
+  return (check.skipped ?? []).filter((s) => s.listener.location.file === file);
+}
+
+function where(l: QuicListener): string {
+  return `${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line}`;
+}
+
 function verdictText(v: Verdict, colour: Palette): string {
   return v === 'survives' ? colour.green(v) : v === 'breaks' ? colour.red(v) : colour.yellow(v);
 }
@@ -66,7 +89,8 @@ export function lbTable(check: LbCheck, colour: Palette): string {
   const parts: string[] = [];
   const listeners = check.configs.flatMap((c) => c.listeners);
   for (const c of check.configs) {
-    if (c.listeners.length === 0) parts.push(`${c.file} (${c.kind}): no QUIC or UDP listener found`);
+    const skipped = skippedIn(check, c.file).length;
+    if (c.listeners.length === 0) parts.push(`${c.file} (${c.kind}): ${skipped > 0 ? `no listener that can carry QUIC (${skipped} UDP listener${skipped === 1 ? '' : 's'} skipped, below)` : 'no QUIC or UDP listener found'}`);
   }
   if (listeners.length > 0) {
     const t = new Table({
@@ -94,6 +118,11 @@ export function lbTable(check: LbCheck, colour: Palette): string {
     for (const r of j.reasons) lines.push(`  ${colour.yellow('!')} ${r}`);
     // advice is for listeners that lose a moving client
     if (l.advice && worst(j.verdicts) !== 'survives') lines.push(`  ${colour.cyan('→')} ${l.advice}`);
+    parts.push(lines.join('\n'));
+  }
+  if (check.skipped && check.skipped.length > 0) {
+    const lines = [colour.bold(`Skipped: ${check.skipped.length} UDP listener${check.skipped.length === 1 ? '' : 's'} that cannot carry QUIC here`)];
+    for (const s of check.skipped) lines.push(`  ${colour.dim('-')} ${where(s.listener)} ${s.listener.kind} ${s.listener.listen}: ${s.reason}`);
     parts.push(lines.join('\n'));
   }
   if (check.replay) parts.push(replayText(check.replay, colour));

@@ -44,6 +44,7 @@ export function* readFileChunks(path: string, opts: BoundedReadOptions): Generat
     if (info.isDirectory()) return fail(`is a folder, expected ${opts.what}`);
     if (info.isSocket()) return fail(`is a socket, expected ${opts.what}`);
     const pipe = info.isFIFO();
+    if (info.isFile() && info.size > opts.maxBytes) return fail(tooLarge(opts));
     let total = 0;
     for (;;) {
       const buf = Buffer.allocUnsafe(CHUNK);
@@ -59,13 +60,17 @@ export function* readFileChunks(path: string, opts: BoundedReadOptions): Generat
       }
       if (n === 0) break;
       total += n;
-      if (total > opts.maxBytes) return fail(`is larger than ${sizeText(opts.maxBytes)}, the most quiclens reads of ${opts.what}: expected ${opts.what}`);
+      if (total > opts.maxBytes) return fail(tooLarge(opts));
       yield buf.subarray(0, n);
     }
     if (pipe && total === 0) fail(`is a FIFO with no program writing to it: expected ${opts.what}; start the writer first, or give a file`);
   } finally {
     closeSync(fd);
   }
+}
+
+function tooLarge(opts: BoundedReadOptions): string {
+  return `is larger than ${sizeText(opts.maxBytes)}, the most quiclens reads of ${opts.what}`;
 }
 
 /** a whole text input, up to the limit, as readFileChunks reads it */

@@ -31,7 +31,10 @@ function serviceListeners(doc: YamlDocument, svc: Record<string, unknown>, path:
       );
     }
     const location = doc.at([...path, 'spec', 'ports', pi]);
+    // a port's name or appProtocol may say what it carries, whatever its number
+    const label = [port.name, port.appProtocol].find((v) => typeof v === 'string' && /quic|http3|(^|[^a-z0-9])h3([^a-z0-9]|$)/i.test(v));
     out.push({
+      ...(label !== undefined ? { saysQuic: `the port is labelled '${String(label)}'` } : {}),
       location,
       kind: 'kubernetes-service',
       listen: `${name}:${String(port.port)}`,

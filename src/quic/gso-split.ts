@@ -35,7 +35,8 @@ function everyBoundaryMatches(payload: Buffer, size: number, dcid: Buffer): bool
     const first = payload[seg]!;
     // a short header (high bit clear), whatever its fixed bit (RFC 9287 may grease it)
     if ((first & 0x80) !== 0) return false;
-    if (seg + 1 + dcid.length > payload.length) return false;
+    // each segment, the last too, is a whole short packet
+    if (seg + 1 + dcid.length + MIN_PROTECTED > payload.length) return false;
     if (!payload.subarray(seg + 1, seg + 1 + dcid.length).equals(dcid)) return false;
   }
   return true;

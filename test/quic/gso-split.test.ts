@@ -12,8 +12,10 @@ describe('findSegmentSize (the GSO heuristic)', () => {
   });
 
   it('a DCID met closer than one whole short packet is padding, not a segment boundary (RFC 9001 §5.4.2)', () => {
-    // one byte of "short header" then the DCID again: no packet fits in 1 byte
-    const payload = Buffer.concat([Buffer.from([0x41]), short(60)]);
+    // every 10 bytes a short header with the DCID: it repeats at a fixed stride, but no
+    // protected short packet fits in 10 bytes, so these are not segments
+    const tiny = Buffer.concat([Buffer.from([0x41]), DCID, Buffer.from([0])]);
+    const payload = Buffer.concat([Buffer.from([0x41]), Buffer.alloc(9, 0x33), tiny, tiny, tiny]);
     expect(findSegmentSize(payload, 0, DCID)).toBeNull();
   });
 

@@ -2,7 +2,7 @@ import type { Datagram } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { ByteReader } from '../wire/byte-reader.js';
 import { WireError } from '../wire/wire-error.js';
-import { looksLikeQuic } from './detect.js';
+import { looksLikeQuic, QUIC_PORTS } from './detect.js';
 import { findSegmentSize } from './gso-split.js';
 import { isGquicPublicHeader, parseGquicPublicHeader } from './gquic/public-header.js';
 import { parseLongHeader } from './long-header.js';
@@ -48,6 +48,7 @@ export class DatagramDecoder {
     const ctx = {
       knownEndpoint,
       portHint,
+      quicPort: QUIC_PORTS.has(d.src.port) || QUIC_PORTS.has(d.dst.port),
       // a flow never seen before (a balancer forwarding a migrated client to another
       // backend) is QUIC when its short header carries a CID a connection uses
       knownDcid: short && !knownEndpoint && !portHint && this.dcids.resolve(d.payload.subarray(1), dst).source === 'known_cid',

@@ -208,7 +208,8 @@ export function findingsText(findings: readonly Finding[], colour: Palette): str
 
 /** the version, and the one the client offered first when that was another */
 function versionCell(version: number, first: number | undefined): string {
-  const name = versionInfo(version).name;
+  const info = versionInfo(version).name;
+  const name = info === 'unknown' ? `unknown ${formatVersion(version)}` : info;
   if (first === undefined || first === version) return name;
   const firstName = versionInfo(first).name;
   return `${name} (first ${firstName === 'unknown' || firstName.startsWith('reserved') ? formatVersion(first) : firstName})`;

@@ -98,4 +98,14 @@ describe('captures from other projects: link types, versions, hellos', () => {
     expect(connections[0]!.version).toBe(0x00000001);
     expect(connections[0]!.firstVersion).toBe(0xbabababa);
   });
+
+  it('a short long header of an unknown version to port 443 is reported as what it is (Zeek: unknown-10010000)', async () => {
+    const { connections, packets } = await read('zeek-unknown-version-443.pcap');
+    expect(packets).toEqual([{ frame: 1, decrypted: 'unknown version', type: 'unknown', version: 0x10010000, gso: undefined }]);
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['1.2.3.4', 45492, '7.7.7.7', 443]);
+    expect(c.originalDcid).toBe('00');
+    expect(c.version).toBe(0x10010000);
+  });
 });

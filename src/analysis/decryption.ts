@@ -44,6 +44,8 @@ interface ConnectionCrypto {
   tls: Map<string, { stream: StreamReassembler; framer: HandshakeFramer }>;
   /** the same for gQUIC's own handshake messages (CHLO, REJ) */
   gquic: Map<string, GquicStream>;
+  /** the version of the client Initials whose CRYPTO data the client's TLS state holds */
+  clientHelloVersion?: number;
 }
 
 /** a gQUIC handshake stream; `base` is the stream offset its reassembly starts from */
@@ -133,6 +135,9 @@ export class Decryption {
     const gquic = h.form === 'long' ? versionInfo(h.version).gquic : conn.version !== null ? versionInfo(conn.version).gquic : undefined;
     const parsed = gquic ? parseGquicFrames(opened.payload, gquic) : parseFrames(opened.payload);
     const level: Level | null = h.type === 'initial' ? 'initial' : h.type === 'handshake' ? 'handshake' : h.type === '1RTT' ? '1rtt' : null;
+    if (level === 'initial' && from === 'client' && h.form === 'long') {
+      this.restartAfterNegotiation(conn, state, h.version, parsed.frames.some((f) => f.type === 'crypto' && f.offset === 0));
+    }
     if (level) {
       for (const f of parsed.frames) {
         if (f.type !== 'crypto') continue;
@@ -168,6 +173,26 @@ export class Decryption {
         if (suite) state.keys.setSuite(suite);
       }
     }
+  }
+
+  /**
+   * A client Initial of another version than the Initials before it: the client started
+   * again after Version Negotiation (RFC 9000 §6.2), or after a version the server would
+   * not take, with a new ClientHello. The hello of the attempt the server refused says
+   * nothing about the connection that was used: JA4 and the TLS facts come from the new one.
+   * A new hello starts its CRYPTO stream at offset 0; Initials that only go on with the
+   * stream under the new version (a compatible version change, RFC 9368 §2.1) keep it.
+   */
+  private restartAfterNegotiation(conn: Connection, state: ConnectionCrypto, version: number, newHello: boolean): void {
+    if (state.clientHelloVersion === undefined || state.clientHelloVersion === version || !newHello) {
+      state.clientHelloVersion ??= version;
+      return;
+    }
+    state.clientHelloVersion = version;
+    state.tls.delete('client/initial');
+    delete conn.tls.clientHello;
+    delete conn.tls.ja4;
+    delete conn.tls.clientParameters;
   }
 
   /** gQUIC's handshake stream: one per sender, read as tagged messages */

@@ -2,7 +2,7 @@ import type { Datagram } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { ByteReader } from '../wire/byte-reader.js';
 import { WireError } from '../wire/wire-error.js';
-import { looksLikeQuic } from './detect.js';
+import { looksLikeQuic, QUIC_PORTS } from './detect.js';
 import { findSegmentSize } from './gso-split.js';
 import { isGquicPublicHeader, parseGquicPublicHeader } from './gquic/public-header.js';
 import { parseLongHeader } from './long-header.js';
@@ -48,6 +48,7 @@ export class DatagramDecoder {
     const ctx = {
       knownEndpoint,
       portHint,
+      quicPort: QUIC_PORTS.has(d.src.port) || QUIC_PORTS.has(d.dst.port),
       // a flow never seen before (a balancer forwarding a migrated client to another
       // backend) is QUIC when its short header carries a CID a connection uses
       knownDcid: short && !knownEndpoint && !portHint && this.dcids.resolve(d.payload.subarray(1), dst).source === 'known_cid',
@@ -64,6 +65,11 @@ export class DatagramDecoder {
       // a later packet in the datagram must look like QUIC too; zero bytes are padding
       if (!isLong && (first & 0x40) === 0 && !this.greasedShortHeader(d.payload, r.offset, src, dst)) break;
       const at = r.offset;
+      const firstPacket = packets[0];
+      // RFC 9000 §12.2: coalesced packets share one DCID (and a version); bytes after a
+      // packet that do not are padding (some stacks pad with random bytes), not a packet
+      // and not a GSO segment
+      if (firstPacket && !continuesDatagram(d.payload, at, firstPacket)) return { packets, trailingBytes: r.buf.length - at };
       try {
         const h = isLong ? parseLongHeader(r) : parseShortHeader(r, this.dcids, dst);
         if (h.form === 'short') {
@@ -137,4 +143,18 @@ export class DatagramDecoder {
     // servers may keep it: treat it as a CID the receiving endpoint answers to
     if (h.type === 'initial' || h.type === '0RTT') this.dcids.learnCid(h.dcid, h.version);
   }
+}
+
+/**
+ * Whether the bytes at `at` start a packet coalesced with `first`: a long header of the
+ * same version, or a short header, carrying the same DCID (RFC 9000 §12.2).
+ */
+function continuesDatagram(p: Buffer, at: number, first: PacketHeader): boolean {
+  const dcid = first.dcid;
+  if ((p[at]! & 0x80) !== 0) {
+    if (p.length < at + 6 + dcid.length) return false;
+    if (first.form === 'long' && p.readUInt32BE(at + 1) !== first.version) return false;
+    return p[at + 5] === dcid.length && p.subarray(at + 6, at + 6 + dcid.length).equals(dcid);
+  }
+  return p.length >= at + 1 + dcid.length && p.subarray(at + 1, at + 1 + dcid.length).equals(dcid);
 }

@@ -47,6 +47,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
     connections: v.connections.map((c) => ({
       id: c.id,
       version: c.version === null ? null : formatVersion(c.version),
+      firstVersion: c.firstVersion === undefined ? null : formatVersion(c.firstVersion),
       client: c.client ? formatEndpoint(c.client) : null,
       server: c.server ? formatEndpoint(c.server) : null,
       sni: c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? null,
@@ -91,7 +92,7 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       String(c.id),
       c.client ? formatEndpoint(c.client) : unknown,
       c.server ? formatEndpoint(c.server) : unknown,
-      c.version === null ? unknown : versionInfo(c.version).name,
+      c.version === null ? unknown : versionCell(c.version, c.firstVersion),
       c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? unknown,
       c.tls.encryptedExtensions?.alpn ?? unknown,
       (c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : c.tls.loggedCipherSuite)?.replace(/^TLS_/, '') ?? unknown,
@@ -203,4 +204,13 @@ export function findingsText(findings: readonly Finding[], colour: Palette): str
     return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}`;
   });
   return `\n${colour.bold('Findings')}\n${lines.join('\n')}\n`;
+}
+
+/** the version, and the one the client offered first when that was another */
+function versionCell(version: number, first: number | undefined): string {
+  const info = versionInfo(version).name;
+  const name = info === 'unknown' ? `unknown ${formatVersion(version)}` : info;
+  if (first === undefined || first === version) return name;
+  const firstName = versionInfo(first).name;
+  return `${name} (first ${firstName === 'unknown' || firstName.startsWith('reserved') ? formatVersion(first) : firstName})`;
 }

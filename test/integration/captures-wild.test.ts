@@ -16,10 +16,13 @@ async function read(file: string) {
   const s = new PacketSession();
   const capture = await openCapture(join(DIR, file));
   const issues: string[] = [];
-  const packets: { decrypted: unknown; type: string }[] = [];
+  const packets: { frame: number; decrypted: unknown; type: string; version: number | null; gso?: number }[] = [];
   for await (const ev of s.read(capture)) {
     if (ev.kind === 'issue') issues.push(ev.issue.message);
-    if (ev.kind === 'packet') packets.push({ decrypted: ev.packet.decrypted, type: ev.packet.header.type });
+    if (ev.kind === 'packet') {
+      const h = ev.packet.header;
+      packets.push({ frame: ev.packet.frame, decrypted: ev.packet.decrypted, type: h.type, version: h.form === 'long' ? h.version : null, gso: ev.packet.gsoSegmentSize });
+    }
   }
   return { connections: s.tracker.connections, issues, packets, linkTypes: capture.stats.linkTypes };
 }
@@ -79,5 +82,30 @@ describe('captures from other projects: link types, versions, hellos', () => {
       const { packets } = await read(file);
       expect(packets.find((p) => p.type === 'initial')?.decrypted).toBe('not encrypted');
     }
+  });
+
+  it('random padding after the client Initials is neither a packet nor a GSO segment; the first version offered is kept', async () => {
+    const { connections, issues, packets } = await read('quic-forcing-vn-with-data.pcapng');
+    expect(issues).toEqual([]);
+    expect(packets.filter((p) => p.gso !== undefined)).toEqual([]);
+    // tshark: frames 1, 3 and 5 each hold one client Initial, then "(Random) padding data"
+    expect(packets.filter((p) => [1, 3, 5].includes(p.frame)).map((p) => [p.frame, p.type, p.decrypted])).toEqual([
+      [1, 'initial', true],
+      [3, 'initial', true],
+      [5, 'initial', true],
+    ]);
+    expect(connections).toHaveLength(1);
+    expect(connections[0]!.version).toBe(0x00000001);
+    expect(connections[0]!.firstVersion).toBe(0xbabababa);
+  });
+
+  it('a short long header of an unknown version to port 443 is reported as what it is (Zeek: unknown-10010000)', async () => {
+    const { connections, packets } = await read('zeek-unknown-version-443.pcap');
+    expect(packets).toEqual([{ frame: 1, decrypted: 'unknown version', type: 'unknown', version: 0x10010000, gso: undefined }]);
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['1.2.3.4', 45492, '7.7.7.7', 443]);
+    expect(c.originalDcid).toBe('00');
+    expect(c.version).toBe(0x10010000);
   });
 });

@@ -11,6 +11,12 @@ const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
 /** records larger than this cannot be real (the largest snap length tools use is 256 KiB) */
 const MAX_RECORD = 262144;
+/**
+ * Empty records (no captured bytes) in a row beyond which the rest of the file is taken for
+ * zeros or garbage, not records: a file header followed by gigabytes of zeros would
+ * otherwise read as one empty record per 16 bytes, hundreds of millions of them.
+ */
+export const MAX_EMPTY_RECORD_RUN = 1000;
 
 interface PcapParserHeader {
   timestampSeconds: number;
@@ -29,10 +35,25 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
   hidePcapParserBufferWarning();
   const fh = await open(path, 'r');
   const size = (await fh.stat()).size;
-  const head = Buffer.alloc(4);
-  await fh.read(head, 0, 4, 0);
+  const head = Buffer.alloc(FILE_HEADER);
+  const { bytesRead: headBytes } = await fh.read(head, 0, FILE_HEADER, 0);
   const nanos = head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS;
   const littleEndian = head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS;
+  // the file header is checked here, so that pcap-parser's own words (and its offsets) never reach the user
+  const headerProblem =
+    headBytes < FILE_HEADER
+      ? { offset: 0, message: `file is cut short: the pcap file header needs ${FILE_HEADER} bytes, the file has ${headBytes}` }
+      : (littleEndian ? head.readUInt16LE(4) : head.readUInt16BE(4)) !== 2
+        ? {
+            offset: 4,
+            message: `expected pcap format version 2 (major 2, minor 4, draft-ietf-opsawg-pcap §4), found ${littleEndian ? head.readUInt16LE(4) : head.readUInt16BE(4)}.${littleEndian ? head.readUInt16LE(6) : head.readUInt16BE(6)}`,
+          }
+        : undefined;
+  if (headerProblem) {
+    await fh.close();
+    yield { kind: 'issue', issue: { file: path, ...headerProblem, fatal: true } };
+    return;
+  }
 
   async function* chunks(): AsyncGenerator<Buffer> {
     let pos = 0;
@@ -60,6 +81,8 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
   let offset = FILE_HEADER;
   let header: PcapParserHeader | null = null;
   let stopped = false;
+  let emptyRun = 0;
+  let emptyRunStart = 0;
   const subsecond = nanos ? 1e-9 : 1e-6;
 
   const stop = (message: string, at: number) => {
@@ -83,6 +106,13 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
   parser.on('packetData', (data: Buffer) => {
     if (stopped || !header) return;
     const h = header;
+    if (h.capturedLength === 0) {
+      if (emptyRun++ === 0) emptyRunStart = offset;
+      if (emptyRun > MAX_EMPTY_RECORD_RUN) {
+        stop(`more than ${MAX_EMPTY_RECORD_RUN} empty records in a row from byte offset ${emptyRunStart}: the rest of the file is not records (zeros?); reading stopped`, emptyRunStart);
+        return;
+      }
+    } else emptyRun = 0;
     stats.records++;
     const time = h.timestampSeconds + h.timestampMicroseconds * subsecond;
     stats.firstTime ??= time;
@@ -102,7 +132,8 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
     offset += RECORD_HEADER + h.capturedLength;
     header = null;
   });
-  parser.on('error', (err: Error) => stop(`not a readable pcap file: ${err.message}`, 0));
+  // the header was checked above; anything pcap-parser still refuses is told in our words at the record
+  parser.on('error', () => stop('not a readable pcap record here', offset));
   parser.on('end', () => {
     if (stopped) return;
     // pcap-parser drops a partial last record silently; the file size tells us it was there

@@ -57,6 +57,23 @@ export function lbToJson(check: LbCheck): Record<string, unknown> {
   return doc;
 }
 
+/**
+ * cli-table3 lays a table out recursively over its rows: one table of 100,000 rows
+ * overflows the stack. Big tables are printed as tables of this many rows, one after the
+ * other, the header repeated.
+ */
+const ROWS_PER_TABLE = 1000;
+
+function chunkedTable(head: string[], rows: string[][]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < rows.length || i === 0; i += ROWS_PER_TABLE) {
+    const t = new Table({ head, style: { head: [], border: [] } });
+    for (const row of rows.slice(i, i + ROWS_PER_TABLE)) t.push(row);
+    parts.push(t.toString());
+  }
+  return parts.join('\n');
+}
+
 function verdictText(v: Verdict, colour: Palette): string {
   return v === 'survives' ? colour.green(v) : v === 'breaks' ? colour.red(v) : colour.yellow(v);
 }
@@ -69,13 +86,10 @@ export function lbTable(check: LbCheck, colour: Palette): string {
     if (c.listeners.length === 0) parts.push(`${c.file} (${c.kind}): no QUIC or UDP listener found`);
   }
   if (listeners.length > 0) {
-    const t = new Table({
-      head: ['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold),
-      style: { head: [], border: [] },
-    });
+    const rows: string[][] = [];
     for (const l of listeners) {
       const v = judge(l).verdicts;
-      t.push([
+      rows.push([
         `${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line}`,
         l.kind,
         l.listen,
@@ -85,7 +99,7 @@ export function lbTable(check: LbCheck, colour: Palette): string {
         verdictText(v.preferredAddress, colour),
       ]);
     }
-    parts.push(t.toString());
+    parts.push(chunkedTable(['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold), rows));
   }
   for (const l of listeners) {
     const j = judge(l);
@@ -103,9 +117,9 @@ export function lbTable(check: LbCheck, colour: Palette): string {
 function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): string {
   const head = colour.bold(`Replay of ${replay.capture}`) + (replay.portsDiffered ? colour.dim(' (no packet reached the listener\'s port: replayed through the only listener)') : '');
   if (replay.connections.length === 0) return `${head}\nno client packets reached a listener`;
-  const t = new Table({ head: ['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), style: { head: [], border: [] } });
+  const rows: string[][] = [];
   for (const r of replay.connections) {
-    t.push([
+    rows.push([
       String(r.id),
       String(r.packets),
       r.backends.join('\n') || colour.dim(`not computable (${r.keys.length} key${r.keys.length === 1 ? '' : 's'})`),
@@ -113,7 +127,7 @@ function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): st
       r.moved ?? (r.unroutable.length > 0 ? `${r.unroutable.length} unroutable: ${r.unroutable[0]!.reason}` : ''),
     ]);
   }
-  return `${head}\n${t.toString()}`;
+  return `${head}\n${chunkedTable(['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), rows)}`;
 }
 
 /**

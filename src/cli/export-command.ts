@@ -32,6 +32,8 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
   // one writer for all inputs: connection numbers and time zero run across them
   let writer: QlogWriter | undefined;
   let unopened = 0;
+  let writeFailed = false;
+  let files: string[] = [];
   try {
     for await (const file of openInputs(opts.inputs, problems)) {
       for await (const ev of session.read(file)) {
@@ -43,17 +45,28 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
         writer.write(ev.packet);
       }
     }
+    // the last events are written here, so a folder that refuses them fails here too
+    if (writer) files = writer.finish();
   } catch (err) {
     // a file in the way, a full disk: said plainly, with what was written so far left in place
     const e = err as NodeJS.ErrnoException;
     if (!e.code) throw err;
-    problems.report({ file: opts.out, message: `cannot write the qlog files: ${e.code === 'EISDIR' ? 'a folder stands where a file would go' : e.message}`, fatal: true });
+    writeFailed = true;
+    const why =
+      e.code === 'EISDIR'
+        ? 'a folder stands where a file would go'
+        : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+          ? 'the folder is not writable (permission denied or read-only)'
+          : e.code === 'ENOSPC'
+            ? 'the disk is full'
+            : e.message;
+    problems.report({ file: opts.out, message: `cannot write the qlog files: ${why}`, fatal: true });
   }
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
-  const files = writer ? writer.finish() : [];
   process.stdout.write(files.length > 0 ? `${files.join('\n')}\n` : '');
-  if (files.length === 0) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');
+  // after a failed write, "no connections" would be false: the write problem is the whole story
+  if (files.length === 0 && !writeFailed) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');
   if (unopened > 0) {
     process.stderr.write(`quiclens: ${unopened} packets could not be opened (no keys): they are written without packet numbers or frames; give the key log with --keylog\n`);
   }

@@ -58,20 +58,28 @@ export function lbToJson(check: LbCheck): Record<string, unknown> {
 }
 
 /**
- * cli-table3 lays a table out recursively over its rows: one table of 100,000 rows
- * overflows the stack. Big tables are printed as tables of this many rows, one after the
- * other, the header repeated.
+ * cli-table3 lays a table out recursively over its rows (one table of 100,000 rows
+ * overflows the stack) and measures every cell slowly: past this many rows a table is
+ * printed as plain aligned columns, one line per row, in time linear in its size.
  */
-const ROWS_PER_TABLE = 1000;
+const MAX_BOXED_ROWS = 1000;
 
-function chunkedTable(head: string[], rows: string[][]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < rows.length || i === 0; i += ROWS_PER_TABLE) {
+const ANSI = /\x1b\[[0-9;]*m/g;
+const visibleLength = (s: string) => s.replace(ANSI, '').length;
+
+function table(head: string[], rows: string[][]): string {
+  if (rows.length <= MAX_BOXED_ROWS) {
     const t = new Table({ head, style: { head: [], border: [] } });
-    for (const row of rows.slice(i, i + ROWS_PER_TABLE)) t.push(row);
-    parts.push(t.toString());
+    for (const row of rows) t.push(row);
+    return t.toString();
   }
-  return parts.join('\n');
+  // a cell over several lines (a list of backends) is written on one, comma-separated
+  const flat = rows.map((r) => r.map((c) => c.split('\n').join(', ')));
+  const widths = head.map((h, i) => flat.reduce((w, r) => Math.max(w, visibleLength(r[i] ?? '')), visibleLength(h)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - visibleLength(c)))).join('  ').trimEnd();
+  const out = [line(head)];
+  for (const r of flat) out.push(line(r));
+  return out.join('\n');
 }
 
 function verdictText(v: Verdict, colour: Palette): string {
@@ -99,7 +107,7 @@ export function lbTable(check: LbCheck, colour: Palette): string {
         verdictText(v.preferredAddress, colour),
       ]);
     }
-    parts.push(chunkedTable(['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold), rows));
+    parts.push(table(['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold), rows));
   }
   for (const l of listeners) {
     const j = judge(l);
@@ -127,7 +135,7 @@ function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): st
       r.moved ?? (r.unroutable.length > 0 ? `${r.unroutable.length} unroutable: ${r.unroutable[0]!.reason}` : ''),
     ]);
   }
-  return `${head}\n${chunkedTable(['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), rows)}`;
+  return `${head}\n${table(['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), rows)}`;
 }
 
 /**

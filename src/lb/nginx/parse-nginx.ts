@@ -160,12 +160,15 @@ function readText(file: string, includedAt?: SourceLocation): string {
     return fail(readFailure(err));
   }
   try {
-    if (!fstatSync(fd).isFile()) return fail('not a regular file: expected a config file');
+    const info = fstatSync(fd);
+    if (!info.isFile()) return fail('not a regular file: expected a config file');
     const limit = NGINX_LIMITS.fileBytes;
-    const buf = Buffer.alloc(limit + 1);
+    if (info.size > limit) return fail(`${info.size} bytes, more than the ${limit} read of one config file`);
+    // one byte more than the size said, to notice a file that grew while it was read
+    const buf = Buffer.alloc(Math.min(info.size, limit) + 1);
     let n = 0;
-    for (let got = 1; got > 0 && n <= limit; n += got) got = readSync(fd, buf, n, limit + 1 - n, null);
-    if (n > limit) return fail(`more than ${limit} bytes: expected an nginx config`);
+    for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > limit) return fail(`more than the ${limit} bytes read of one config file`);
     return buf.toString('utf8', 0, n);
   } catch (err) {
     if (err instanceof InputError) throw err;

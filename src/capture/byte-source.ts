@@ -1,8 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
-/** how many bytes a capture's format is recognised from (sniff-format.ts) */
-export const HEAD_BYTES = 16;
+/** how many bytes a capture's format is recognised from (sniff-format.ts): a whole pcap file header */
+export const HEAD_BYTES = 24;
 const FILE_CHUNK = 1 << 20;
 /** what a pipe or a file stream hands over at a time (Node's highWaterMark for both) */
 const STREAM_CHUNK = 64 * 1024;

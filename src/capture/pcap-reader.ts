@@ -11,6 +11,12 @@ const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
 /** records larger than this cannot be real (the largest snap length tools use is 256 KiB) */
 const MAX_RECORD = 262144;
+/**
+ * Empty records (no captured bytes) in a row beyond which the rest of the file is taken for
+ * zeros or garbage, not records: a file header followed by gigabytes of zeros would
+ * otherwise read as one empty record per 16 bytes, hundreds of millions of them.
+ */
+export const MAX_EMPTY_RECORD_RUN = 1000;
 
 interface PcapParserHeader {
   timestampSeconds: number;
@@ -34,6 +40,19 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
   const nanos = head.length >= 4 && (head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS);
   const littleEndian = head.length >= 4 && (head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS);
   let size = 0;
+  // the file header is checked here, so that pcap-parser's own words (and its offsets) never reach the user
+  const version = head.length >= FILE_HEADER ? (littleEndian ? [head.readUInt16LE(4), head.readUInt16LE(6)] : [head.readUInt16BE(4), head.readUInt16BE(6)]) : [];
+  const headerProblem =
+    head.length < FILE_HEADER
+      ? { offset: 0, message: `file is cut short: the pcap file header needs ${FILE_HEADER} bytes, the file has ${head.length}` }
+      : version[0] !== 2
+        ? { offset: 4, message: `expected pcap format version 2 (major 2, minor 4, draft-ietf-opsawg-pcap §4), found ${version[0]}.${version[1]}` }
+        : undefined;
+  if (headerProblem) {
+    await src.close();
+    yield { kind: 'issue', issue: { file: path, ...headerProblem, fatal: true } };
+    return;
+  }
 
   async function* chunks(): AsyncGenerator<Buffer> {
     for (;;) {
@@ -61,6 +80,8 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
   let offset = FILE_HEADER;
   let header: PcapParserHeader | null = null;
   let stopped = false;
+  let emptyRun = 0;
+  let emptyRunStart = 0;
   const subsecond = nanos ? 1e-9 : 1e-6;
 
   const stop = (message: string, at: number) => {
@@ -84,6 +105,13 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
   parser.on('packetData', (data: Buffer) => {
     if (stopped || !header) return;
     const h = header;
+    if (h.capturedLength === 0) {
+      if (emptyRun++ === 0) emptyRunStart = offset;
+      if (emptyRun > MAX_EMPTY_RECORD_RUN) {
+        stop(`more than ${MAX_EMPTY_RECORD_RUN} empty records in a row from byte offset ${emptyRunStart}: the rest of the file is not records (zeros?); reading stopped`, emptyRunStart);
+        return;
+      }
+    } else emptyRun = 0;
     stats.records++;
     const time = h.timestampSeconds + h.timestampMicroseconds * subsecond;
     stats.firstTime ??= time;
@@ -103,7 +131,8 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
     offset += RECORD_HEADER + h.capturedLength;
     header = null;
   });
-  parser.on('error', (err: Error) => stop(`not a readable pcap file: ${err.message}`, 0));
+  // the header was checked above; anything pcap-parser still refuses is told in our words at the record
+  parser.on('error', () => stop('not a readable pcap record here', offset));
   parser.on('end', () => {
     if (stopped) return;
     // pcap-parser drops a partial last record silently; the bytes read tell us it was there

@@ -95,7 +95,14 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
             const ifId = type === BlockType.ENHANCED_PACKET ? r.u32('the interface ID', little) : r.u16('the interface ID', little);
             if (type === BlockType.OBSOLETE_PACKET) r.u16('the drops count', little);
             const iface = interfaces[ifId];
-            if (!iface) throw new WireError(`packet names interface ${ifId}, but the section describes ${interfaces.length}`, pos + 8);
+            if (!iface) {
+              // §4.3: the interface ID indexes the Interface Description Blocks before it in its section
+              const what =
+                interfaces.length === 0
+                  ? `a packet block comes before any Interface Description Block in its section: expected the interface it names (${ifId}) to be described first`
+                  : `the packet names interface ${ifId}, but its section describes only ${interfaces.length === 1 ? 'interface 0' : `interfaces 0 to ${interfaces.length - 1}`}`;
+              throw new WireError(`${what}; the packet is skipped`, pos + 8);
+            }
             const high = r.u32('the timestamp (high)', little);
             const low = r.u32('the timestamp (low)', little);
             const captured = r.u32('the captured length', little);
@@ -108,7 +115,7 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
           case BlockType.SIMPLE_PACKET: {
             // §4.4: interface 0, no timestamp; the data is the original length cut to the snap length
             const iface = interfaces[0];
-            if (!iface) throw new WireError('a Simple Packet Block needs an interface, but the section describes none', pos);
+            if (!iface) throw new WireError('a Simple Packet Block comes before any Interface Description Block in its section: expected interface 0 to be described first; the packet is skipped', pos);
             const original = r.u32('the original length', little);
             const captured = Math.min(original, iface.snapLength || original, r.remaining);
             yield record(stats, lastTime, iface, r.bytes(captured), original, pos, pos + 12, 0);

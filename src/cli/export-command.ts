@@ -35,6 +35,7 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
   let writer: QlogWriter | undefined;
   let unopened = 0;
   let writeFailed = false;
+  let files: string[] = [];
   try {
     for await (const file of openInputs(opts.inputs, problems)) {
       for await (const ev of session.read(file)) {
@@ -46,6 +47,8 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
         writer.write(ev.packet);
       }
     }
+    // the last events are written here, so a folder that refuses them fails here too
+    if (writer) files = writer.finish();
   } catch (err) {
     // a file in the way, a full disk: said plainly, with what was written so far left in place
     const e = err as NodeJS.ErrnoException;
@@ -57,7 +60,6 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
   reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
-  const files = writer ? writer.finish() : [];
   process.stdout.write(files.length > 0 ? `${files.join('\n')}\n` : '');
   // after a write error the reason is said already: "no connections" would be false
   if (files.length === 0 && !writeFailed) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');

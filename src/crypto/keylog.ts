@@ -98,7 +98,8 @@ export class KeyLog extends Map<string, TlsSecrets> {
   private addLine(line: string): string | undefined {
     const [label = '', random = '', secret = '', ...extra] = line.split(/\s+/);
     if (IGNORED.has(label)) return undefined;
-    const field = LABELS[label];
+    // an own property only: a label such as `constructor` must not find Object's members
+    const field = Object.hasOwn(LABELS, label) ? LABELS[label] : undefined;
     if (!field) return `unknown label ${shown(label, 40)}`;
     if (!CLIENT_RANDOM.test(random)) return `expected a 64-digit hex client random, found ${random ? shown(random) : 'nothing'}`;
     if (!SECRET.test(secret)) return `expected a hex secret of 16 to 64 bytes after the client random, found ${secret ? shown(secret) : 'nothing'}`;

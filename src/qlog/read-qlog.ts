@@ -148,8 +148,8 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
         value = JSON.parse(r.text);
       } catch {
         const syntax = jsonSyntax(r.text);
-        // the record's text starts on its line; a column is only meaningful on that first line
-        const place = { file, line: r.line + syntax.line - 1, ...(syntax.line === 1 ? {} : { column: syntax.column }), frame: r.recordNumber };
+        // columns on the record's first line count from where the record starts on it
+        const place = { file, line: r.line + syntax.line - 1, column: syntax.line === 1 ? r.column + syntax.column - 1 : syntax.column, frame: r.recordNumber };
         const message = !r.terminated
           ? `record ${r.recordNumber} is cut short${r.final ? ' at the end of the file' : ''} (no closing line feed, and its JSON is incomplete: ${syntax.message}); the writer was probably stopped while writing it`
           : `record ${r.recordNumber} is not valid JSON (${syntax.message}): expected one JSON object per record (RFC 7464)`;

@@ -80,6 +80,31 @@ function where(l: QuicListener): string {
   return `${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line}`;
 }
 
+/**
+ * cli-table3 lays a table out recursively over its rows (one table of 100,000 rows
+ * overflows the stack) and measures every cell slowly: past this many rows a table is
+ * printed as plain aligned columns, one line per row, in time linear in its size.
+ */
+const MAX_BOXED_ROWS = 1000;
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+const visibleLength = (s: string) => s.replace(ANSI, '').length;
+
+function table(head: string[], rows: string[][]): string {
+  if (rows.length <= MAX_BOXED_ROWS) {
+    const t = new Table({ head, style: { head: [], border: [] } });
+    for (const row of rows) t.push(row);
+    return t.toString();
+  }
+  // a cell over several lines (a list of backends) is written on one, comma-separated
+  const flat = rows.map((r) => r.map((c) => c.split('\n').join(', ')));
+  const widths = head.map((h, i) => flat.reduce((w, r) => Math.max(w, visibleLength(r[i] ?? '')), visibleLength(h)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - visibleLength(c)))).join('  ').trimEnd();
+  const out = [line(head)];
+  for (const r of flat) out.push(line(r));
+  return out.join('\n');
+}
+
 function verdictText(v: Verdict, colour: Palette): string {
   return v === 'survives' ? colour.green(v) : v === 'breaks' ? colour.red(v) : colour.yellow(v);
 }
@@ -93,13 +118,10 @@ export function lbTable(check: LbCheck, colour: Palette): string {
     if (c.listeners.length === 0) parts.push(`${c.file} (${c.kind}): ${skipped > 0 ? `no listener that can carry QUIC (${skipped} UDP listener${skipped === 1 ? '' : 's'} skipped, below)` : 'no QUIC or UDP listener found'}`);
   }
   if (listeners.length > 0) {
-    const t = new Table({
-      head: ['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold),
-      style: { head: [], border: [] },
-    });
+    const rows: string[][] = [];
     for (const l of listeners) {
       const v = judge(l).verdicts;
-      t.push([
+      rows.push([
         `${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line}`,
         l.kind,
         l.listen,
@@ -109,7 +131,7 @@ export function lbTable(check: LbCheck, colour: Palette): string {
         verdictText(v.preferredAddress, colour),
       ]);
     }
-    parts.push(t.toString());
+    parts.push(table(['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold), rows));
   }
   for (const l of listeners) {
     const j = judge(l);
@@ -132,9 +154,9 @@ export function lbTable(check: LbCheck, colour: Palette): string {
 function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): string {
   const head = colour.bold(`Replay of ${replay.capture}`) + (replay.portsDiffered ? colour.dim(' (no packet reached the listener\'s port: replayed through the only listener)') : '');
   if (replay.connections.length === 0) return `${head}\nno client packets reached a listener`;
-  const t = new Table({ head: ['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), style: { head: [], border: [] } });
+  const rows: string[][] = [];
   for (const r of replay.connections) {
-    t.push([
+    rows.push([
       String(r.id),
       String(r.packets),
       r.backends.join('\n') || colour.dim(`not computable (${r.keys.length} key${r.keys.length === 1 ? '' : 's'})`),
@@ -142,7 +164,7 @@ function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): st
       r.moved ?? (r.unroutable.length > 0 ? `${r.unroutable.length} unroutable: ${r.unroutable[0]!.reason}` : ''),
     ]);
   }
-  return `${head}\n${t.toString()}`;
+  return `${head}\n${table(['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), rows)}`;
 }
 
 /**

@@ -385,7 +385,7 @@ describe('hand-written fixtures', () => {
     expect(problems[0]!.message).toMatch(/^record 4 is not valid JSON \(.+\): expected one JSON object per record/);
     expect(problems[1]!.message).toBe('record 6 is an array: expected a JSON object (the qlog header or an event)');
     expect(problems[2]!.message).toBe('record 7 is not a qlog event: expected a numeric "time"');
-    expect(formatIssue(problems[0]!)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line 4\\): record 4 `));
+    expect(formatIssue(problems[0]!)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line 4, column 151\\): record 4 is not valid JSON \\(expected .,. or .}., found `));
     expect(events.map((e) => e.position)).toEqual([2, 3, 5, 8]);
     expect(packets(events).map((p) => [p.kind, p.packetType, p.packetNumber])).toEqual([
       ['packet_sent', 'initial', 0],

@@ -12,6 +12,7 @@ import { HandshakeFramer, HandshakeType } from '../tls/handshake-message.js';
 import type { Connection, Role } from './connection.js';
 import { recordHandshakeMessage } from './tls-facts.js';
 import type { DecryptResult } from './packet-record.js';
+import { PacketNumberSync, type PnRecoveryMethod, type PnSyncReport } from './packet-number-sync.js';
 
 export interface DecryptedPacket {
   pn: number | null;
@@ -24,6 +25,8 @@ export interface DecryptedPacket {
   retryIntegrity?: 'valid' | 'invalid' | 'unknown';
   /** the packet number is not the nearest candidate: packets before it were lost */
   pnSearched?: boolean;
+  /** a 1-RTT packet number found beyond the nearest candidate: how */
+  pnRecovery?: PnRecoveryMethod;
   /**
    * A long header of an unknown version that opened with v1's layout and Initial keys (the
    * AEAD tag proves the reading): the header as read that way.
@@ -38,6 +41,14 @@ interface ConnectionCrypto {
   keys: ConnectionKeys;
   /** per sender and level: CRYPTO reassembly and TLS message framing */
   tls: Map<string, { stream: StreamReassembler; framer: HandshakeFramer }>;
+  /** 1-RTT packet-number sync across capture gaps */
+  sync: PacketNumberSync;
+}
+
+/** where in the capture a packet was seen: its record and time (seconds) */
+export interface PacketPlace {
+  frame: number;
+  time: number;
 }
 
 /**
@@ -51,7 +62,7 @@ export class Decryption {
 
   constructor(private readonly keylog: KeyLog) {}
 
-  packet(conn: Connection, h: PacketHeader, payload: Buffer, from: Role): DecryptedPacket {
+  packet(conn: Connection, h: PacketHeader, payload: Buffer, from: Role, at?: PacketPlace): DecryptedPacket {
     if (h.type === 'version_negotiation') return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [] };
     const state = this.stateOf(conn);
     if (h.type === 'retry') {
@@ -62,9 +73,32 @@ export class Decryption {
     if (h.form === 'long' && h.type === 'unknown' && from === 'client') return this.asV1Initial(conn, state, h, payload, from);
     const bytes = payload.subarray(h.offset, h.offset + h.length);
     const version = h.form === 'long' ? h.version : (h.version ?? conn.version);
+    if (h.type === '1RTT' && at && state.keys.hasSecrets) return this.oneRtt(conn, state, h, bytes, from, version, at);
     const opened = state.keys.open(h, bytes, from, version);
     if (typeof opened === 'string') return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
     return this.read(conn, state, h, opened, from);
+  }
+
+  /** how each sender's 1-RTT packet numbers were kept across the capture's gaps */
+  pnSync(conn: Connection): PnSyncReport {
+    return this.byConnection.get(conn)?.sync.report() ?? { resyncs: [], recovered: 0, undecrypted: 0 };
+  }
+
+  /** 1-RTT packets: packet numbers searched for where the capture lost sync (PacketNumberSync) */
+  private oneRtt(conn: Connection, state: ConnectionCrypto, h: PacketHeader, bytes: Buffer, from: Role, version: number | null, at: PacketPlace): DecryptedPacket {
+    const plan = state.sync.plan(from, at.time);
+    const opened = state.keys.open(h, bytes, from, version, plan.candidates);
+    if (typeof opened === 'string') {
+      if (opened === 'aead failed') state.sync.failed(from, plan, at.frame);
+      return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
+    }
+    const method = state.sync.opened(from, plan, at, opened.pn, opened.pnSearched);
+    const out = this.read(conn, state, h, opened, from);
+    if (method) out.pnRecovery = method;
+    // the peer's ACKs say how far this sender's numbers have gone (RFC 9000 §19.3)
+    const peer: Role = from === 'client' ? 'server' : 'client';
+    for (const f of out.frames) if (f.type === 'ack') for (const [, largest] of f.acked_ranges) state.sync.peerAcked(peer, largest);
+    return out;
   }
 
   /**
@@ -127,7 +161,7 @@ export class Decryption {
 
   private stateOf(conn: Connection): ConnectionCrypto {
     let s = this.byConnection.get(conn);
-    if (!s) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map() }));
+    if (!s) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map(), sync: new PacketNumberSync() }));
     return s;
   }
 }

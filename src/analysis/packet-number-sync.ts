@@ -40,10 +40,15 @@ export interface PnSyncReport {
 /** A full re-anchoring search is tried at most once every this many packets of a sender (or on new ACK evidence). */
 export const RESYNC_EVERY = 16;
 /** Candidates a full search tries around the rate estimate, and around the peer's ACK. */
-const RATE_CANDIDATES = 16;
+const RATE_CANDIDATES = 24;
 const ACK_CANDIDATES = 3;
-/** opened packets the recent packet rate is measured over */
+/** the rate estimates (rateEstimates): out of sync, a packet costs the nearest candidate to each, and to the ACK */
+const RATE_ESTIMATES = 3;
+/** opened packets the burst rate is measured over */
 const RATE_SPAN = 64;
+/** the history of a sender's packet numbers: a point per millisecond of capture time, the last this many */
+const HISTORY_STEP = 0.001;
+const HISTORY_POINTS = 1024;
 /** resyncs listed per connection; beyond it only the totals grow (bounded memory) */
 const MAX_LISTED = 1000;
 
@@ -58,6 +63,8 @@ interface SenderState {
   last: Opened | null;
   /** the last RATE_SPAN opened packets, oldest first */
   recent: Opened[];
+  /** opened packets at least HISTORY_STEP apart, oldest first: the rate over any span of the last second or so */
+  history: Opened[];
   /** the largest packet number of this sender the peer acknowledged */
   peerAcked: number;
   /** packets of this sender seen (1-RTT), and when the last full search was tried */
@@ -70,13 +77,11 @@ interface SenderState {
   current: PnResync | null;
 }
 
-/** where the search for one packet's number looks, and which estimate gave each candidate */
-export interface PnPlan {
+/** candidates to try, and which estimate gave each */
+export interface PnSearch {
   candidates: PnCandidates;
-  /** the method of a candidate that opened, when it was not the plain nearest */
+  /** the estimate a candidate came from */
   methodOf(pn: number): PnRecoveryMethod | undefined;
-  /** whether the full search was reached */
-  searched(): boolean;
 }
 
 /**
@@ -91,8 +96,8 @@ export interface PnPlan {
  *
  * The cost is bounded: a packet that will not open costs the nearest candidate and one
  * window either side, or while out of sync the nearest candidate to each estimate; the full
- * search runs at most every RESYNC_EVERY packets of that sender, or when new ACK evidence
- * arrives.
+ * search (up to ACK_CANDIDATES + RATE_CANDIDATES more) runs at most every RESYNC_EVERY
+ * packets of that sender, or when new ACK evidence arrives.
  */
 export class PacketNumberSync {
   private readonly senders = { client: newSender(), server: newSender() };
@@ -100,46 +105,66 @@ export class PacketNumberSync {
   private recovered = 0;
   private undecrypted = 0;
 
-  /** the candidate search for the next 1-RTT packet of `from`, seen at `time` */
-  plan(from: Role, time: number): PnPlan {
+  /**
+   * The first try for the next 1-RTT packet of `from`, seen at `time`: undefined while in
+   * sync (A.3's nearest and a window either side, ConnectionKeys' default); out of sync,
+   * the nearest candidate to each estimate.
+   */
+  firstTry(from: Role, time: number): PnSearch | undefined {
     const s = this.senders[from];
     s.seen++;
-    const methods = new Map<number, PnRecoveryMethod>();
-    let searched = false;
-    // new evidence: the peer acknowledged packets of this sender that no packet opened showed
-    const newEvidence = s.last !== null && s.peerAcked > s.last.pn && s.peerAcked > s.peerAckedAtSearch;
-    const fullAllowed = s.last !== null && (s.lastSearchAt === 0 || s.seen - s.lastSearchAt >= RESYNC_EVERY || newEvidence);
-    const candidates: PnCandidates = function* (nearest, truncated, bits) {
-      const seen = new Set<number>();
-      const offer = (pn: number, method: PnRecoveryMethod | undefined) => {
-        if (pn < 0 || seen.has(pn)) return false;
-        seen.add(pn);
-        if (method && !methods.has(pn)) methods.set(pn, method);
-        return true;
-      };
-      const win = 2 ** bits;
-      const ack = s.last && s.peerAcked > s.last.pn ? s.peerAcked : null;
-      const rate = s.last ? rateEstimate(s, time) : null;
-      if (!s.lost) {
-        for (const [pn, m] of [[nearest, undefined], [nearest + win, 'next_window'], [nearest - win, 'next_window']] as const) if (offer(pn, m)) yield pn;
-      } else {
-        // out of sync: the stale nearest is wrong; the nearest to each estimate is cheap
-        if (ack !== null) for (const pn of packetNumbersNear(truncated, bits, ack + 1, ack + 1 - win / 2, 1)) if (offer(pn, 'peer_ack')) yield pn;
-        if (rate) for (const pn of packetNumbersNear(truncated, bits, rate.expected, rate.floor, 1)) if (offer(pn, 'packet_rate')) yield pn;
-      }
-      if (!fullAllowed) return;
-      searched = true;
-      if (ack !== null) for (const pn of packetNumbersNear(truncated, bits, ack + 1, ack + 1 - win / 2, ACK_CANDIDATES)) if (offer(pn, 'peer_ack')) yield pn;
-      if (rate) for (const pn of packetNumbersNear(truncated, bits, rate.expected, rate.floor, RATE_CANDIDATES)) if (offer(pn, 'packet_rate')) yield pn;
-    };
-    return { candidates, methodOf: (pn) => methods.get(pn), searched: () => searched };
+    if (!s.lost) return undefined;
+    return this.searchFrom(s, time, 1, RATE_ESTIMATES);
   }
 
-  /** a 1-RTT packet of `from` opened with packet number `pn` */
-  opened(from: Role, plan: PnPlan, at: { frame: number; time: number }, pn: number, pnSearched: boolean): PnRecoveryMethod | undefined {
+  /**
+   * After the first try failed: the full search, or null when it is not due (it ran less
+   * than RESYNC_EVERY packets ago and no ACK since showed packets of this sender not seen).
+   */
+  fullSearch(from: Role, time: number): PnSearch | null {
     const s = this.senders[from];
-    if (plan.searched()) this.noteSearch(s);
-    const method = pnSearched ? plan.methodOf(pn) : undefined;
+    if (!s.last) return null;
+    // new evidence: the peer acknowledged packets of this sender that no packet opened showed
+    const newEvidence = s.peerAcked > s.last.pn && s.peerAcked > s.peerAckedAtSearch;
+    if (s.lastSearchAt !== 0 && s.seen - s.lastSearchAt < RESYNC_EVERY && !newEvidence) return null;
+    s.lastSearchAt = s.seen;
+    s.peerAckedAtSearch = s.peerAcked;
+    return this.searchFrom(s, time, ACK_CANDIDATES, RATE_CANDIDATES);
+  }
+
+  /** candidates near the peer's ACK (when it is ahead of what was opened), then near the rate estimate */
+  private searchFrom(s: SenderState, time: number, nearAck: number, nearRate: number): PnSearch {
+    const methods = new Map<number, PnRecoveryMethod>();
+    const last = s.last;
+    const ack = last && s.peerAcked > last.pn ? s.peerAcked : null;
+    const estimates = last ? rateEstimates(s, time) : [];
+    const candidates: PnCandidates = (_nearest, truncated, bits) => {
+      const out: number[] = [];
+      // called once per key generation tried: each call lists every candidate once
+      const offer = (pns: number[], method: PnRecoveryMethod) => {
+        for (const pn of pns) {
+          if (out.includes(pn)) continue;
+          out.push(pn);
+          if (!methods.has(pn)) methods.set(pn, method);
+        }
+      };
+      // the peer received up to `ack`: the sender's next numbers follow it, give or take reordering
+      if (ack !== null) offer(packetNumbersNear(truncated, bits, ack + 1, ack + 1 - 2 ** (bits - 1), nearAck), 'peer_ack');
+      // each estimate's candidates in turn, nearest first: the search covers all of them evenly
+      const near = estimates.map((e) => packetNumbersNear(truncated, bits, e, last!.pn + 1, nearRate));
+      const cap = out.length + nearRate;
+      for (let i = 0; i < nearRate && out.length < cap; i++) {
+        for (const list of near) if (i < list.length && out.length < cap) offer([list[i]!], 'packet_rate');
+      }
+      return out;
+    };
+    return { candidates, methodOf: (pn) => methods.get(pn) };
+  }
+
+  /** a 1-RTT packet of `from` opened with packet number `pn`; `search` is what opened it (undefined: the default try) */
+  opened(from: Role, search: PnSearch | undefined, at: { frame: number; time: number }, pn: number, pnSearched: boolean): PnRecoveryMethod | undefined {
+    const s = this.senders[from];
+    const method = !pnSearched ? undefined : search ? search.methodOf(pn) : 'next_window';
     if (method && s.last) {
       const r: PnResync = {
         direction: from,
@@ -167,14 +192,17 @@ export class PacketNumberSync {
       s.last = o;
       s.recent.push(o);
       if (s.recent.length > RATE_SPAN) s.recent.shift();
+      if (s.history.length === 0 || o.time - s.history.at(-1)!.time >= HISTORY_STEP) {
+        s.history.push(o);
+        if (s.history.length > HISTORY_POINTS) s.history.shift();
+      }
     }
     return method;
   }
 
   /** a 1-RTT packet of `from` that no candidate opened */
-  failed(from: Role, plan: PnPlan, frame: number): void {
+  failed(from: Role, frame: number): void {
     const s = this.senders[from];
-    if (plan.searched()) this.noteSearch(s);
     // only a sender whose keys worked before can lose sync; before that, it never had it
     if (!s.last) return;
     s.lost ??= { frame, failed: 0 };
@@ -191,29 +219,43 @@ export class PacketNumberSync {
   report(): PnSyncReport {
     return { resyncs: this.listed, recovered: this.recovered, undecrypted: this.undecrypted };
   }
-
-  private noteSearch(s: SenderState): void {
-    s.lastSearchAt = s.seen;
-    s.peerAckedAtSearch = s.peerAcked;
-  }
 }
 
 function newSender(): SenderState {
-  return { first: null, last: null, recent: [], peerAcked: -1, seen: 0, lastSearchAt: 0, peerAckedAtSearch: -1, lost: null, current: null };
+  return { first: null, last: null, recent: [], history: [], peerAcked: -1, seen: 0, lastSearchAt: 0, peerAckedAtSearch: -1, lost: null, current: null };
 }
 
 /**
  * Where the sender's packet numbers should be at `time`: the last one opened, moved on by
- * its packet rate over the time since. Senders are bursty, so two rates bracket it, the
- * rate over the last RATE_SPAN packets (a burst) and over the whole connection (with its
- * pauses); the estimate is their middle, and the candidates spread from it both ways.
+ * its packet rate times the time since. Senders are bursty and speed up and slow down, so
+ * three rates give three estimates, tried in turn: the rate over a span as long as the gap
+ * just before it (the best guess of the rate during the gap), over the whole connection,
+ * and over its last RATE_SPAN packets (a burst).
  */
-function rateEstimate(s: SenderState, time: number): { expected: number; floor: number } | null {
+function rateEstimates(s: SenderState, time: number): number[] {
   const last = s.last!;
   const elapsed = Math.max(0, time - last.time);
-  const rateOver = (from: Opened) => (last.time > from.time ? (last.pn - from.pn) / (last.time - from.time) : 0);
-  const recent = rateOver(s.recent[0]!);
-  const whole = rateOver(s.first!);
-  const expected = last.pn + 1 + Math.round(((recent + whole) / 2) * elapsed);
-  return { expected, floor: last.pn + 1 };
+  const rateSince = (from: Opened) => (last.time > from.time ? (last.pn - from.pn) / (last.time - from.time) : 0);
+  const whole = rateSince(s.first!);
+  const before = atOrBefore(s.history, last.time - elapsed);
+  const overGap = before && before.time > s.first!.time ? rateSince(before) : whole;
+  const burst = rateSince(s.recent[0]!);
+  const out: number[] = [];
+  for (const rate of [overGap, whole, burst]) {
+    const expected = last.pn + 1 + Math.round(rate * elapsed);
+    if (!out.includes(expected)) out.push(expected);
+  }
+  return out;
+}
+
+/** the last point of a time-ordered history at or before `time`, if the history reaches back so far */
+function atOrBefore(history: Opened[], time: number): Opened | undefined {
+  let lo = 0;
+  let hi = history.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (history[mid]!.time <= time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? undefined : history[lo - 1];
 }

@@ -132,10 +132,13 @@ export function requestsText(v: AnalysisView, colour: Palette): string {
   for (const c of v.connections) {
     for (const r of v.requests(c)) {
       const url = `${r.scheme ?? '?'}://${r.authority ?? '?'}${r.path ?? '?'}`;
-      const status = r.status === undefined ? colour.dim('no response') : String(r.status);
+      // a response the capture did not hold whole is said to be so, never shown as a short one
+      const seen = r.responseStreamBytes.seen > 0;
+      const status = r.status !== undefined ? String(r.status) : colour.dim(seen ? 'status not in the capture' : 'no response in the capture');
+      const size = r.responseComplete ? `, ${r.responseBodyBytes} bytes` : seen ? colour.yellow(`, incomplete: ${r.incomplete}`) : '';
       const early = r.zeroRtt ? colour.yellow(' (in 0-RTT)') : '';
       const unresolved = r.unresolved ? colour.dim(` [unresolved: ${r.unresolved.join(', ')}]`) : '';
-      lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}, ${r.responseBodyBytes} bytes${early}${unresolved}`);
+      lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}${size}${early}${unresolved}`);
     }
   }
   return lines.length ? `\n${colour.bold('HTTP/3 requests')}\n${lines.join('\n')}\n` : '';

@@ -86,22 +86,8 @@ export class Decryption {
 
   /** 1-RTT packets: packet numbers searched for where the capture lost sync (PacketNumberSync) */
   private oneRtt(conn: Connection, state: ConnectionCrypto, h: PacketHeader, bytes: Buffer, from: Role, version: number | null, at: PacketPlace): DecryptedPacket {
-    const first = state.sync.firstTry(from, at.time);
-    let search = first;
-    let opened = state.keys.open(h, bytes, from, version, first?.candidates);
-    if (opened === 'aead failed') {
-      // the full search, when due: a packet that fails costs little between searches
-      const full = state.sync.fullSearch(from, at.time);
-      if (full) {
-        search = full;
-        opened = state.keys.open(h, bytes, from, version, full.candidates);
-      }
-    }
-    if (typeof opened === 'string') {
-      if (opened === 'aead failed') state.sync.failed(from, at.frame);
-      return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
-    }
-    const method = state.sync.opened(from, search, at, opened.pn, opened.pnSearched);
+    const { opened, method } = state.sync.open(from, at, (candidates) => state.keys.open(h, bytes, from, version, candidates));
+    if (typeof opened === 'string') return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
     const out = this.read(conn, state, h, opened, from);
     if (method) out.pnRecovery = method;
     // the peer's ACKs say how far this sender's numbers have gone (RFC 9000 §19.3)

@@ -1,4 +1,4 @@
-import type { PnCandidates } from '../crypto/connection-keys.js';
+import type { DecryptFailure, OpenedPacket, PnCandidates } from '../crypto/connection-keys.js';
 import { packetNumbersNear } from '../quic/packet-number.js';
 import type { Role } from './connection.js';
 
@@ -106,11 +106,35 @@ export class PacketNumberSync {
   private undecrypted = 0;
 
   /**
+   * Opens the next 1-RTT packet of `from`: `attempt` opens it with the candidates given
+   * (undefined: ConnectionKeys' default). A first try, then the full search when it is due;
+   * the outcome is noted either way.
+   */
+  open(from: Role, at: { frame: number; time: number }, attempt: (candidates: PnCandidates | undefined) => OpenedPacket | DecryptFailure): { opened: OpenedPacket | DecryptFailure; method?: PnRecoveryMethod } {
+    let search = this.firstTry(from, at.time);
+    let opened = attempt(search?.candidates);
+    if (opened === 'aead failed') {
+      // a packet that fails costs little between searches
+      const full = this.fullSearch(from, at.time);
+      if (full) {
+        search = full;
+        opened = attempt(full.candidates);
+      }
+    }
+    if (typeof opened === 'string') {
+      if (opened === 'aead failed') this.failed(from, at.frame);
+      return { opened };
+    }
+    const method = this.opened(from, search, at, opened.pn, opened.pnSearched);
+    return method ? { opened, method } : { opened };
+  }
+
+  /**
    * The first try for the next 1-RTT packet of `from`, seen at `time`: undefined while in
    * sync (A.3's nearest and a window either side, ConnectionKeys' default); out of sync,
    * the nearest candidate to each estimate.
    */
-  firstTry(from: Role, time: number): PnSearch | undefined {
+  private firstTry(from: Role, time: number): PnSearch | undefined {
     const s = this.senders[from];
     s.seen++;
     if (!s.lost) return undefined;
@@ -121,7 +145,7 @@ export class PacketNumberSync {
    * After the first try failed: the full search, or null when it is not due (it ran less
    * than RESYNC_EVERY packets ago and no ACK since showed packets of this sender not seen).
    */
-  fullSearch(from: Role, time: number): PnSearch | null {
+  private fullSearch(from: Role, time: number): PnSearch | null {
     const s = this.senders[from];
     if (!s.last) return null;
     // new evidence: the peer acknowledged packets of this sender that no packet opened showed
@@ -162,7 +186,7 @@ export class PacketNumberSync {
   }
 
   /** a 1-RTT packet of `from` opened with packet number `pn`; `search` is what opened it (undefined: the default try) */
-  opened(from: Role, search: PnSearch | undefined, at: { frame: number; time: number }, pn: number, pnSearched: boolean): PnRecoveryMethod | undefined {
+  private opened(from: Role, search: PnSearch | undefined, at: { frame: number; time: number }, pn: number, pnSearched: boolean): PnRecoveryMethod | undefined {
     const s = this.senders[from];
     const method = !pnSearched ? undefined : search ? search.methodOf(pn) : 'next_window';
     if (method && s.last) {
@@ -201,7 +225,7 @@ export class PacketNumberSync {
   }
 
   /** a 1-RTT packet of `from` that no candidate opened */
-  failed(from: Role, frame: number): void {
+  private failed(from: Role, frame: number): void {
     const s = this.senders[from];
     // only a sender whose keys worked before can lose sync; before that, it never had it
     if (!s.last) return;

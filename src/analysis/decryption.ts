@@ -16,6 +16,7 @@ import type { Connection, Role } from './connection.js';
 import { recordGquicMessage, recordHandshakeMessage } from './tls-facts.js';
 import { WireError } from '../wire/wire-error.js';
 import type { DecryptResult } from './packet-record.js';
+import { PacketNumberSync, type PnRecoveryMethod, type PnSyncReport } from './packet-number-sync.js';
 
 export interface DecryptedPacket {
   pn: number | null;
@@ -28,6 +29,8 @@ export interface DecryptedPacket {
   retryIntegrity?: 'valid' | 'invalid' | 'unknown';
   /** the packet number is not the nearest candidate: packets before it were lost */
   pnSearched?: boolean;
+  /** a 1-RTT packet number found beyond the nearest candidate: how */
+  pnRecovery?: PnRecoveryMethod;
   /**
    * A long header of an unknown version that opened with v1's layout and Initial keys (the
    * AEAD tag proves the reading): the header as read that way.
@@ -46,6 +49,14 @@ interface ConnectionCrypto {
   gquic: Map<string, GquicStream>;
   /** the version of the client Initials whose CRYPTO data the client's TLS state holds */
   clientHelloVersion?: number;
+  /** 1-RTT packet-number sync across capture gaps */
+  sync: PacketNumberSync;
+}
+
+/** where in the capture a packet was seen: its record and time (seconds) */
+export interface PacketPlace {
+  frame: number;
+  time: number;
 }
 
 /** a gQUIC handshake stream; `base` is the stream offset its reassembly starts from */
@@ -71,7 +82,7 @@ export class Decryption {
 
   constructor(private readonly keylog: KeyLog) {}
 
-  packet(conn: Connection, h: PacketHeader, payload: Buffer, from: Role): DecryptedPacket {
+  packet(conn: Connection, h: PacketHeader, payload: Buffer, from: Role, at?: PacketPlace): DecryptedPacket {
     if (h.type === 'version_negotiation') return { pn: null, keyPhase: null, decrypted: 'not encrypted', frames: [] };
     const state = this.stateOf(conn);
     if (h.type === 'retry') {
@@ -84,9 +95,27 @@ export class Decryption {
     if (gquic && h.form === 'long' && gquic.header !== 'ietf') return this.gquicPlaintext(conn, state, h, payload, from, gquic);
     const bytes = payload.subarray(h.offset, h.offset + h.length);
     const version = h.form === 'long' ? h.version : (h.version ?? conn.version);
+    if (h.type === '1RTT' && at && state.keys.hasSecrets) return this.oneRtt(conn, state, h, bytes, from, version, at);
     const opened = state.keys.open(h, bytes, from, version);
     if (typeof opened === 'string') return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
     return this.read(conn, state, h, opened, from);
+  }
+
+  /** how each sender's 1-RTT packet numbers were kept across the capture's gaps */
+  pnSync(conn: Connection): PnSyncReport {
+    return this.byConnection.get(conn)?.sync.report() ?? { resyncs: [], recovered: 0, undecrypted: 0 };
+  }
+
+  /** 1-RTT packets: packet numbers searched for where the capture lost sync (PacketNumberSync) */
+  private oneRtt(conn: Connection, state: ConnectionCrypto, h: PacketHeader, bytes: Buffer, from: Role, version: number | null, at: PacketPlace): DecryptedPacket {
+    const { opened, method } = state.sync.open(from, at, (candidates) => state.keys.open(h, bytes, from, version, candidates));
+    if (typeof opened === 'string') return { pn: null, keyPhase: null, decrypted: opened, frames: [] };
+    const out = this.read(conn, state, h, opened, from);
+    if (method) out.pnRecovery = method;
+    // the peer's ACKs say how far this sender's numbers have gone (RFC 9000 §19.3)
+    const peer: Role = from === 'client' ? 'server' : 'client';
+    for (const f of out.frames) if (f.type === 'ack') for (const [, largest] of f.acked_ranges) state.sync.peerAcked(peer, largest);
+    return out;
   }
 
   /**
@@ -217,7 +246,7 @@ export class Decryption {
 
   private stateOf(conn: Connection): ConnectionCrypto {
     let s = this.byConnection.get(conn);
-    if (!s) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map(), gquic: new Map() }));
+    if (!s) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map(), gquic: new Map(), sync: new PacketNumberSync() }));
     return s;
   }
 }

@@ -49,6 +49,7 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     migrations: (c: Connection) => session.paths.migrations(c),
     legs: (c: Connection) => session.paths.legs(c),
     handshake: (c: Connection) => session.timeline.summary(c),
+    pnSync: (c: Connection) => session.pnSync(c),
   };
   return { view, problems };
 }

@@ -65,6 +65,7 @@ export function auditZeroRtt(conn: Connection, requests: Http3Request[], status?
       connection: conn.id,
       frame: conn.firstFrame,
       message: `${status.packets} 0-RTT packet${status.packets === 1 ? '' : 's'} went out, but ${conn.log ? 'a log carries no payload bytes, so their requests' : 'without the key log their contents'} cannot be read: whether they were safe to replay is unknown (RFC 9001 §9.2)`,
+      evidence: 'proven',
     });
   }
   for (const r of requests) {
@@ -76,6 +77,7 @@ export function auditZeroRtt(conn: Connection, requests: Http3Request[], status?
         connection: conn.id,
         frame: r.frame,
         message: `a ${r.method} request (${r.path ?? '?'}, stream ${r.stream}) travelled in 0-RTT, where an attacker can replay it; only GET, HEAD and OPTIONS are safe there (RFC 9001 §9.2, RFC 8470)`,
+        evidence: 'proven',
       });
     }
     if (r.status === 425) {
@@ -85,6 +87,7 @@ export function auditZeroRtt(conn: Connection, requests: Http3Request[], status?
         connection: conn.id,
         frame: r.frame,
         message: `the server answered the 0-RTT request on stream ${r.stream} with 425 Too Early: it wants it again after the handshake (RFC 8470 §5.2)`,
+        evidence: 'proven',
       });
     }
   }

@@ -13,6 +13,8 @@ export interface CommonOptions {
   color: boolean;
   /** exit 1 when a finding of at least this severity is present */
   failOn?: 'info' | 'warning' | 'error';
+  /** --fail-on counts inferred findings too, not only proven ones */
+  failOnInferred?: boolean;
 }
 
 /**
@@ -85,6 +87,11 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('fail-on', {
       describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
       choices: ['info', 'warning', 'error'] as const,
+    })
+    .option('fail-on-inferred', {
+      describe: 'with --fail-on, count findings inferred from what the headers show, not only proven ones',
+      type: 'boolean',
+      default: false,
     })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }

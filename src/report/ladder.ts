@@ -10,27 +10,38 @@ const RUNG = 58;
 /**
  * A connection's handshake as a ladder diagram between client and server: one arrow per
  * milestone, its time at the left, its name at the right, and with --explain one plain
- * sentence under it for people learning QUIC.
+ * sentence under it for people learning QUIC. All times count from the connection's first
+ * packet; `zero` is the input's first record, the zero of the packets' times.
  */
-export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean): string {
+export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean, zero: number): string {
+  // packet times count from the input's first record (a log's from its own first event)
+  const start = conn.firstTime - (conn.log?.zero ?? zero);
+  const ms = (t: number) => ((t - start) * 1000).toFixed(3);
   const head = [
     colour.bold(connectionName(conn, (client, server) => `${client} (client) ⇄ ${server} (server)`)),
-    [
-      conn.version === null ? null : versionInfo(conn.version).name,
-      h.roundTrips === null ? 'handshake not complete' : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`,
-      h.durationMs === null ? null : `complete after ${h.durationMs.toFixed(3)} ms`,
-      h.confirmedAt === null ? null : `confirmed at ${(h.confirmedAt * 1000).toFixed(3)} ms`,
-    ]
-      .filter(Boolean)
-      .join(', '),
+    [conn.version === null ? null : versionInfo(conn.version).name, ...handshakeWords(h, ms)].filter(Boolean).join(', '),
+    colour.dim(`times in ms since the connection's first packet (frame ${conn.firstFrame}, ${start.toFixed(6)} s into ${conn.log ? 'its log' : 'the capture'})`),
     '',
     `${'time (ms)'.padStart(11)}  client${' '.repeat(RUNG - 12)}server`,
   ];
   const lines = h.events.map((e) => {
-    const row = `${(e.time * 1000).toFixed(3).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
+    const row = `${ms(e.time).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
     return explain ? `${row}\n${colour.dim(wrap(EXPLAIN[e.event], 13, 96))}` : row;
   });
   return [...head, ...lines].join('\n') + '\n';
+}
+
+/** the header's words on the handshake: only what the packets prove, the rest as unknown with why */
+function handshakeWords(h: HandshakeSummary, ms: (t: number) => string): (string | null)[] {
+  if (h.complete === null) return [`handshake completion unknown (${h.facts.complete.reason})`];
+  if (!h.complete) return ['handshake not complete'];
+  const trips =
+    h.roundTrips === null
+      ? `round trips unknown (${h.facts.roundTrips?.reason ?? 'not read'})`
+      : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`;
+  const done = h.durationMs === null ? `complete (${h.facts.complete.reason})` : `complete after ${h.durationMs.toFixed(3)} ms`;
+  const confirmed = h.confirmedAt !== null ? `confirmed at ${ms(h.confirmedAt)} ms` : h.facts.confirmedAt.evidence === 'unknown' ? `confirmation unknown (${h.facts.confirmedAt.reason})` : null;
+  return [trips, done, confirmed];
 }
 
 function arrow(e: HandshakeEvent): string {
@@ -78,4 +89,6 @@ const EXPLAIN: Record<HandshakeEventName, string> = {
   connection_close: 'The connection ends; the error code says why.',
   idle_end:
     "No packet follows and nobody closed the connection: it ended by its idle timeout (or the capture ended first).",
+  last_packet:
+    'No packet follows. The last packets could not be read, so whether one of them closed the connection (CONNECTION_CLOSE) or it ended by its idle timeout is unknown.',
 };

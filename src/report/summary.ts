@@ -121,7 +121,9 @@ function handshakeToJson(h: HandshakeSummary, zeroRtt: ZeroRttStatus): Record<st
     roundTripReasons: h.roundTripReasons,
     retry: h.retry,
     versionNegotiation: h.versionNegotiation,
+    ended: h.ended,
     zeroRtt,
+    facts: h.facts,
     events: h.events.map((e) => ({ time: roundTime(e.time), event: e.event, frame: e.frame, by: e.by, detail: e.detail })),
   };
 }
@@ -160,8 +162,31 @@ function legsLine(legs: Leg[]): string {
 
 function migrationLine(m: Migration, colour: Palette): string {
   const change = m.addressChanged === null ? 'addresses not logged' : m.addressChanged ? 'address change' : 'port change';
-  const validated = m.validated ? colour.green(`validated in ${m.validationMs} ms`) : colour.yellow('not validated');
-  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${m.kind}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  const validated =
+    m.validated === null
+      ? colour.dim('validation unknown')
+      : !m.validated
+        ? colour.yellow('not validated')
+        : m.validationMs !== null
+          ? colour.green(`validated in ${m.validationMs} ms`)
+          : colour.green('validated');
+  const line = `${m.time.toFixed(6)} s  frame ${m.frame}  ${kindWords(m)}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  const notes = factNotes(m);
+  return notes.length ? `${line}\n${notes.map((n) => `       ${colour.dim(n)}`).join('\n')}` : line;
+}
+
+/** the kind, marked when it is inferred or unknown */
+function kindWords(m: Migration): string {
+  if (m.kind === null) return 'kind unknown';
+  return m.facts.kind.evidence === 'inferred' ? `${m.kind} (inferred)` : m.kind;
+}
+
+/** one line for each of a migration's facts that is not proven: the inference or why it is unknown */
+function factNotes(m: Migration): string[] {
+  return (['kind', 'validated'] as const).flatMap((k) => {
+    const f = m.facts[k];
+    return f.evidence === 'proven' ? [] : [`${k} ${f.evidence}: ${f.reason}`];
+  });
 }
 
 /** `quiclens migrations` as text: per connection its paths' changes and the challenges */
@@ -178,16 +203,17 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
       t.push([
         `${m.time.toFixed(6)} s`,
         String(m.frame),
-        m.kind,
+        kindWords(m),
         `${m.from} → ${m.to}`,
         m.addressChanged === null ? colour.dim('not logged') : m.addressChanged ? 'address' : 'port',
-        m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim('none'),
-        m.validated ? `${m.validationMs} ms` : colour.yellow('no'),
+        m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim(m.facts.validated.evidence === 'proven' ? 'none' : 'not readable'),
+        m.validated === null ? colour.dim('unknown') : !m.validated ? colour.yellow('no') : m.validationMs !== null ? `${m.validationMs} ms` : m.facts.validated.evidence === 'inferred' ? 'yes (inferred)' : 'yes',
         m.newDcid === null ? colour.dim('not logged') : m.newDcid ? 'new' : colour.yellow('same'),
       ]);
     }
     const name = connectionName(c, (client, server) => `${client} → ${server}`);
-    parts.push(`${colour.bold(name)}\n${t.toString()}`);
+    const notes = ms.flatMap((m) => factNotes(m).map((n) => `  frame ${m.frame}: ${n}`));
+    parts.push(`${colour.bold(name)}\n${t.toString()}${notes.length ? `\n${colour.dim(notes.join('\n'))}` : ''}`);
   }
   const legNotes = v.connections.flatMap((c) => (v.legs(c).length > 1 ? [`connection ${c.id} has ${v.legs(c).length} legs, judged apart: ${legsLine(v.legs(c))}`] : []));
   const legText = legNotes.length ? legNotes.join('\n') + '\n' : '';
@@ -200,7 +226,8 @@ export function findingsText(findings: readonly Finding[], colour: Palette): str
   if (findings.length === 0) return '';
   const lines = findings.map((f) => {
     const tag = f.severity === 'error' ? colour.red('error') : f.severity === 'warning' ? colour.yellow('warning') : 'info';
-    return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}`;
+    const inferred = f.evidence === 'inferred' ? `\n      ${colour.dim(`inferred, not proven: ${f.reason ?? 'from the headers'}`)}` : '';
+    return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}${inferred}`;
   });
   return `\n${colour.bold('Findings')}\n${lines.join('\n')}\n`;
 }

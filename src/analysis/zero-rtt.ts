@@ -1,5 +1,5 @@
 import type { Connection } from './connection.js';
-import type { Finding } from './finding.js';
+import type { Fact, Finding } from './finding.js';
 import type { Http3Request } from './http3-requests.js';
 import type { PacketRecord } from './packet-record.js';
 
@@ -20,6 +20,8 @@ export interface ZeroRttStatus {
   maxEarlyDataSize: number | null;
   /** the HTTP/3 requests that travelled in 0-RTT, by stream */
   requests: number[];
+  /** where `accepted` comes from */
+  facts: { accepted: Fact };
 }
 
 /** Counts what each connection sent in 0-RTT packets. */
@@ -36,13 +38,23 @@ export class ZeroRttCounter {
 
   status(conn: Connection, requests: Http3Request[], earlierTickets: readonly number[]): ZeroRttStatus {
     const seen = this.byConnection.get(conn) ?? { packets: 0, bytes: 0 };
+    const ee = conn.tls.encryptedExtensions;
+    const accepted = ee && !ee.earlyDataUnknown ? ee.earlyDataAccepted : null;
+    const attempted = (conn.tls.clientHello?.earlyData ?? false) || seen.packets > 0;
+    const facts: ZeroRttStatus['facts'] = {
+      accepted:
+        accepted !== null
+          ? { evidence: 'proven', reason: `the server's EncryptedExtensions ${accepted ? 'holds' : 'lacks'} early_data` }
+          : { evidence: 'unknown', reason: ee ? "the log does not say whether the server's EncryptedExtensions held early_data" : "the server's EncryptedExtensions, which says, was not read (it travels in an encrypted Handshake packet)" },
+    };
     return {
-      attempted: (conn.tls.clientHello?.earlyData ?? false) || seen.packets > 0,
-      accepted: conn.tls.encryptedExtensions && !conn.tls.encryptedExtensions.earlyDataUnknown ? conn.tls.encryptedExtensions.earlyDataAccepted : null,
+      attempted,
+      accepted,
       packets: seen.packets,
       bytes: seen.bytes,
       maxEarlyDataSize: earlierTickets.at(-1) ?? null,
       requests: requests.filter((r) => r.zeroRtt).map((r) => r.stream),
+      facts,
     };
   }
 }

@@ -20,6 +20,7 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
   const head = [
     colour.bold(connectionName(conn, (client, server) => `${client} (client) ⇄ ${server} (server)`)),
     [conn.version === null ? null : versionInfo(conn.version).name, ...handshakeWords(h, ms)].filter(Boolean).join(', '),
+    ...unknownLines(h).map((l) => colour.dim(l)),
     colour.dim(`times in ms since the connection's first packet (frame ${conn.firstFrame}, ${start.toFixed(6)} s into ${conn.log ? 'its log' : 'the capture'})`),
     '',
     `${'time (ms)'.padStart(11)}  client${' '.repeat(RUNG - 12)}server`,
@@ -31,17 +32,24 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
   return [...head, ...lines].join('\n') + '\n';
 }
 
-/** the header's words on the handshake: only what the packets prove, the rest as unknown with why */
+/** the header's words on the handshake: only what the packets prove; the unknowns follow on lines of their own */
 function handshakeWords(h: HandshakeSummary, ms: (t: number) => string): (string | null)[] {
-  if (h.complete === null) return [`handshake completion unknown (${h.facts.complete.reason})`];
+  if (h.complete === null) return ['handshake completion unknown'];
   if (!h.complete) return ['handshake not complete'];
-  const trips =
-    h.roundTrips === null
-      ? `round trips unknown (${h.facts.roundTrips?.reason ?? 'not read'})`
-      : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`;
-  const done = h.durationMs === null ? `complete (${h.facts.complete.reason})` : `complete after ${h.durationMs.toFixed(3)} ms`;
-  const confirmed = h.confirmedAt !== null ? `confirmed at ${ms(h.confirmedAt)} ms` : h.facts.confirmedAt.evidence === 'unknown' ? `confirmation unknown (${h.facts.confirmedAt.reason})` : null;
+  const trips = h.roundTrips === null ? 'round trips unknown' : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`;
+  const first1Rtt = h.events.find((e) => e.event === 'first_1rtt_client');
+  const done = h.durationMs !== null ? `complete after ${h.durationMs.toFixed(3)} ms` : first1Rtt ? `complete by ${ms(first1Rtt.time)} ms (the client's first 1-RTT packet)` : 'complete';
+  const confirmed = h.confirmedAt !== null ? `confirmed at ${ms(h.confirmedAt)} ms` : h.facts.confirmedAt.evidence === 'unknown' ? 'confirmation unknown' : null;
   return [trips, done, confirmed];
+}
+
+/** each unknown of the header, with why, wrapped to the ladder's width */
+function unknownLines(h: HandshakeSummary): string[] {
+  const named = { complete: 'completion', roundTrips: 'round trips', durationMs: 'duration', confirmedAt: 'confirmation', ended: 'end' } as const;
+  return (Object.keys(named) as (keyof typeof named)[]).flatMap((k) => {
+    const f = h.facts[k];
+    return f?.evidence === 'unknown' ? wrap(`${named[k]} unknown: ${f.reason}`, 0, 96).split('\n') : [];
+  });
 }
 
 function arrow(e: HandshakeEvent): string {

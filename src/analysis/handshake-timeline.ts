@@ -281,8 +281,9 @@ export class HandshakeTimeline {
     if (complete.value === true) {
       if (finished) facts.durationMs = { evidence: 'proven', reason: `client Initial (frame ${start?.frame ?? '?'}) to client Finished (frame ${finished.frame})` };
       else {
-        const why = unreadReason(unread.get('client handshake') ?? 'no keys');
-        facts.durationMs = { evidence: 'unknown', reason: `the client's Finished is in a Handshake packet not read (${why}); it was sent by frame ${firstClient1Rtt!.frame}, the client's first 1-RTT packet` };
+        const hidden = unread.get('client handshake');
+        const where = hidden ? `is in a Handshake packet not read (${unreadReason(hidden)})` : 'is in no packet of the capture (lost before the capture point, or dropped by it)';
+        facts.durationMs = { evidence: 'unknown', reason: `the client's Finished ${where}; it was sent by frame ${firstClient1Rtt!.frame}, the client's first 1-RTT packet` };
       }
       if (s?.stallUnknown && !s.seen.has('amplification_stall')) {
         const why = unreadReason(unread.get('server handshake') ?? 'no keys');

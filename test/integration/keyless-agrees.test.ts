@@ -1,9 +1,10 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyseInputs } from '../../src/cli/analyse-inputs.js';
 import { summaryToJson } from '../../src/report/summary.js';
-import { sampleCaptures } from '../support/captures.js';
+import { REPO, sampleCaptures } from '../support/captures.js';
 
 // issue 12 §2, done-when: every sample capture analysed without its key log says nothing
 // that the same analysis with the key log contradicts. A value stated without keys
@@ -93,5 +94,38 @@ describe('without the key log, nothing contradicts the analysis with it', () => 
     }
     // the keyless run did have something to say unknown about: the capture is encrypted
     if (keyless.some((x) => (x.packets as Json).total !== (x.packets as Json).decrypted)) expect(unknowns).toBeGreaterThan(0);
+  });
+});
+
+/** a copy of a classic pcap without the given records (1-based), as a capture that dropped them */
+function withoutRecords(path: string, drop: number[]): string {
+  const buf = readFileSync(path);
+  const le = buf.readUInt32LE(0) === 0xa1b2c3d4;
+  const parts = [buf.subarray(0, 24)];
+  for (let at = 24, n = 1; at + 16 <= buf.length; n++) {
+    const len = 16 + (le ? buf.readUInt32LE(at + 8) : buf.readUInt32BE(at + 8));
+    if (!drop.includes(n)) parts.push(buf.subarray(at, at + len));
+    at += len;
+  }
+  const out = join(mkdtempSync(join(tmpdir(), 'quiclens-')), 'dropped.pcap');
+  writeFileSync(out, Buffer.concat(parts));
+  return out;
+}
+
+describe('a capture that lost the client Handshake packets (issue 12 §2)', () => {
+  // captures/handshake: frames 3 and 4 hold the client's Handshake packets (4 also its first 1-RTT)
+  const dropped = withoutRecords(join(REPO, 'captures/handshake/handshake.pcap'), [3, 4]);
+
+  it.each([
+    ['without keys', undefined],
+    ['with keys', join(REPO, 'captures/handshake/keys.log')],
+  ])('%s: the client 1-RTT packets validate its address and prove the handshake complete', async (_n, keylog) => {
+    const { doc } = await analyse(dropped, keylog);
+    expect((doc.findings as Json[]).map((f) => f.code)).toEqual([]);
+    const h = (doc.connections as Json[])[0]!.handshake as Json;
+    expect(h.complete).toBe(true);
+    expect(h.durationMs).toBeNull();
+    // with keys or without, the Finished is simply not in the capture: not blamed on encryption
+    expect((h.facts as Record<string, Fact>).durationMs!.reason).toMatch(/^the client's Finished is in no packet of the capture/);
   });
 });

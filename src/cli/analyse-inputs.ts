@@ -28,6 +28,10 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
       const n = counts.get(id) ?? { total: 0, decrypted: 0 };
       n.total++;
       if (ev.packet.decrypted === true) n.decrypted++;
+      else {
+        n.notDecrypted ??= {};
+        n.notDecrypted[ev.packet.decrypted] = (n.notDecrypted[ev.packet.decrypted] ?? 0) + 1;
+      }
       counts.set(id, n);
     }
     zero ??= file.stats.firstTime;

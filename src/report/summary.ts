@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
-import type { Finding } from '../analysis/finding.js';
+import { NO_KEYS, type Finding } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
 import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { Leg, Migration } from '../analysis/migrations.js';
@@ -22,6 +22,8 @@ export interface InputSummary {
 export interface ConnectionCounts {
   total: number;
   decrypted: number;
+  /** the packets not decrypted, by why (`no keys`, `aead failed`, `not encrypted`, …) */
+  notDecrypted?: Record<string, number>;
 }
 
 /** `summary --format json`: the part of design.md's contract this version can fill. */
@@ -101,14 +103,36 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       `${n.total} (${n.decrypted})`,
     ]);
   }
+  const table = t.toString() + unknownCells(v, colour);
   const logged = connections.filter((c) => c.log);
-  if (logged.length === 0) return t.toString();
+  if (logged.length === 0) return table;
   // a log has no payload bytes and often no addresses: say where these rows come from
   const lines = logged.map(
     (c) =>
       `  ${c.id}  ${logName(c.log!)}${c.log!.otherSide !== undefined ? ` (the other side's log of this connection is ${c.log!.otherSide})` : ''}`,
   );
-  return `${t.toString()}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
+  return `${table}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
+}
+
+/** under the table: for each `?` of a captured connection, why it is unknown */
+function unknownCells(v: AnalysisView, colour: Palette): string {
+  const lines: string[] = [];
+  for (const c of v.connections) {
+    if (c.log) continue;
+    const missing = [
+      c.tls.clientHello ? null : 'SNI',
+      c.tls.encryptedExtensions ? null : 'ALPN',
+      c.tls.serverHello || c.tls.loggedCipherSuite ? null : 'cipher suite',
+    ].filter((x): x is string => x !== null);
+    if (missing.length === 0) continue;
+    const n = v.counts.get(c.id);
+    const why = Object.entries(n?.notDecrypted ?? {})
+      .filter(([reason]) => reason !== 'not encrypted')
+      .map(([reason, count]) => `${count} ${reason === 'no keys' ? `not decrypted (${NO_KEYS})` : reason}`);
+    const where = why.length ? `in packets not read: of ${n!.total} packets, ${why.join(', ')}` : 'no TLS message in the capture says';
+    lines.push(`  ${c.id}  ${missing.join(', ')} unknown: ${where}`);
+  }
+  return lines.length ? `\n${colour.dim(lines.join('\n'))}` : '';
 }
 
 /** design.md's handshake object: times in seconds since the first record */

@@ -25,9 +25,12 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
     '',
     `${'time (ms)'.padStart(11)}  client${' '.repeat(RUNG - 12)}server`,
   ];
-  const lines = h.events.map((e) => {
+  const firstInitial = h.events.findIndex((e) => e.event === 'client_initial');
+  const lines = h.events.map((e, i) => {
+    // a second client Initial is the one that answers a Retry
+    const sentence = e.event === 'client_initial' && i > firstInitial ? RETRIED_INITIAL : EXPLAIN[e.event];
     const row = `${ms(e.time).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
-    return explain ? `${row}\n${colour.dim(wrap(EXPLAIN[e.event], 13, 96))}` : row;
+    return explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row;
   });
   return [...head, ...lines].join('\n') + '\n';
 }
@@ -70,6 +73,9 @@ function wrap(text: string, indent: number, width: number): string {
   out.push(line);
   return out.map((l) => ' '.repeat(indent) + l).join('\n');
 }
+
+const RETRIED_INITIAL =
+  "The client sends its Initial again, now carrying the Retry's token and addressed to the connection ID the Retry chose: the server sees that the client receives packets at its address (RFC 9000 §8.1.2).";
 
 /** one sentence per milestone, in plain words, for --explain */
 const EXPLAIN: Record<HandshakeEventName, string> = {

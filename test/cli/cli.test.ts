@@ -180,6 +180,7 @@ describe('quiclens timeline', () => {
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(100);
     const explained = quiclens('timeline', 'captures/retry/retry.pcap', '--explain', '--no-color').out;
     expect(explained).toContain("the client repeats its Initial with this Retry's token");
+    expect(explained).toContain("The client sends its Initial again, now carrying the Retry's token");
   });
 
   it('writes design.md\'s handshake object in JSON', () => {

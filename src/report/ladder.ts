@@ -21,7 +21,7 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
     colour.bold(connectionName(conn, (client, server) => `${client} (client) ⇄ ${server} (server)`)),
     [conn.version === null ? null : versionInfo(conn.version).name, ...handshakeWords(h, ms)].filter(Boolean).join(', '),
     ...unknownLines(h).map((l) => colour.dim(l)),
-    colour.dim(`times in ms since the connection's first packet (frame ${conn.firstFrame}, ${start.toFixed(6)} s into ${conn.log ? 'its log' : 'the capture'})`),
+    colour.dim(`times in ms since the connection's first packet (${conn.log ? 'event' : 'frame'} ${conn.firstFrame}, ${start.toFixed(6)} s into ${conn.log ? 'its log' : 'the capture'})`),
     '',
     `${'time (ms)'.padStart(11)}  client${' '.repeat(RUNG - 12)}server`,
   ];

@@ -29,6 +29,10 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
       const n = counts.get(id) ?? { total: 0, decrypted: 0 };
       n.total++;
       if (ev.packet.decrypted === true) n.decrypted++;
+      else {
+        n.notDecrypted ??= {};
+        n.notDecrypted[ev.packet.decrypted] = (n.notDecrypted[ev.packet.decrypted] ?? 0) + 1;
+      }
       counts.set(id, n);
     }
     zero ??= file.stats.firstTime;
@@ -54,10 +58,14 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
   return { view, problems };
 }
 
-/** bad input (2) outranks a finding the user asked to fail on with --fail-on (1) */
-export function exitCode(problems: ProblemReporter, findings: readonly Finding[], failOn: CommonOptions['failOn']): number {
+/**
+ * bad input (2) outranks a finding the user asked to fail on with --fail-on (1); an inferred
+ * finding counts only with --fail-on-inferred, so CI fails on what the packets prove
+ */
+export function exitCode(problems: ProblemReporter, findings: readonly Finding[], opts: Pick<CommonOptions, 'failOn' | 'failOnInferred'>): number {
   problems.finish();
   if (problems.exitCode !== 0) return problems.exitCode;
+  const { failOn } = opts;
   if (failOn === undefined) return 0;
-  return findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? 1 : 0;
+  return findings.some((f) => RANK[f.severity] >= RANK[failOn] && (f.evidence === 'proven' || opts.failOnInferred === true)) ? 1 : 0;
 }

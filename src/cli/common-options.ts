@@ -14,6 +14,8 @@ export interface CommonOptions {
   color: boolean;
   /** exit 1 when a finding of at least this severity is present */
   failOn?: 'info' | 'warning' | 'error';
+  /** --fail-on counts inferred findings too, not only proven ones */
+  failOnInferred?: boolean;
 }
 
 /**
@@ -109,5 +111,9 @@ export function withFailOnOption<T>(y: Argv<T>) {
     describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
     choices: ['info', 'warning', 'error'] as const,
     requiresArg: true,
+  }).option('fail-on-inferred', {
+    describe: 'with --fail-on, count findings inferred from what the headers show, not only proven ones',
+    type: 'boolean',
+    default: false,
   });
 }

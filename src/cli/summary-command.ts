@@ -20,5 +20,5 @@ export async function summaryCommand(opts: CommonOptions): Promise<number> {
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
   }
   await out.flush();
-  return exitCode(problems, view.findings, opts.failOn);
+  return exitCode(problems, view.findings, opts);
 }

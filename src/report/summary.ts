@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
-import type { Finding } from '../analysis/finding.js';
+import { NO_KEYS, type Finding } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
 import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { Leg, Migration } from '../analysis/migrations.js';
@@ -23,6 +23,8 @@ export interface InputSummary {
 export interface ConnectionCounts {
   total: number;
   decrypted: number;
+  /** the packets not decrypted, by why (`no keys`, `aead failed`, `not encrypted`, …) */
+  notDecrypted?: Record<string, number>;
 }
 
 /** `summary --format json`: the part of design.md's contract this version can fill. */
@@ -106,14 +108,36 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       `${n.total} (${n.decrypted})`,
     ]);
   }
+  const table = t.toString() + unknownCells(v, colour);
   const logged = connections.filter((c) => c.log);
-  if (logged.length === 0) return t.toString();
+  if (logged.length === 0) return table;
   // a log has no payload bytes and often no addresses: say where these rows come from
   const lines = logged.map(
     (c) =>
       `  ${c.id}  ${logName(c.log!)}${c.log!.otherSide !== undefined ? ` (the other side's log of this connection is ${c.log!.otherSide})` : ''}`,
   );
-  return `${t.toString()}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
+  return `${table}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
+}
+
+/** under the table: for each `?` of a captured connection, why it is unknown */
+function unknownCells(v: AnalysisView, colour: Palette): string {
+  const lines: string[] = [];
+  for (const c of v.connections) {
+    if (c.log) continue;
+    const missing = [
+      c.tls.clientHello ? null : 'SNI',
+      c.tls.encryptedExtensions ? null : 'ALPN',
+      c.tls.serverHello || c.tls.loggedCipherSuite ? null : 'cipher suite',
+    ].filter((x): x is string => x !== null);
+    if (missing.length === 0) continue;
+    const n = v.counts.get(c.id);
+    const why = Object.entries(n?.notDecrypted ?? {})
+      .filter(([reason]) => reason !== 'not encrypted')
+      .map(([reason, count]) => `${count} ${reason === 'no keys' ? `not decrypted (${NO_KEYS})` : reason}`);
+    const where = why.length ? `in packets not read: of ${n!.total} packets, ${why.join(', ')}` : 'no TLS message in the capture says';
+    lines.push(`  ${c.id}  ${missing.join(', ')} unknown: ${where}`);
+  }
+  return lines.length ? `\n${colour.dim(lines.join('\n'))}` : '';
 }
 
 /** design.md's handshake object: times in seconds since the first record */
@@ -126,7 +150,9 @@ function handshakeToJson(h: HandshakeSummary, zeroRtt: ZeroRttStatus): Record<st
     roundTripReasons: h.roundTripReasons,
     retry: h.retry,
     versionNegotiation: h.versionNegotiation,
+    ended: h.ended,
     zeroRtt,
+    facts: h.facts,
     events: h.events.map((e) => ({ time: roundTime(e.time), event: e.event, frame: e.frame, by: e.by, detail: e.detail })),
   };
 }
@@ -180,8 +206,31 @@ function legsLine(legs: Leg[]): string {
 
 function migrationLine(m: Migration, colour: Palette): string {
   const change = m.addressChanged === null ? 'addresses not logged' : m.addressChanged ? 'address change' : 'port change';
-  const validated = m.validated ? colour.green(`validated in ${m.validationMs} ms`) : colour.yellow('not validated');
-  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${m.kind}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  const validated =
+    m.validated === null
+      ? colour.dim('validation unknown')
+      : !m.validated
+        ? colour.yellow('not validated')
+        : m.validationMs !== null
+          ? colour.green(`validated in ${m.validationMs} ms`)
+          : colour.green('validated');
+  const line = `${m.time.toFixed(6)} s  frame ${m.frame}  ${kindWords(m)}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  const notes = factNotes(m);
+  return notes.length ? `${line}\n${notes.map((n) => `       ${colour.dim(n)}`).join('\n')}` : line;
+}
+
+/** the kind, marked when it is inferred or unknown */
+function kindWords(m: Migration): string {
+  if (m.kind === null) return 'kind unknown';
+  return m.facts.kind.evidence === 'inferred' ? `${m.kind} (inferred)` : m.kind;
+}
+
+/** one line for each of a migration's facts that is not proven: the inference or why it is unknown */
+function factNotes(m: Migration): string[] {
+  return (['kind', 'validated'] as const).flatMap((k) => {
+    const f = m.facts[k];
+    return f.evidence === 'proven' ? [] : [`${k} ${f.evidence}: ${f.reason}`];
+  });
 }
 
 /** `quiclens migrations` as text: per connection its paths' changes and the challenges */
@@ -198,16 +247,17 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
       t.push([
         `${m.time.toFixed(6)} s`,
         String(m.frame),
-        m.kind,
+        kindWords(m),
         `${m.from} → ${m.to}`,
         m.addressChanged === null ? colour.dim('not logged') : m.addressChanged ? 'address' : 'port',
-        m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim('none'),
-        m.validated ? `${m.validationMs} ms` : colour.yellow('no'),
+        m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim(m.facts.validated.evidence === 'proven' ? 'none' : 'not readable'),
+        m.validated === null ? colour.dim('unknown') : !m.validated ? colour.yellow('no') : m.validationMs !== null ? `${m.validationMs} ms` : m.facts.validated.evidence === 'inferred' ? 'yes (inferred)' : 'yes',
         m.newDcid === null ? colour.dim('not logged') : m.newDcid ? 'new' : colour.yellow('same'),
       ]);
     }
     const name = connectionName(c, (client, server) => `${client} → ${server}`);
-    parts.push(`${colour.bold(name)}\n${t.toString()}`);
+    const notes = ms.flatMap((m) => factNotes(m).map((n) => `  frame ${m.frame}: ${n}`));
+    parts.push(`${colour.bold(name)}\n${t.toString()}${notes.length ? `\n${colour.dim(notes.join('\n'))}` : ''}`);
   }
   const legNotes = v.connections.flatMap((c) => (v.legs(c).length > 1 ? [`connection ${c.id} has ${v.legs(c).length} legs, judged apart: ${legsLine(v.legs(c))}`] : []));
   const legText = legNotes.length ? legNotes.join('\n') + '\n' : '';
@@ -220,7 +270,8 @@ export function findingsText(findings: readonly Finding[], colour: Palette): str
   if (findings.length === 0) return '';
   const lines = findings.map((f) => {
     const tag = f.severity === 'error' ? colour.red('error') : f.severity === 'warning' ? colour.yellow('warning') : 'info';
-    return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}`;
+    const inferred = f.evidence === 'inferred' ? `\n      ${colour.dim(`inferred, not proven: ${f.reason ?? 'from the headers'}`)}` : '';
+    return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}${inferred}`;
   });
   return `\n${colour.bold('Findings')}\n${lines.join('\n')}\n`;
 }

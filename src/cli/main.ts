@@ -8,7 +8,7 @@ import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
-import { COMMANDS, nearestCommand } from './nearest-command.js';
+import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
 import { STDIN_PATH } from './stdin.js';
 import { summaryCommand } from './summary-command.js';
 
@@ -34,7 +34,7 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-/** yargs' words for an option given without its value, said as the option is typed */
+/** yargs' usage messages in our words: an option without its value, options a command does not use */
 function plainUsage(msg: string): string {
   const missing = msg.match(/^Not enough arguments following: (\S+)$/);
   if (missing) return `--${missing[1]} needs a value`;
@@ -59,6 +59,8 @@ const first = args.find((a) => !a.startsWith('-'));
 // the default command takes inputs, so a mistyped command would otherwise be read as a file
 const meant = first === args[0] && first !== undefined ? nearestCommand(first) : undefined;
 if (meant) usageError(`unknown command '${first}': did you mean '${meant}'?`);
+const subProblem = args[0] === undefined ? undefined : subcommandProblem(args[0], args[1]);
+if (subProblem) usageError(subProblem);
 
 await yargs(args)
   .scriptName('quiclens')

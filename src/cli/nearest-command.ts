@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 
 /** the commands a first word can name (design.md, "The command line") */
 export const COMMANDS = ['summary', 'packets', 'timeline', 'migrations', 'export', 'crosscheck', 'lb'] as const;
+/** the commands under a command that has its own */
+export const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { lb: ['check', 'decode'], export: ['qlog'] };
 
 /** edits (insert, delete, replace, swap two neighbours) that turn a into b: optimal string alignment */
 function editDistance(a: string, b: string): number {
@@ -25,9 +27,25 @@ function editDistance(a: string, b: string): number {
  */
 export function nearestCommand(word: string): string | undefined {
   if ((COMMANDS as readonly string[]).includes(word) || word.startsWith('-') || existsSync(word)) return undefined;
+  return nearest(word, COMMANDS);
+}
+
+/**
+ * For `lb` and `export`: the usage error their second word earns when it names none of
+ * their commands (`lb chek` → did you mean 'check'?), or undefined when it is fine.
+ */
+export function subcommandProblem(command: string, word: string | undefined): string | undefined {
+  const subs = Object.hasOwn(SUBCOMMANDS, command) ? SUBCOMMANDS[command]! : undefined;
+  if (!subs || word === undefined || word.startsWith('-') || subs.includes(word)) return undefined;
+  const meant = nearest(word, subs);
+  const names = subs.map((s) => `'${s}'`).join(' or ');
+  return `unknown ${command} command '${word}': ${meant ? `did you mean '${meant}'?` : `expected ${names}`}`;
+}
+
+function nearest(word: string, names: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
   let best: { name: string; distance: number } | undefined;
-  for (const name of COMMANDS) {
+  for (const name of names) {
     const distance = name.startsWith(lower) && lower.length >= 3 ? 1 : editDistance(lower, name);
     if (distance <= 2 && distance * 2 < Math.max(lower.length, name.length) && (!best || distance < best.distance)) best = { name, distance };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestCommand } from '../../src/cli/nearest-command.js';
+import { nearestCommand, subcommandProblem } from '../../src/cli/nearest-command.js';
 
 describe('nearestCommand: a mistyped first word and the command it meant', () => {
   it.each([
@@ -20,4 +20,20 @@ describe('nearestCommand: a mistyped first word and the command it meant', () =>
     ['ls', 'two letters from lb: too short to be sure'],
     ['--format', 'an option'],
   ])('%s: none (%s)', (word) => expect(nearestCommand(word)).toBeUndefined());
+});
+
+describe('subcommandProblem: the second word of lb and export', () => {
+  it.each([
+    ['lb', 'chek', "unknown lb command 'chek': did you mean 'check'?"],
+    ['lb', 'decod', "unknown lb command 'decod': did you mean 'decode'?"],
+    ['lb', 'nginx.conf', "unknown lb command 'nginx.conf': expected 'check' or 'decode'"],
+    ['export', 'qlgo', "unknown export command 'qlgo': did you mean 'qlog'?"],
+  ])('%s %s', (command, word, said) => expect(subcommandProblem(command, word)).toBe(said));
+
+  it.each([
+    ['lb', 'check'],
+    ['lb', '--help'],
+    ['lb', undefined],
+    ['summary', 'anything'],
+  ])('%s %s: fine', (command, word) => expect(subcommandProblem(command, word)).toBeUndefined());
 });

@@ -4,7 +4,7 @@ import { PacketSession } from '../analysis/read-packets.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
@@ -16,7 +16,8 @@ const RANK = { info: 0, warning: 1, error: 2 } as const;
  */
 export async function analyseInputs(opts: CommonOptions): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
   const problems = new ProblemReporter();
-  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
+  const keys = readKeyLogs(opts.keylog, problems);
+  const session = new PacketSession({ ports: opts.port, keylog: keys });
   const inputs: InputSummary[] = [];
   const counts = new Map<number, ConnectionCounts>();
   let zero: number | undefined;
@@ -37,6 +38,7 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     zero ??= file.stats.firstTime;
     inputs.push({ path: file.path, format: file.format, records: file.stats.records });
   }
+  reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   const wanted = (id: number) => opts.connection === undefined || id === opts.connection;
@@ -52,6 +54,7 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     migrations: (c: Connection) => session.paths.migrations(c),
     legs: (c: Connection) => session.paths.legs(c),
     handshake: (c: Connection) => session.timeline.summary(c),
+    pnSync: (c: Connection) => session.pnSync(c),
   };
   return { view, problems };
 }

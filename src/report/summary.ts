@@ -4,6 +4,7 @@ import { NO_KEYS, type Finding, type Unjudged } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
 import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { Leg, Migration } from '../analysis/migrations.js';
+import type { PnSyncReport } from '../analysis/packet-number-sync.js';
 import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
@@ -42,6 +43,8 @@ export interface AnalysisView {
   migrations(c: Connection): Migration[];
   legs(c: Connection): Leg[];
   handshake(c: Connection): HandshakeSummary;
+  /** 1-RTT packet numbers found again after the capture lost sync (absent: not tracked) */
+  pnSync?(c: Connection): PnSyncReport;
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {
@@ -51,9 +54,10 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
     connections: v.connections.map((c) => ({
       id: c.id,
       version: c.version === null ? null : formatVersion(c.version),
+      firstVersion: c.firstVersion === undefined ? null : formatVersion(c.firstVersion),
       client: c.client ? formatEndpoint(c.client) : null,
       server: c.server ? formatEndpoint(c.server) : null,
-      sni: c.tls.clientHello?.serverName ?? null,
+      sni: c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? null,
       alpn: c.tls.encryptedExtensions?.alpn ?? null,
       cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : (c.tls.loggedCipherSuite ?? null),
       ja4: c.tls.ja4 ?? null,
@@ -68,6 +72,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       roles: c.roleSource,
       log: c.log ?? null,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
+      packetNumberSync: v.pnSync?.(c) ?? null,
       requests: requests(c),
       legs: v.legs(c),
       // packet times are already relative to the first record
@@ -96,8 +101,8 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       String(c.id),
       c.client ? formatEndpoint(c.client) : unknown,
       c.server ? formatEndpoint(c.server) : unknown,
-      c.version === null ? unknown : versionInfo(c.version).name,
-      c.tls.clientHello?.serverName ?? unknown,
+      c.version === null ? unknown : versionCell(c.version, c.firstVersion),
+      c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? unknown,
       c.tls.encryptedExtensions?.alpn ?? unknown,
       (c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : c.tls.loggedCipherSuite)?.replace(/^TLS_/, '') ?? unknown,
       // a log's connection counts from its own input's start, a capture's from the first capture's
@@ -161,13 +166,28 @@ export function requestsText(v: AnalysisView, colour: Palette): string {
   for (const c of v.connections) {
     for (const r of v.requests(c)) {
       const url = `${r.scheme ?? '?'}://${r.authority ?? '?'}${r.path ?? '?'}`;
-      const status = r.status === undefined ? colour.dim('no response') : String(r.status);
+      // a response the capture did not hold whole is said to be so, never shown as a short one
+      const seen = r.responseStreamBytes.seen > 0;
+      const status = r.status !== undefined ? String(r.status) : colour.dim(seen ? 'status not in the capture' : 'no response in the capture');
+      const size = r.responseComplete ? `, ${r.responseBodyBytes} bytes` : seen ? colour.yellow(`, incomplete: ${r.incomplete}`) : '';
       const early = r.zeroRtt ? colour.yellow(' (in 0-RTT)') : '';
       const unresolved = r.unresolved ? colour.dim(` [unresolved: ${r.unresolved.join(', ')}]`) : '';
-      lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}, ${r.responseBodyBytes} bytes${early}${unresolved}`);
+      lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}${size}${early}${unresolved}`);
     }
   }
   return lines.length ? `\n${colour.bold('HTTP/3 requests')}\n${lines.join('\n')}\n` : '';
+}
+
+/** where a sender's packet numbers jumped past what RFC 9000 A.3 recovers, and how they were found again */
+export function pnSyncText(v: AnalysisView, colour: Palette): string {
+  const how = { next_window: 'one window from the nearest', peer_ack: "near the peer's ACK", packet_rate: "near where the sender's packet rate put it" };
+  const lines = v.connections.flatMap((c) =>
+    (v.pnSync?.(c).resyncs ?? []).map((r) => {
+      const failed = r.undecrypted > 0 ? colour.yellow(`, ${r.undecrypted} not decrypted before it`) : '';
+      return `  ${c.id}  ${r.direction} packet numbers jumped from ${r.lastPn} (frame ${r.lastFrame}) to ${r.pn} (frame ${r.frame}): found ${how[r.method]}; ${r.recovered} packets decrypted from there${failed}`;
+    }),
+  );
+  return lines.length ? `\n${colour.bold('Packet numbers found again after gaps in the capture')}\n${lines.join('\n')}\n` : '';
 }
 
 /** one line per migration, for summary; and the legs when the capture sat on a proxy */
@@ -264,4 +284,13 @@ export function findingsText(findings: readonly Finding[], colour: Palette): str
     return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}${inferred}`;
   });
   return `\n${colour.bold('Findings')}\n${lines.join('\n')}\n`;
+}
+
+/** the version, and the one the client offered first when that was another */
+function versionCell(version: number, first: number | undefined): string {
+  const info = versionInfo(version).name;
+  const name = info === 'unknown' ? `unknown ${formatVersion(version)}` : info;
+  if (first === undefined || first === version) return name;
+  const firstName = versionInfo(first).name;
+  return `${name} (first ${firstName === 'unknown' || firstName.startsWith('reserved') ? formatVersion(first) : firstName})`;
 }

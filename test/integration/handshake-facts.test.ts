@@ -6,7 +6,7 @@ import { openCapture } from '../../src/capture/open-capture.js';
 import { KeyLog } from '../../src/crypto/keylog.js';
 import { cipherSuiteName } from '../../src/tls/names.js';
 import { sampleCaptures, type SampleCapture } from '../support/captures.js';
-import { SHARED } from '../support/vectors.js';
+import { FIXTURES } from '../support/vectors.js';
 
 async function session(c: SampleCapture): Promise<PacketSession> {
   const keylog = new KeyLog();
@@ -90,7 +90,7 @@ describe('JA4 fingerprints of Chrome ClientHellos (values FoxIO publishes for th
     ['quic-tls-handshake.pcapng', 'www.google.com'],
     ['quic-with-several-tls-frames.pcapng', 'ogs.google.com'],
   ])('%s', async (file, sni) => {
-    const s = await session({ name: file, path: join(SHARED, 'captures-ext', file) });
+    const s = await session({ name: file, path: join(FIXTURES, 'captures-ext', file) });
     const conn = s.tracker.connections[0]!;
     expect(conn.tls.clientHello?.serverName).toBe(sni);
     expect(conn.tls.ja4).toBe('q13d0310h3_55b375c5d22e_cd85d2d88918');

@@ -7,7 +7,7 @@ import { openCapture } from '../../src/capture/open-capture.js';
 import { KeyLog } from '../../src/crypto/keylog.js';
 import { openQlog } from '../../src/qlog/open-qlog.js';
 import { sampleCaptures, type SampleCapture } from '../support/captures.js';
-import { SHARED } from '../support/vectors.js';
+import { FIXTURES } from '../support/vectors.js';
 
 function keylogOf(c: SampleCapture): KeyLog {
   const keylog = new KeyLog();
@@ -106,15 +106,15 @@ describe('each endpoint qlog gives the connection, handshake and migrations of i
   });
 });
 
-describe("the third-party qlogs in ../shared/qlogs (pcap2qlog, made from captures) against those captures", () => {
-  const shared = (f: string) => join(SHARED, f);
+describe("the third-party qlogs in test/fixtures/qlogs (pcap2qlog, made from captures) against those captures", () => {
+  const fixture = (f: string) => join(FIXTURES, f);
   it.each([
     ['pcap2qlog-draft01-new-cid.qlog', 'captures-ext/new-cid-draft.pcap', 'captures-ext/new-cid-draft.keys'],
     ['pcap2qlog-draft02-ngtcp2-draft29.qlog', 'captures-ext/ngtcp2-draft29-dsb.pcapng', undefined],
   ] as const)('%s', async (qlog, pcap, keys) => {
     const [wire, { session: log, problems }] = await Promise.all([
-      captureSession({ name: pcap, path: shared(pcap), ...(keys ? { keylog: shared(keys) } : {}) }),
-      qlogSession(shared(join('qlogs', qlog))),
+      captureSession({ name: pcap, path: fixture(pcap), ...(keys ? { keylog: fixture(keys) } : {}) }),
+      qlogSession(fixture(join('qlogs', qlog))),
     ]);
     expect(problems).toEqual([]);
     // pcap2qlog splits the Retry from the rest of the connection; it is read back as one
@@ -133,7 +133,7 @@ describe("the third-party qlogs in ../shared/qlogs (pcap2qlog, made from capture
   });
 
   it('pcap2qlog-draft01-spin-bit.qlog (no capture): one draft-22 connection, its handshake and both closes', async () => {
-    const { session, problems } = await qlogSession(shared('qlogs/pcap2qlog-draft01-spin-bit.qlog'));
+    const { session, problems } = await qlogSession(fixture('qlogs/pcap2qlog-draft01-spin-bit.qlog'));
     expect(problems).toEqual([]);
     const [c] = session.tracker.connections;
     expect(session.tracker.connections).toHaveLength(1);

@@ -39,3 +39,12 @@ export interface Finding {
   /** for an inferred finding, the reasoning */
   reason?: string;
 }
+
+/** A check that could not be made: the facts it needs are unknown, and why. */
+export interface Unjudged {
+  /** the finding code the check would give */
+  code: string;
+  connection: number;
+  frame?: number;
+  reason: string;
+}

@@ -2,7 +2,7 @@ import type { Endpoint } from '../capture/types.js';
 import { ipBytes } from '../capture/ip-address.js';
 import { formatEndpoint } from '../capture/types.js';
 import type { Connection, Role } from './connection.js';
-import { unreadReason, type Evidence, type Fact, type Finding } from './finding.js';
+import { unreadReason, type Evidence, type Fact, type Finding, type Unjudged } from './finding.js';
 import type { DecryptResult, PacketRecord } from './packet-record.js';
 
 /** design.md's migration kinds (RFC 9000 §9) */
@@ -281,6 +281,28 @@ export class MigrationTracker {
     }
     for (const r of s.unmatchedResponses) {
       say('info', 'path_response_unmatched', r.frame, `a PATH_RESPONSE (${r.data}) from the ${r.by} matches no PATH_CHALLENGE seen in the capture`);
+    }
+    return out;
+  }
+
+  /** The checks of audit() that could not be made on a migration, with why: what stays unknown is said, not skipped in silence. */
+  unjudged(conn: Connection): Unjudged[] {
+    const s = this.byConnection.get(conn);
+    if (!s) return [];
+    const out: Unjudged[] = [];
+    const cannot = (code: string, frame: number, reason: string) => out.push({ code, connection: conn.id, frame, reason });
+    for (const m of this.migrations(conn)) {
+      if (m.kind === 'probe_only') continue;
+      if (m.kind === null) {
+        for (const code of ['migration_during_handshake', 'path_not_validated']) cannot(code, m.frame, `the kind of move is unknown: ${m.facts.kind.reason}`);
+        continue;
+      }
+      const hidden = s.confirmedAt === null && s.serverUnread !== null && s.serverUnread.time <= m.time ? s.serverUnread.reason : null;
+      if (hidden) cannot('migration_during_handshake', m.frame, `HANDSHAKE_DONE would be in server packets not read (${unreadReason(hidden)})`);
+      if (m.validated === null) cannot('path_not_validated', m.frame, m.facts.validated.reason);
+      if (m.kind === 'active' && !conn.tls.serverParameters && s.serverUnread !== null) {
+        cannot('migration_forbidden', m.frame, `the server's transport parameters (disable_active_migration) are in packets not read (${unreadReason(s.serverUnread.reason)})`);
+      }
     }
     return out;
   }

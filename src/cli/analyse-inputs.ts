@@ -48,6 +48,7 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     counts,
     connections: session.tracker.connections.filter((c) => wanted(c.id)),
     findings: session.findings().filter((f) => wanted(f.connection)),
+    unjudged: session.tracker.connections.filter((c) => wanted(c.id)).flatMap((c) => session.paths.unjudged(c)),
     requests: (c: Connection) => session.http3.requests(c),
     zeroRtt: (c: Connection) => session.zeroRtt(c),
     migrations: (c: Connection) => session.paths.migrations(c),

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
-import { NO_KEYS, type Finding } from '../analysis/finding.js';
+import { NO_KEYS, type Finding, type Unjudged } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
 import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { Leg, Migration } from '../analysis/migrations.js';
@@ -36,6 +36,8 @@ export interface AnalysisView {
   counts: ReadonlyMap<number, ConnectionCounts>;
   connections: readonly Connection[];
   findings: readonly Finding[];
+  /** the checks that could not be made, and why */
+  unjudged: readonly Unjudged[];
   requests(c: Connection): Http3Request[];
   zeroRtt(c: Connection): ZeroRttStatus;
   migrations(c: Connection): Migration[];
@@ -81,6 +83,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       })),
     })),
     findings: v.findings,
+    unjudged: v.unjudged,
   };
 }
 
@@ -262,7 +265,14 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
   const legNotes = v.connections.flatMap((c) => (v.legs(c).length > 1 ? [`connection ${c.id} has ${v.legs(c).length} legs, judged apart: ${legsLine(v.legs(c))}`] : []));
   const legText = legNotes.length ? legNotes.join('\n') + '\n' : '';
   if (parts.length === 0) return `no migrations: every connection kept its path\n${legText}${findingsText(findings, colour)}`;
-  return parts.join('\n\n') + '\n' + legText + findingsText(findings, colour);
+  return parts.join('\n\n') + '\n' + legText + findingsText(findings, colour) + unjudgedText(v.unjudged, colour);
+}
+
+/** the checks that could not be made, under the findings: what is unknown is said */
+export function unjudgedText(unjudged: readonly Unjudged[], colour: Palette): string {
+  if (unjudged.length === 0) return '';
+  const lines = unjudged.map((u) => `  ${u.code}: connection ${u.connection}${u.frame !== undefined ? `, frame ${u.frame}` : ''}: ${u.reason}`);
+  return `\n${colour.bold('Not judged')} ${colour.dim('(what these checks need is unknown)')}\n${colour.dim(lines.join('\n'))}\n`;
 }
 
 /** findings under the table, one line each */

@@ -211,6 +211,18 @@ describe('quiclens timeline without keys', () => {
   });
 });
 
+describe('quiclens summary without keys', () => {
+  it('lists the checks it could not make, and why', () => {
+    const doc = JSON.parse(quiclens('summary', 'captures/migration/migration.pcap', '--format', 'json').out);
+    expect(doc.findings).toEqual([]);
+    expect(doc.unjudged).toEqual([
+      { code: 'migration_during_handshake', connection: 1, frame: 14, reason: 'HANDSHAKE_DONE would be in server packets not read (encrypted: no key log for this connection)' },
+      { code: 'migration_forbidden', connection: 1, frame: 14, reason: expect.stringContaining('disable_active_migration') },
+    ]);
+    expect(JSON.parse(quiclens('summary', 'captures/migration/migration.pcap', '--keylog', 'captures/migration/keys.log', '--format', 'json').out).unjudged).toEqual([]);
+  });
+});
+
 describe('quiclens migrations', () => {
   it('shows the active migration with its challenges, and says when there is none', () => {
     const { code, out } = quiclens('migrations', 'captures/migration/migration.pcap', '--keylog', 'captures/migration/keys.log', '--no-color');

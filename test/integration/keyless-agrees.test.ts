@@ -88,6 +88,8 @@ describe('without the key log, nothing contradicts the analysis with it', () => 
     const keyedFindings = new Set((withKeys.doc.findings as Json[]).map(id));
     const keylessFindings = (without.doc.findings as Json[]).filter((f) => f.code !== 'zero_rtt_unaudited');
     expect(keylessFindings.map(id).filter((f) => !keyedFindings.has(f))).toEqual([]);
+    // a check that could not be made says why
+    for (const u of without.doc.unjudged as Json[]) expect(u.reason, `${u.code}: not judged without a reason`).toMatch(/\w{3,}/);
     for (const f of without.doc.findings as Json[]) {
       expect(['proven', 'inferred']).toContain(f.evidence);
       if (f.evidence === 'inferred') expect(f.reason).toMatch(/\w{3,}/);

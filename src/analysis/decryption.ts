@@ -101,6 +101,11 @@ export class Decryption {
     return this.read(conn, state, h, opened, from);
   }
 
+  /** a 1-RTT packet that did not open, for good (not as a whole datagram before its GSO split): its sender may have lost sync */
+  undecrypted(conn: Connection, h: PacketHeader, from: Role, frame: number): void {
+    if (h.type === '1RTT') this.byConnection.get(conn)?.sync.failed(from, frame);
+  }
+
   /** how each sender's 1-RTT packet numbers were kept across the capture's gaps */
   pnSync(conn: Connection): PnSyncReport {
     return this.byConnection.get(conn)?.sync.report() ?? { resyncs: [], recovered: 0, undecrypted: 0 };

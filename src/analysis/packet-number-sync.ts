@@ -107,8 +107,9 @@ export class PacketNumberSync {
 
   /**
    * Opens the next 1-RTT packet of `from`: `attempt` opens it with the candidates given
-   * (undefined: ConnectionKeys' default). A first try, then the full search when it is due;
-   * the outcome is noted either way.
+   * (undefined: ConnectionKeys' default). A first try, then the full search when it is due.
+   * A packet that opens is noted here; one that does not only once the caller knows it is
+   * lost for good (`failed`): a GSO super-datagram fails whole, then opens as segments.
    */
   open(from: Role, at: { frame: number; time: number }, attempt: (candidates: PnCandidates | undefined) => OpenedPacket | DecryptFailure): { opened: OpenedPacket | DecryptFailure; method?: PnRecoveryMethod } {
     let search = this.firstTry(from, at.time);
@@ -121,10 +122,7 @@ export class PacketNumberSync {
         opened = attempt(full.candidates);
       }
     }
-    if (typeof opened === 'string') {
-      if (opened === 'aead failed') this.failed(from, at.frame);
-      return { opened };
-    }
+    if (typeof opened === 'string') return { opened };
     const method = this.opened(from, search, at, opened.pn, opened.pnSearched);
     return method ? { opened, method } : { opened };
   }
@@ -224,8 +222,8 @@ export class PacketNumberSync {
     return method;
   }
 
-  /** a 1-RTT packet of `from` that no candidate opened */
-  private failed(from: Role, frame: number): void {
+  /** a 1-RTT packet of `from` that no candidate opened, for good */
+  failed(from: Role, frame: number): void {
     const s = this.senders[from];
     // only a sender whose keys worked before can lose sync; before that, it never had it
     if (!s.last) return;

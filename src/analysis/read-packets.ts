@@ -78,10 +78,11 @@ export class PacketSession {
    * A short header running to the end of its datagram that would not open may be a GSO
    * super-datagram whose DCID marks no boundary (zero-length). Try segment sizes; a split
    * counts only when every segment's AEAD tag verifies (RFC 9001 §5.3 makes a wrong guess
-   * fail).
+   * fail). A DCID of some length recurs at each segment, so the datagram decoder has split
+   * those already: a packet with one that fails is not tried again in pieces.
    */
   private splitByAead(conn: Connection, h: PacketHeader, d: Datagram, from: Role): { header: PacketHeader; opened: DecryptedPacket; gso: number }[] | null {
-    if (h.form !== 'short' || h.offset + h.length !== d.payload.length) return null;
+    if (h.form !== 'short' || h.dcid.length > 0 || h.offset + h.length !== d.payload.length) return null;
     for (const size of this.segmentSizes.candidates(d, h.offset)) {
       const out: { header: PacketHeader; opened: DecryptedPacket; gso: number }[] = [];
       for (let start = 0; start < d.payload.length; start += size) {
@@ -194,6 +195,7 @@ export class PacketSession {
           units.splice(i, 1, ...split);
           opened = split[0]!.opened!;
         }
+        if (opened.decrypted === 'aead failed') this.decryption.undecrypted(connection, header, direction, d.frame);
         const gsoSize = split ? split[0]!.gso : unit.gso;
         const exponent = ackDelayExponent(connection, direction);
         for (const f of opened.frames) {

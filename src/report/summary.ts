@@ -72,7 +72,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       roles: c.roleSource,
       log: c.log ?? null,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
-      packetNumberSync: v.pnSync?.(c) ?? null,
+      packetNumberSync: c.log ? null : (v.pnSync?.(c) ?? null),
       requests: requests(c),
       legs: v.legs(c),
       // packet times are already relative to the first record

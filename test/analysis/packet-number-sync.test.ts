@@ -37,6 +37,7 @@ function sender() {
       return list;
     };
     const r = sync.open('server', { frame: ++frame, time }, (cands) => c.open(p.header, p.bytes, 'server', 1, counted(cands)));
+    if (r.opened === 'aead failed') sync.failed('server', frame);
     tries.push(n);
     return { pn: typeof r.opened === 'string' ? r.opened : r.opened.pn, method: r.method };
   };

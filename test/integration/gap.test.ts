@@ -82,6 +82,20 @@ describe('captures/gap: packet-number sync kept through a 2,400-record gap', () 
   });
 });
 
+describe('captures/gap: crosscheck against the endpoints qlogs', () => {
+  it('the packets cut out are the capture\'s drops (sent, and received by the peer), nothing else disagrees', () => {
+    const r = spawnSync('node', [join(REPO, 'bin/quiclens.js'), 'crosscheck', join(DIR, 'gap.pcap'), join(DIR, 'qlog'), '--keylog', join(DIR, 'keys.log'), '--format', 'json'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const logs: { vantage: 'client' | 'server'; sent: { logged: number; onWire: number }; unchecked: number; counts: Record<string, number> }[] = JSON.parse(r.stdout).logs;
+    expect(logs.map((l) => l.vantage).sort()).toEqual(['client', 'server']);
+    for (const l of logs) {
+      expect(l.counts.missingFromCapture).toBe(cut[l.vantage]);
+      expect(l.sent.logged).toBe(l.sent.onWire + cut[l.vantage]);
+      expect([l.unchecked, l.counts.lostBeforeCapture, l.counts.mismatches, l.counts.unexplainedUnlogged]).toEqual([0, 0, 0, 0]);
+    }
+  });
+});
+
 describe('captures/gap: summary', () => {
   const run = (format: string) =>
     spawnSync('node', [join(REPO, 'bin/quiclens.js'), 'summary', join(DIR, 'gap.pcap'), '--keylog', join(DIR, 'keys.log'), '--format', format], { encoding: 'utf8' });

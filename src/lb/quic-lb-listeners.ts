@@ -53,11 +53,13 @@ export function readQuicLb(file: string, text: string): LbConfig {
       if (servers.length === 0) fail(['configs', ci], `configuration ${config.configId} has no servers: expected servers: {SERVER_ID: ADDRESS, …}`);
       for (const [id, address] of servers) {
         const sid = hexField(id);
+        // a key may be a whole mapping, stringified over lines by the YAML reader: shown on one
+        const shown = id.length > 40 || id.includes('\n') ? `${id.split('\n')[0]!.slice(0, 40)}…` : id;
         if (!sid || sid.length !== config.serverIdLength * 2) {
-          fail(['configs', ci, 'servers', id], `server ID ${id} is not ${config.serverIdLength} octets of hex (${config.serverIdLength * 2} digits)`);
+          fail(['configs', ci, 'servers', id], `server ID ${shown} is not ${config.serverIdLength} octets of hex (${config.serverIdLength * 2} digits)`);
         }
         const where = scalarText(address);
-        if (where === undefined) fail(['configs', ci, 'servers', id], `server ID ${id}: expected the server's ADDRESS:PORT`);
+        if (where === undefined) fail(['configs', ci, 'servers', id], `server ID ${shown}: expected the server's ADDRESS:PORT`);
         backends.push({ address: where!, weight: 1, serverId: sid!, location: doc.at(['configs', ci, 'servers', id]) });
       }
     });

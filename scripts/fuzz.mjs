@@ -273,7 +273,9 @@ async function workerMain() {
     const file = write(reader, ext, bytes);
     parentPort.postMessage({ t: 'start', reader, n: i, file });
     const result = await runOne(lib, seeds, reader, file, undefined, context);
-    parentPort.postMessage({ t: 'end', reader, n: i, file, ...result });
+    // a failing input is kept under its own name: the next mutant overwrites the input file
+    const kept = result.failure ? write(`fail-${reader}-${i}`, ext, bytes) : file;
+    parentPort.postMessage({ t: 'end', reader, n: i, file: kept, ...result });
     n[reader] = i + 1;
   }
   parentPort.postMessage({ t: 'done' });

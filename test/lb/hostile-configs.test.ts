@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -116,6 +116,38 @@ describe('Kubernetes Services with values of the wrong type (issue 12 §8)', () 
   it('a YAML config over the size limit is refused before it is parsed', () => {
     const e = errorOf(() => readYamlDocuments('big.yaml', `# ${'x'.repeat(MAX_YAML_BYTES)}\n`));
     expect(e.issue.message).toMatch(/^a YAML\/JSON config of \d+ characters is more than the \d+ quiclens reads/);
+  });
+});
+
+describe('values the fuzzer found shown as internals (issue 12 §8, npm run fuzz)', () => {
+  it('nginx: worker_processes without a value', () => {
+    const config = readLbConfig(write('worker_processes;\nevents {}\nhttp {\n  server {\n    listen 443 quic reuseport;\n  }\n}\n'));
+    const text = lbTable({ configs: [config] }, PLAIN);
+    expect(text).toContain('worker_processes (no value) at line 1');
+    expect(text).not.toMatch(INTERNAL);
+  });
+
+  it('Envoy: an endpoint without a port is named by its address alone', () => {
+    const yaml = readFileSync(join(__dirname, 'configs/envoy-udp-maglev.yaml'), 'utf8')
+      .replace('{ address: 10.0.0.1, port_value: 443 }', '{ address: 10.0.0.1, port_value: {x: 1} }')
+      .replace(/\n.*10\.0\.0\.2.*/, '');
+    const config = readLbConfig(write(yaml, 'envoy-no-port.yaml'));
+    expect(config.listeners[0]!.backends.map((b) => b.address)).toEqual(['10.0.0.1']);
+    expect(lbTable({ configs: [config] }, PLAIN)).not.toMatch(INTERNAL);
+  });
+
+  it('ipvsadm: a persistence or weight that is not a number is refused with its line', () => {
+    const p = errorOf(() => readLbConfig(write('-A -u 192.0.2.12:443 -s rr -p x\n-a -u 192.0.2.12:443 -r 10.0.0.1:443 -g -w 1\n', 'ipvs-p.txt')));
+    expect(p.issue).toMatchObject({ line: 1, message: "expected -p SECONDS (a whole number), found 'x'" });
+    const w = errorOf(() => readLbConfig(write('-A -u 192.0.2.12:443 -s rr\n-a -u 192.0.2.12:443 -r 10.0.0.1:443 -g -w NaN\n', 'ipvs-w.txt')));
+    expect(w.issue).toMatchObject({ line: 2, message: "expected -w WEIGHT (a whole number), found 'NaN'" });
+  });
+
+  it('QUIC-LB: a server ID that is a mapping is quoted on one line', () => {
+    const yaml = 'kind: quic-lb\nlisten: 0.0.0.0:443\nconfigs:\n  - configId: 0\n    serverIdLength: 3\n    nonceLength: 4\n    servers:\n      ? {a: [1, 2]}\n      : 10.0.0.1:443\n';
+    const e = errorOf(() => readLbConfig(write(yaml, 'quic-lb-key.yaml')));
+    expect(e.issue.message).not.toMatch(/\n/);
+    expect(e.issue.message).toMatch(/^server ID .* is not 3 octets of hex \(6 digits\)$/);
   });
 });
 

@@ -55,7 +55,8 @@ export class PacketTable {
       p.unlogged?.includes('dcid') ? this.colour.dim('not logged') : cid(h.dcid),
       h.form !== 'long' ? '' : p.unlogged?.includes('scid') ? this.colour.dim('not logged') : cid(h.scid),
       String(h.length),
-      p.decrypted === true ? framesText(p) : this.colour.dim(notDecryptedText(p)),
+      // a plaintext packet with frames (gQUIC's hello) shows them as a decrypted one does
+      p.decrypted === true || p.frames.length > 0 ? framesText(p) : this.colour.dim(notDecryptedText(p)),
     ]);
   }
 

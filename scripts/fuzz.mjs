@@ -59,6 +59,7 @@ async function main() {
     process.stderr.write(`fuzz: ${err.message}\n`);
     process.exit(2);
   }
+  if (opts.replay) opts.readers = [opts.reader ?? guessReader(opts.replay)];
   const tmp = mkdtempSync(join(process.env.FUZZ_TMP ?? (statSafe('/dev/shm') ? '/dev/shm' : tmpdir()), 'quiclens-fuzz-'));
   const counts = Object.fromEntries(opts.readers.map((r) => [r, 0]));
   const issues = Object.fromEntries(opts.readers.map((r) => [r, 0]));

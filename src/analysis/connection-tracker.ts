@@ -2,6 +2,7 @@ import type { Datagram, Endpoint } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import type { Connection, Role } from './connection.js';
+import { isPreferredAddress } from './preferred-address.js';
 import { emptyTlsFacts } from './tls-facts.js';
 
 /**
@@ -21,6 +22,10 @@ export class ConnectionTracker {
   private readonly byPath = new Map<string, Connection>();
   /** connections by their server's address, for short headers on a path not seen before */
   private readonly byServer = new Map<string, Set<Connection>>();
+  /** connections by their client's first address, for short headers to a server address not seen before */
+  private readonly byClient = new Map<string, Set<Connection>>();
+  /** connections whose preferred_address CID is already known as theirs */
+  private readonly preferredCidLearned = new WeakSet<Connection>();
   private readonly all: Connection[] = [];
 
   get connections(): readonly Connection[] {
@@ -33,7 +38,7 @@ export class ConnectionTracker {
     let conn = this.find(dcid, scid, d);
     // a short header to a CID we never saw issued (NEW_CONNECTION_ID still encrypted)
     // belongs to the connection already using its 4-tuple
-    if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d)) ?? this.soleConnectionOfServer(d);
+    if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d)) ?? this.soleConnectionOfServer(d) ?? this.soleConnectionOfClient(d);
     if (!conn) conn = this.open(h, d);
     this.byPath.set(pathKey(d), conn);
     const direction = this.directionOf(conn, dcid, d);
@@ -51,6 +56,22 @@ export class ConnectionTracker {
     if (resetToken) conn.resetTokens[issuer].add(resetToken);
     (issuer === 'client' ? conn.clientCids : conn.serverCids).add(cid);
     if (conn.roleSource !== 'logged') this.byCid.set(cid, conn);
+  }
+
+  /**
+   * The CID in the server's preferred_address transport parameter (RFC 9000 §18.2): the
+   * client probes and then uses the preferred address under it, so it names this connection
+   * like a CID from NEW_CONNECTION_ID, with sequence number 1 (§5.1.1). Returns the CID
+   * the first time the server's parameters show one, so that the caller can teach the
+   * short-header decoder its length; null otherwise.
+   */
+  learnPreferredAddressCid(conn: Connection): string | null {
+    const pa = conn.tls.serverParameters?.preferred_address;
+    if (!pa || this.preferredCidLearned.has(conn)) return null;
+    this.preferredCidLearned.add(conn);
+    if (pa.connection_id === '') return null;
+    this.addIssuedCid(conn, 'server', pa.connection_id, pa.stateless_reset_token);
+    return pa.connection_id;
   }
 
   private find(dcid: string, scid: string | null, d: Datagram): Connection | undefined {
@@ -87,6 +108,22 @@ export class ConnectionTracker {
     return undefined;
   }
 
+  /**
+   * The heuristic for a short header with an unknown DCID between a live connection's client
+   * address and a server address not seen before. Without keys the preferred_address
+   * transport parameter (and its CID) is unreadable, and a server changes its address only
+   * by moving to its preferred address (RFC 9000 §9.6); a new connection would begin with a
+   * long header (§7). So the packet belongs to the connection of that client address, when
+   * exactly one is alive. What the move was is then inferred, not proven (migrations say so).
+   */
+  private soleConnectionOfClient(d: Datagram): Connection | undefined {
+    for (const endpoint of [d.src, d.dst]) {
+      const live = [...(this.byClient.get(formatEndpoint(endpoint)) ?? [])].filter((c) => d.time - c.lastTime <= IDLE_SECONDS);
+      if (live.length === 1) return live[0];
+    }
+    return undefined;
+  }
+
   private open(h: PacketHeader, d: Datagram): Connection {
     const role = senderRoleOfFirstPacket(h, d);
     const conn = this.create({
@@ -102,13 +139,19 @@ export class ConnectionTracker {
     // keep only connections still within the idle window: the set stays small
     for (const c of set) if (d.time - c.lastTime > IDLE_SECONDS) set.delete(c);
     this.byServer.set(key, set.add(conn));
+    const clientKey = formatEndpoint(conn.client!);
+    const clients = this.byClient.get(clientKey) ?? new Set<Connection>();
+    for (const c of clients) if (d.time - c.lastTime > IDLE_SECONDS) clients.delete(c);
+    this.byClient.set(clientKey, clients.add(conn));
     return conn;
   }
 
   private directionOf(conn: Connection, dcid: string, d: Datagram): Role {
-    // the server's address is stable (short of a preferred address), the client's may move
+    // the server's address is stable but for a move to its preferred address; the client's may move
     if (conn.server && sameEndpoint(d.src, conn.server)) return 'server';
     if (conn.server && sameEndpoint(d.dst, conn.server)) return 'client';
+    if (isPreferredAddress(conn, d.src)) return 'server';
+    if (isPreferredAddress(conn, d.dst)) return 'client';
     if (conn.serverCids.has(dcid)) return 'client';
     if (conn.clientCids.has(dcid)) return 'server';
     return conn.client && sameEndpoint(d.src, conn.client) ? 'client' : 'server';

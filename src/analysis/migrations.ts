@@ -1,9 +1,9 @@
 import type { Endpoint } from '../capture/types.js';
-import { ipBytes } from '../capture/ip-address.js';
 import { formatEndpoint } from '../capture/types.js';
 import type { Connection, Role } from './connection.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
+import { isPreferredAddress, preferredAddresses } from './preferred-address.js';
 
 /** design.md's migration kinds (RFC 9000 §9) */
 export type MigrationKind = 'active' | 'nat_rebinding' | 'preferred_address' | 'probe_only';
@@ -22,11 +22,15 @@ export interface Migration {
   time: number;
   frame: number;
   kind: MigrationKind;
-  /** the client's address before and after, or `unlogged` when the input (a qlog) has none */
+  /** whose address changed: the client's, or the server's (a move to its preferred address, RFC 9000 §9.6) */
+  side: Role;
+  /** that side's address before and after, or `unlogged` when the input (a qlog) has none */
   from: string;
   to: string;
-  /** the client's IP address changed, not only its port (a move between networks); null when the addresses are not known */
+  /** that side's IP address changed, not only its port (a move between networks); null when the addresses are not known */
   addressChanged: boolean | null;
+  /** a move to the server's preferred address: what the server offered, and what proves the move is to it */
+  preferredAddress?: PreferredAddressMove;
   /** the first PATH_CHALLENGE on the new path and its PATH_RESPONSE (hex data) */
   challenge: string | null;
   response: string | null;
@@ -35,6 +39,25 @@ export interface Migration {
   /** the client used DCIDs on the new path it never used on the old one (RFC 9000 §9.5); null when the input does not give DCIDs */
   newDcid: boolean | null;
   challenges: PathChallenge[];
+}
+
+/** A move to the server's preferred address (RFC 9000 §9.6) and what it rests on. */
+export interface PreferredAddressMove {
+  /**
+   * `proven`: the new server address is the one in the server's preferred_address transport
+   * parameter, read from its EncryptedExtensions. `inferred`: the parameters were not read,
+   * but the server's address changed mid-connection under a DCID not used before, which
+   * RFC 9000 §9.6 allows only as a move to a preferred address.
+   */
+  evidence: 'proven' | 'inferred';
+  /** why it is only inferred; null when proven */
+  reason: string | null;
+  /** the addresses the server offered; null when its transport parameters are unknown */
+  offered: string[] | null;
+  /** the CID the server offered with it (hex); null when unknown */
+  cid: string | null;
+  /** the client's address before and after the move (it may move too); `unlogged` when the input has none */
+  client: { from: string; to: string };
 }
 
 /** probes further apart than this belong to different moves (a qlog without addresses) */
@@ -56,6 +79,8 @@ interface PathState {
   previous: string | null;
   clientDcids: Set<string>;
   clientUsed: boolean;
+  /** the path leads to a new server address: a move to the preferred address, proven or inferred */
+  serverMove: 'proven' | 'inferred' | null;
 }
 
 /**
@@ -79,6 +104,8 @@ interface ConnectionPaths {
   /** the path of the first packet: the first leg's server-side address and its moves */
   firstServer: string | null;
   challenges: (PathChallenge & { path: string })[];
+  /** DCIDs the server sent to (a leg repeats them) */
+  serverDcids: Set<string>;
   unmatchedResponses: { data: string; frame: number; by: Role }[];
   /** when the client saw HANDSHAKE_DONE: the handshake is confirmed (RFC 9001 §4.1.2) */
   confirmedAt: number | null;
@@ -110,6 +137,7 @@ export class MigrationTracker {
         current: new Map(),
         firstServer: null,
         challenges: [],
+        serverDcids: new Set(),
         unmatchedResponses: [],
         confirmedAt: null,
         unlogged: { current: 0, probed: null, paths: 0, lastProbe: null, clientDcids: new Set() },
@@ -125,12 +153,14 @@ export class MigrationTracker {
       s.firstServer ??= serverKey;
       // a move within a leg comes from that leg's current path; a move to the server's
       // preferred address comes from the first leg's; any other new server side is a leg
-      const previous = s.current.get(serverKey) ?? (server && this.isPreferredAddress(p.connection, server) ? (s.current.get(s.firstServer) ?? null) : null);
-      path = { client, server, firstFrame: p.frame, firstTime: p.time, previous, clientDcids: new Set(), clientUsed: false };
+      const serverMove = s.current.has(serverKey) || !server ? null : this.serverMove(s, p, server);
+      const previous = s.current.get(serverKey) ?? (serverMove ? (s.current.get(s.firstServer) ?? null) : null);
+      path = { client, server, firstFrame: p.frame, firstTime: p.time, previous, clientDcids: new Set(), clientUsed: false, serverMove };
       s.paths.set(key, path);
       if (!s.current.has(serverKey)) s.current.set(serverKey, key);
     }
     if (p.direction === 'client') path.clientDcids.add(p.header.dcid.toString('hex'));
+    else s.serverDcids.add(p.header.dcid.toString('hex'));
     for (const f of p.frames) {
       if (f.type === 'path_challenge') s.challenges.push({ data: f.data, by: p.direction, frame: p.frame, time: p.time, path: key });
       else if (f.type === 'path_response') {
@@ -179,15 +209,20 @@ export class MigrationTracker {
     return probe ? probedKey : keyOf(u.current);
   }
 
-  private isPreferredAddress(c: Connection, server: Endpoint): boolean {
-    const pa = c.tls.serverParameters?.preferred_address;
-    if (!pa) return false;
-    const same = (a: string, b: string) => {
-      const x = ipBytes(a);
-      const y = ipBytes(b);
-      return x !== undefined && y !== undefined && x.equals(y);
-    };
-    return (same(server.ip, pa.ip_v4) && server.port === pa.port_v4) || (same(server.ip, pa.ip_v6) && server.port === pa.port_v6);
+  /**
+   * A server address not seen before in this connection: a move to the preferred address
+   * when it is the one the server's transport parameters offered (proven). Without them (no
+   * keys) it is inferred when the first packet there is a short header under a DCID no other
+   * path carried: a second leg of a capture on a proxy starts with the long headers of the
+   * handshake, or repeats the other leg's CIDs. Otherwise a leg.
+   */
+  private serverMove(s: ConnectionPaths, p: PacketRecord, server: Endpoint): 'proven' | 'inferred' | null {
+    const offered = isPreferredAddress(p.connection, server);
+    if (offered !== null) return offered ? 'proven' : null;
+    if (p.header.form !== 'short' || s.paths.size === 0) return null;
+    const dcid = p.header.dcid.toString('hex');
+    const seen = [...s.paths.values()].some((x) => x.clientDcids.has(dcid)) || s.serverDcids.has(dcid);
+    return seen ? null : 'inferred';
   }
 
   /** the legs the capture point saw: one unless it sits on a proxy or balancer */
@@ -212,17 +247,41 @@ export class MigrationTracker {
       const old = s.paths.get(path.previous)!;
       const onPath = s.challenges.filter((c) => c.path === key);
       const clientProbed = onPath.some((c) => c.by === 'client');
-      const toPreferred = path.server !== null && old.server !== null && formatEndpoint(path.server) !== formatEndpoint(old.server) && this.isPreferredAddress(conn, path.server);
-      const kind: MigrationKind = toPreferred ? 'preferred_address' : !path.clientUsed ? 'probe_only' : clientProbed ? 'active' : 'nat_rebinding';
+      const offered = preferredAddresses(conn);
+      // a log without addresses: the client's first probe after the server offered a
+      // preferred address is most likely the move to it (RFC 9000 §9.6), but only that
+      const unloggedMove = path.server === null && old.previous === null && clientProbed && offered !== null && offered.length > 0;
+      const toServer = unloggedMove || (path.serverMove !== null && path.server !== null && old.server !== null && formatEndpoint(path.server) !== formatEndpoint(old.server));
+      const evidence = unloggedMove ? 'inferred' : path.serverMove;
+      const reason = unloggedMove
+        ? `the log has no addresses: the server offered ${offered.map(formatEndpoint).join(' and ')} as its preferred address, and this is the client's first probe of a new path`
+        : "the server's transport parameters are encrypted (no key log for this connection); a server changes its address only to move to its preferred address (RFC 9000 §9.6)";
+      const kind: MigrationKind = toServer ? 'preferred_address' : !path.clientUsed ? 'probe_only' : clientProbed ? 'active' : 'nat_rebinding';
       const answered = onPath.find((c) => c.response);
       const firstChallenge = answered ?? onPath[0];
+      const side: Role = toServer ? 'server' : 'client';
+      const before = side === 'server' ? old.server : old.client;
+      const after = side === 'server' ? path.server : path.client;
+      const clientMove = { from: old.client ? formatEndpoint(old.client) : UNLOGGED, to: path.client ? formatEndpoint(path.client) : UNLOGGED };
       out.push({
         time: path.firstTime,
         frame: path.firstFrame,
         kind,
-        from: old.client ? formatEndpoint(old.client) : UNLOGGED,
-        to: path.client ? formatEndpoint(path.client) : UNLOGGED,
-        addressChanged: old.client && path.client ? old.client.ip !== path.client.ip : null,
+        side,
+        from: before ? formatEndpoint(before) : UNLOGGED,
+        to: after ? formatEndpoint(after) : UNLOGGED,
+        addressChanged: before && after ? before.ip !== after.ip : null,
+        ...(toServer
+          ? {
+              preferredAddress: {
+                evidence: evidence ?? 'inferred',
+                reason: evidence === 'proven' ? null : reason,
+                offered: offered ? offered.map(formatEndpoint) : null,
+                cid: conn.tls.serverParameters?.preferred_address?.connection_id ?? null,
+                client: clientMove,
+              },
+            }
+          : {}),
         challenge: firstChallenge?.data ?? null,
         response: answered ? answered.data : null,
         validated: answered !== undefined,
@@ -250,10 +309,11 @@ export class MigrationTracker {
         say('error', 'migration_forbidden', m.frame, `the client migrated to ${m.to} although the server sent disable_active_migration (RFC 9000 §9)`);
       }
       if (m.kind !== 'probe_only' && (s.confirmedAt === null || m.time < s.confirmedAt)) {
-        say('error', 'migration_during_handshake', m.frame, `the client's path changed to ${m.to} before the handshake was confirmed (RFC 9000 §9)`);
+        const moved = m.side === 'server' ? `the client moved to the server's preferred address ${m.to}` : `the client's path changed to ${m.to}`;
+        say('error', 'migration_during_handshake', m.frame, `${moved} before the handshake was confirmed (RFC 9000 §9, §9.6.1)`);
       }
       if (!m.validated && m.kind !== 'probe_only') {
-        say('warning', 'path_not_validated', m.frame, `no PATH_RESPONSE validated the new path ${m.to} (RFC 9000 §8.2)`);
+        say('warning', 'path_not_validated', m.frame, `no PATH_RESPONSE validated the new path ${m.side === 'server' ? `to the server's address ${m.to}` : m.to} (RFC 9000 §8.2)`);
       }
     }
     for (const r of s.unmatchedResponses) {

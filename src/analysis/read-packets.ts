@@ -189,6 +189,8 @@ export class PacketSession {
           opened = split[0]!.opened!;
         }
         const gsoSize = split ? split[0]!.gso : unit.gso;
+        const preferredCid = this.tracker.learnPreferredAddressCid(connection);
+        if (preferredCid) this.decoder.dcids.learnCid(Buffer.from(preferredCid, 'hex'), connection.version ?? 0);
         const exponent = ackDelayExponent(connection, direction);
         for (const f of opened.frames) {
           if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);

@@ -161,7 +161,17 @@ function legsLine(legs: Leg[]): string {
 function migrationLine(m: Migration, colour: Palette): string {
   const change = m.addressChanged === null ? 'addresses not logged' : m.addressChanged ? 'address change' : 'port change';
   const validated = m.validated ? colour.green(`validated in ${m.validationMs} ms`) : colour.yellow('not validated');
-  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${m.kind}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${kindText(m)}  ${sideText(m)}${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+}
+
+/** the kind, and `(inferred)` where the packets do not prove it */
+function kindText(m: Migration): string {
+  return m.preferredAddress?.evidence === 'inferred' ? `${m.kind} (inferred)` : m.kind;
+}
+
+/** a server's move (to its preferred address) names its side; a client's is the usual case */
+function sideText(m: Migration): string {
+  return m.side === 'server' ? 'server ' : '';
 }
 
 /** `quiclens migrations` as text: per connection its paths' changes and the challenges */
@@ -178,8 +188,8 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
       t.push([
         `${m.time.toFixed(6)} s`,
         String(m.frame),
-        m.kind,
-        `${m.from} → ${m.to}`,
+        kindText(m),
+        `${sideText(m)}${m.from} → ${m.to}`,
         m.addressChanged === null ? colour.dim('not logged') : m.addressChanged ? 'address' : 'port',
         m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim('none'),
         m.validated ? `${m.validationMs} ms` : colour.yellow('no'),

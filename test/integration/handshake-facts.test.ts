@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PacketSession } from '../../src/analysis/read-packets.js';
 import { openCapture } from '../../src/capture/open-capture.js';
 import { KeyLog } from '../../src/crypto/keylog.js';
+import type { PreferredAddress } from '../../src/quic/transport-parameters.js';
 import { cipherSuiteName } from '../../src/tls/names.js';
 import { sampleCaptures, type SampleCapture } from '../support/captures.js';
 import { SHARED } from '../support/vectors.js';
@@ -51,8 +52,8 @@ describe('transport parameters equal what the endpoints logged (transport:parame
         for (const [k, v] of Object.entries(ours)) {
           if (k === 'unknown' || k === 'version_information') continue;
           // qlog writes the reset token as {data: hex}
-          const want = k === 'stateless_reset_token' ? (theirs[k] as { data: string }).data : theirs[k];
-          expect({ [k]: v }).toEqual({ [k]: want });
+          const want = k === 'stateless_reset_token' ? (theirs[k] as { data: string }).data : k === 'preferred_address' ? loggedPreferredAddress(theirs[k]) : theirs[k];
+          expect({ [k]: k === 'preferred_address' ? comparablePreferredAddress(v as PreferredAddress) : v }).toEqual({ [k]: want });
           compared++;
         }
       }
@@ -60,6 +61,18 @@ describe('transport parameters equal what the endpoints logged (transport:parame
     expect(compared).toBeGreaterThan(10);
   });
 });
+
+/**
+ * ngtcp2 logs a preferred address with the IPv4 address in hex, without the IPv6 family it
+ * does not offer, and the token as {data: hex}: compared as address text, port, CID, token
+ */
+function loggedPreferredAddress(v: unknown): object {
+  const pa = v as { ip_v4: string; port_v4: number; connection_id: string; stateless_reset_token: { data: string } };
+  return { v4: `${[...Buffer.from(pa.ip_v4, 'hex')].join('.')}:${pa.port_v4}`, cid: pa.connection_id, token: pa.stateless_reset_token.data };
+}
+function comparablePreferredAddress(pa: PreferredAddress): object {
+  return { v4: `${pa.ip_v4}:${pa.port_v4}`, cid: pa.connection_id, token: pa.stateless_reset_token };
+}
 
 describe('SNI, ALPN and cipher suite from the handshake', () => {
   it.each(ngtcp2.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
@@ -144,6 +157,8 @@ describe('the migrations each scenario made, and no others', () => {
     'nat-rebinding': [{ kind: 'nat_rebinding', addressChanged: false, validated: true, newDcid: false }],
     // the client's new port hashes to the other server, which cannot answer the PATH_CHALLENGE
     'nginx-lb': [{ kind: 'active', addressChanged: false, validated: false, newDcid: true }],
+    // the server offered 127.0.0.2:4433; the client moved there, keeping its own address
+    'preferred-address': [{ kind: 'preferred_address', side: 'server', from: '127.0.0.1:4433', to: '127.0.0.2:4433', addressChanged: true, validated: true, newDcid: true }],
     'wifi-to-lte': [{ kind: 'active', from: expect.stringMatching(/^10\.77\.1\.2:/), to: expect.stringMatching(/^10\.77\.2\.2:/), addressChanged: true, validated: true, newDcid: true }],
   };
   it.each(ngtcp2.map((c) => [c.name, c] as const))('%s', async (_n, c) => {

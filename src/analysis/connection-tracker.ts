@@ -27,6 +27,10 @@ export class ConnectionTracker {
   /** connections whose preferred_address CID is already known as theirs */
   private readonly preferredCidLearned = new WeakSet<Connection>();
   private readonly all: Connection[] = [];
+  /** attempts the server answered with Version Negotiation, until the client's next attempt joins one */
+  private readonly answeredWithVn = new Set<Connection>();
+  /** where a connection's current attempt began, after an abandoned one */
+  private readonly attemptStart = new WeakMap<Connection, { frame: number; time: number }>();
 
   get connections(): readonly Connection[] {
     return this.all;
@@ -39,12 +43,16 @@ export class ConnectionTracker {
     // a short header to a CID we never saw issued (NEW_CONNECTION_ID still encrypted)
     // belongs to the connection already using its 4-tuple
     if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d)) ?? this.soleConnectionOfServer(d) ?? this.soleConnectionOfClient(d);
-    if (!conn) conn = this.open(h, d);
+    if (!conn) conn = this.restartAfterVersionNegotiation(h, d) ?? this.open(h, d);
     this.byPath.set(pathKey(d), conn);
     const direction = this.directionOf(conn, dcid, d);
     this.learn(conn, h, direction, dcid, scid, d);
     conn.packets++;
     conn.lastTime = d.time;
+    if (h.form === 'long' && h.type === 'version_negotiation' && direction === 'server') {
+      conn.versionNegotiation = { frame: d.frame, time: d.time, versions: h.supportedVersions ?? [], packets: conn.packets };
+      this.answeredWithVn.add(conn);
+    }
     return { connection: conn, direction };
   }
 
@@ -122,6 +130,52 @@ export class ConnectionTracker {
       if (live.length === 1) return live[0];
     }
     return undefined;
+  }
+
+  /**
+   * A client's new attempt after Version Negotiation (RFC 9000 §6.2): it abandons the first
+   * and starts again, with new CIDs and often from a new port, in a version the server
+   * offered. Nothing in the packets names the old attempt, so the join rests on what they do
+   * show: a client Initial from the same client IP to the same server address, in one of
+   * the versions the Version Negotiation listed (not the one it answered), within
+   * RESTART_SECONDS of it, when the old attempt sent nothing after it. Exactly one such
+   * attempt joins; with several, none does (they cannot be told apart).
+   */
+  private restartAfterVersionNegotiation(h: PacketHeader, d: Datagram): Connection | undefined {
+    if (h.form !== 'long' || !(h.type === 'initial' || (h.type === 'unknown' && d.payload.length >= 1200))) return undefined;
+    const candidates: Connection[] = [];
+    for (const c of this.answeredWithVn) {
+      const vn = c.versionNegotiation!;
+      if (d.time - vn.time > RESTART_SECONDS) {
+        this.answeredWithVn.delete(c);
+        continue;
+      }
+      const sameEnds = c.client?.ip === d.src.ip && c.server !== null && sameEndpoint(c.server, d.dst);
+      if (sameEnds && c.packets === vn.packets && d.time >= vn.time && vn.versions.includes(h.version) && h.version !== c.version) candidates.push(c);
+    }
+    if (candidates.length !== 1) return undefined;
+    const conn = candidates[0]!;
+    this.answeredWithVn.delete(conn);
+    (conn.abandonedAttempts ??= []).push({
+      firstFrame: this.attemptStart.get(conn)?.frame ?? conn.firstFrame,
+      firstTime: this.attemptStart.get(conn)?.time ?? conn.firstTime,
+      version: conn.version,
+      client: conn.client,
+      originalDcid: conn.originalDcid,
+      versionNegotiationFrame: conn.versionNegotiation!.frame,
+      offered: conn.versionNegotiation!.versions,
+    });
+    // the new attempt is a new handshake: its own Initial DCID, SCIDs and TLS
+    this.attemptStart.set(conn, { frame: d.frame, time: d.time });
+    conn.client = d.src;
+    conn.originalDcid = null;
+    conn.clientInitialScid = null;
+    conn.serverInitialScid = null;
+    conn.version = h.version;
+    conn.tls = emptyTlsFacts();
+    const clients = this.byClient.get(formatEndpoint(d.src)) ?? new Set<Connection>();
+    this.byClient.set(formatEndpoint(d.src), clients.add(conn));
+    return conn;
   }
 
   private open(h: PacketHeader, d: Datagram): Connection {
@@ -204,6 +258,7 @@ export class ConnectionTracker {
     if (!logged.version) conn.version = version;
     conn.packets++;
     conn.lastTime = time;
+
   }
 
   private learn(conn: Connection, h: PacketHeader, from: Role, dcid: string | null, scid: string | null, d: Datagram | null): void {
@@ -252,6 +307,9 @@ export function senderRoleOfFirstPacket(h: PacketHeader, d: Datagram): Role {
 
 /** how long a connection without packets still counts as alive: a generous idle timeout */
 const IDLE_SECONDS = 60;
+
+/** a client starts again as soon as it reads Version Negotiation; this allows a slow one */
+const RESTART_SECONDS = 10;
 
 function pathKey(d: Datagram): string {
   const a = formatEndpoint(d.src);

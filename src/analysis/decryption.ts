@@ -9,7 +9,7 @@ import { QUIC_DRAFT_29, QUIC_V1 } from '../quic/versions.js';
 import { ByteReader } from '../wire/byte-reader.js';
 import { StreamReassembler } from '../quic/stream-reassembler.js';
 import { HandshakeFramer, HandshakeType } from '../tls/handshake-message.js';
-import type { Connection, Role } from './connection.js';
+import { attemptOf, type Connection, type Role } from './connection.js';
 import { recordHandshakeMessage } from './tls-facts.js';
 import type { DecryptResult } from './packet-record.js';
 
@@ -38,6 +38,8 @@ interface ConnectionCrypto {
   keys: ConnectionKeys;
   /** per sender and level: CRYPTO reassembly and TLS message framing */
   tls: Map<string, { stream: StreamReassembler; framer: HandshakeFramer }>;
+  /** the connection attempt these belong to: a new one after Version Negotiation has its own keys and TLS */
+  attempt: number;
 }
 
 /**
@@ -127,7 +129,7 @@ export class Decryption {
 
   private stateOf(conn: Connection): ConnectionCrypto {
     let s = this.byConnection.get(conn);
-    if (!s) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map() }));
+    if (!s || s.attempt !== attemptOf(conn)) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map(), attempt: attemptOf(conn) }));
     return s;
   }
 }

@@ -1,4 +1,5 @@
-import type { Connection, Role } from './connection.js';
+import { versionInfo } from '../quic/versions.js';
+import { attemptOf, type Connection, type Role } from './connection.js';
 import type { PacketRecord } from './packet-record.js';
 
 /** design.md's handshake event names */
@@ -29,6 +30,8 @@ export interface HandshakeEvent {
   by: Role;
   /** a few words: the packet and its key frames, the error of a close */
   detail: string;
+  /** a client_initial that starts a new attempt after Version Negotiation (RFC 9000 §6.2) */
+  restart?: true;
 }
 
 /** design.md's `handshake` object */
@@ -72,9 +75,11 @@ interface State {
   /** before validation, a server datagram brought it within one datagram of the limit */
   atLimit: boolean;
   /** the connection's latest packet; only these facts: a record holds views of the capture */
-  last: { time: number; frame: number; by: Role } | null;
+  last: { time: number; frame: number; by: Role; versionNegotiation: boolean } | null;
   /** each sender's key phase, and the packet number where it took it: an older packet in the old phase is late, not an update */
   keyPhase: { client: { phase: number; pn: number } | null; server: { phase: number; pn: number } | null };
+  /** the connection attempt seen so far: the client starts a new one after Version Negotiation */
+  attempt: number;
 }
 
 /**
@@ -87,11 +92,17 @@ export class HandshakeTimeline {
   observe(p: PacketRecord): void {
     let s = this.byConnection.get(p.connection);
     if (!s) {
-      s = { events: [], seen: new Set(), counted: new Set(), unanswered: { bytes: 0, end: 0 }, clientBytes: 0, serverBytes: 0, validated: false, atLimit: false, last: null, keyPhase: { client: null, server: null } };
+      s = { events: [], seen: new Set(), counted: new Set(), unanswered: { bytes: 0, end: 0 }, clientBytes: 0, serverBytes: 0, validated: false, atLimit: false, last: null, keyPhase: { client: null, server: null }, attempt: 0 };
       this.byConnection.set(p.connection, s);
     }
+    // a new attempt numbers its packets from 0 again: nothing of it is a copy of the old one
+    const restarted = attemptOf(p.connection) !== s.attempt;
+    if (restarted) {
+      s.attempt = attemptOf(p.connection);
+      s.counted.clear();
+    }
     if (isCopy(s, p)) return;
-    s.last = { time: p.time, frame: p.frame, by: p.direction };
+    s.last = { time: p.time, frame: p.frame, by: p.direction, versionNegotiation: p.header.type === 'version_negotiation' };
     this.amplification(s, p);
     if (p.direction === 'client' && (p.header.type === 'initial' || p.header.type === 'unknown')) {
       for (const f of p.frames) {
@@ -112,7 +123,13 @@ export class HandshakeTimeline {
     const every = (event: HandshakeEventName, detail: string) => s.events.push({ time: p.time, event, frame: p.frame, by: p.direction, detail });
     const t = p.header.type;
     const crypto = p.frames.some((f) => f.type === 'crypto');
-    if (t === 'version_negotiation') once('version_negotiation', 'Version Negotiation');
+    if (restarted) {
+      // RFC 9000 §6.2: the client abandoned the attempt Version Negotiation answered and
+      // starts again in a version the server offered, from scratch: one more round trip
+      const version = p.header.form === 'long' ? versionInfo(p.header.version).name : 'another version';
+      s.events.push({ time: p.time, event: 'client_initial', frame: p.frame, by: p.direction, detail: `Initial: ClientHello again, in ${version}`, restart: true });
+      s.seen.add('client_initial');
+    } else if (t === 'version_negotiation') once('version_negotiation', `Version Negotiation: ${(p.header.form === 'long' ? (p.header.supportedVersions ?? []) : []).map((v) => versionInfo(v).name).join(', ')}`);
     else if (t === 'retry') once('retry', 'Retry');
     else if (p.direction === 'client' && (t === 'initial' || t === 'unknown')) once('client_initial', 'Initial: ClientHello');
     else if (p.direction === 'server' && t === 'initial') once('server_initial', 'Initial: ServerHello');
@@ -189,7 +206,8 @@ export class HandshakeTimeline {
     if (s?.seen.has('lost_initial')) reasons.push('lost Initial');
     if (s?.seen.has('amplification_stall')) reasons.push('amplification limit reached');
     // a connection whose packets stop without a CONNECTION_CLOSE ended idle (or the capture did)
-    if (s?.last && !events.some((e) => e.event === 'connection_close')) {
+    // except an attempt answered with Version Negotiation: the client abandons it (RFC 9000 §6.2)
+    if (s?.last && !s.last.versionNegotiation && !events.some((e) => e.event === 'connection_close')) {
       const logged = conn.log?.closed;
       events.push({ time: s.last.time, event: 'idle_end', frame: s.last.frame, by: s.last.by, detail: logged ? `last packet, no CONNECTION_CLOSE; the log says: ${logged}` : 'last packet, no CONNECTION_CLOSE' });
     }

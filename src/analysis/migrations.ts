@@ -1,6 +1,6 @@
 import type { Endpoint } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
-import type { Connection, Role } from './connection.js';
+import { attemptOf, type Connection, type Role } from './connection.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 import { isPreferredAddress, preferredAddresses } from './preferred-address.js';
@@ -98,6 +98,8 @@ export interface Leg {
 }
 
 interface ConnectionPaths {
+  /** the connection attempt the paths belong to (a new one after Version Negotiation) */
+  attempt: number;
   paths: Map<string, PathState>;
   /** the path in use on each leg, by the leg's server-side address */
   current: Map<string, string>;
@@ -131,8 +133,10 @@ export class MigrationTracker {
   observe(p: PacketRecord): void {
     if (p.header.form === 'long' && p.header.type === 'version_negotiation') return;
     let s = this.byConnection.get(p.connection);
-    if (!s) {
+    // a new attempt after Version Negotiation starts over, often from a new port: not a move
+    if (!s || s.attempt !== attemptOf(p.connection)) {
       s = {
+        attempt: attemptOf(p.connection),
         paths: new Map(),
         current: new Map(),
         firstServer: null,

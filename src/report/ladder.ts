@@ -28,7 +28,7 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
   ];
   const lines = h.events.map((e) => {
     const row = `${(e.time * 1000).toFixed(3).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
-    return explain ? `${row}\n${colour.dim(wrap(EXPLAIN[e.event], 13, 96))}` : row;
+    return explain ? `${row}\n${colour.dim(wrap(e.restart ? EXPLAIN_RESTART : EXPLAIN[e.event], 13, 96))}` : row;
   });
   return [...head, ...lines].join('\n') + '\n';
 }
@@ -51,6 +51,10 @@ function wrap(text: string, indent: number, width: number): string {
   out.push(line);
   return out.map((l) => ' '.repeat(indent) + l).join('\n');
 }
+
+/** the client's Initial of a new attempt after Version Negotiation */
+const EXPLAIN_RESTART =
+  'The client gives up the first attempt and starts a new one in a version the server offered: a new Initial and ClientHello, new connection IDs, often a new port (RFC 9000 §6.2). The handshake starts over: this is the extra round trip.';
 
 /** one sentence per milestone, in plain words, for --explain */
 const EXPLAIN: Record<HandshakeEventName, string> = {

@@ -57,6 +57,15 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
       handshake: handshakeToJson(v.handshake(c), zeroRtt(c)),
       originalDcid: c.originalDcid,
+      // attempts the server answered with Version Negotiation, before the one above
+      abandonedAttempts: (c.abandonedAttempts ?? []).map((a) => ({
+        firstFrame: a.firstFrame,
+        version: a.version === null ? null : formatVersion(a.version),
+        client: a.client ? formatEndpoint(a.client) : null,
+        originalDcid: a.originalDcid,
+        versionNegotiationFrame: a.versionNegotiationFrame,
+        offered: a.offered.map(formatVersion),
+      })),
       clientCids: [...c.clientCids],
       serverCids: [...c.serverCids],
       firstFrame: c.firstFrame,

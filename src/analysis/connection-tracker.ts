@@ -29,6 +29,8 @@ export class ConnectionTracker {
   private readonly all: Connection[] = [];
   /** attempts the server answered with Version Negotiation, until the client's next attempt joins one */
   private readonly answeredWithVn = new Set<Connection>();
+  /** the replay connection opened for the datagram being read */
+  private replayOpen: { datagram: Datagram; connection: Connection } | null = null;
   /** where a connection's current attempt began, after an abandoned one */
   private readonly attemptStart = new WeakMap<Connection, { frame: number; time: number }>();
 
@@ -54,6 +56,25 @@ export class ConnectionTracker {
       this.answeredWithVn.add(conn);
     }
     return { connection: conn, direction };
+  }
+
+  /**
+   * A datagram that replays another connection's first flight (see zero-rtt-replay.ts): its
+   * packets go to a connection of their own, marked as a replay of `original`. Its CIDs are
+   * the original's, so they are not indexed: the original's later packets stay with it.
+   */
+  trackReplay(h: PacketHeader, d: Datagram, original: Connection): { connection: Connection; direction: Role } {
+    let conn = this.replayOpen?.datagram === d ? this.replayOpen.connection : undefined;
+    if (!conn) {
+      conn = this.create({ version: h.version ?? null, client: d.src, server: d.dst, frame: d.frame, time: d.time, roleSource: 'first_initial' });
+      conn.replayOf = original.id;
+      this.replayOpen = { datagram: d, connection: conn };
+    }
+    const dcid = h.dcid.toString('hex');
+    this.learn(conn, h, 'client', dcid, h.form === 'long' ? h.scid.toString('hex') : null, null);
+    conn.packets++;
+    conn.lastTime = d.time;
+    return { connection: conn, direction: 'client' };
   }
 
   /**

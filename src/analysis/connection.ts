@@ -68,6 +68,11 @@ export interface Connection {
    * that attempt is this connection's current one
    */
   abandonedAttempts?: AbandonedAttempt[];
+  /**
+   * a copy of another connection's first flight (its 0-RTT packet byte for byte, after the
+   * server had answered it): the id of that connection. Kept apart, never found by CID
+   */
+  replayOf?: number;
   /** stateless reset tokens (hex) each side issued (RFC 9000 §10.3): the server's transport parameter, NEW_CONNECTION_ID */
   resetTokens: { client: Set<string>; server: Set<string> };
 }

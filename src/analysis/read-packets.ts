@@ -19,6 +19,7 @@ import { Http3Tracker } from './http3-requests.js';
 import { isStatelessReset } from './stateless-reset.js';
 import { MigrationTracker } from './migrations.js';
 import { auditZeroRtt, ZeroRttCounter, type ZeroRttStatus } from './zero-rtt.js';
+import { ZeroRttReplays } from './zero-rtt-replay.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 import { LoggedPackets } from './logged-packets.js';
@@ -59,6 +60,7 @@ export class PacketSession {
   private readonly framePermissions = new FramePermissionAudit();
   readonly http3 = new Http3Tracker();
   private readonly zeroRttCounter = new ZeroRttCounter();
+  private readonly replays = new ZeroRttReplays();
   readonly paths = new MigrationTracker();
   readonly timeline = new HandshakeTimeline();
   private readonly amplification = new AmplificationAudit();
@@ -103,6 +105,7 @@ export class PacketSession {
   findings(): Finding[] {
     return [
       ...this.packetFindings,
+      ...this.replays.findings(),
       ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c), this.zeroRtt(c)), ...this.paths.audit(c)]),
     ];
   }
@@ -177,10 +180,12 @@ export class PacketSession {
       zero ??= file.stats.firstTime ?? d.time;
       const t0 = zero;
       const units: { header: PacketHeader; opened?: DecryptedPacket; gso?: number }[] = decoded.packets.map((header) => ({ header }));
+      // a copy of an earlier first flight is a replay, not more of that connection
+      const replayOf = this.replays.replayed(d, decoded.packets);
       for (let i = 0; i < units.length; i++) {
         const unit = units[i]!;
         const header = unit.header;
-        const { connection, direction } = this.tracker.track(header, d);
+        const { connection, direction } = replayOf ? this.tracker.trackReplay(header, d, replayOf.connection) : this.tracker.track(header, d);
         let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction);
         const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
         if (split) {
@@ -225,6 +230,7 @@ export class PacketSession {
           };
         }
         this.analyse(packet);
+        this.replays.observe(packet, d.payload);
         yield { kind: 'packet', packet };
       }
       if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);

@@ -57,6 +57,8 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
       handshake: handshakeToJson(v.handshake(c), zeroRtt(c)),
       originalDcid: c.originalDcid,
+      // a copy of another connection's first flight (a replay), by that connection's id
+      replayOf: c.replayOf ?? null,
       // attempts the server answered with Version Negotiation, before the one above
       abandonedAttempts: (c.abandonedAttempts ?? []).map((a) => ({
         firstFrame: a.firstFrame,

@@ -17,6 +17,8 @@ export interface ZeroRttSighting {
 
 /** at most this many 0-RTT packets and binders are remembered; the oldest go first */
 const REMEMBERED = 100_000;
+/** 0-RTT packets per connection awaiting the server's first answer that are followed */
+const UNANSWERED_PER_CONNECTION = 1000;
 
 /**
  * Replays of early data (RFC 9001 §9.2, RFC 8446 §8): 0-RTT is not protected against them,
@@ -70,8 +72,12 @@ export class ZeroRttReplays {
     if (!first) {
       const s: ZeroRttSighting = { connection: p.connection, frame: p.frame, time: p.time, answered: false };
       remember(this.seen, key, s);
-      const list = this.unanswered.get(p.connection) ?? [];
-      this.unanswered.set(p.connection, [...list, s]);
+      const list = this.unanswered.get(p.connection);
+      // a flood of unanswered 0-RTT in one connection: the first ones are what a replay copies
+      if (list) {
+        if (list.length < UNANSWERED_PER_CONNECTION) list.push(s);
+      }
+      else remember(this.unanswered, p.connection, [s]);
       return;
     }
     if (p.connection.replayOf !== first.connection.id) return;
@@ -109,7 +115,7 @@ function fingerprint(payload: Buffer, h: PacketHeader): string {
   return createHash('sha256').update(payload.subarray(h.offset, h.offset + h.length)).digest('hex').slice(0, 32);
 }
 
-function remember<T>(map: Map<string, T>, key: string, value: T): void {
+function remember<K, T>(map: Map<K, T>, key: K, value: T): void {
   if (map.size >= REMEMBERED) map.delete(map.keys().next().value!);
   map.set(key, value);
 }

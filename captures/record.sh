@@ -159,6 +159,30 @@ scenario_v2_draft() { start_capture v2-draft; start_server 127.0.0.1 $NOGSO; cli
 scenario_kernel_drops() {
   start_capture kernel-drops lo 2048; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "https://localhost:$PORT/big.bin"; finish
 }
+# a bulk transfer (four requests for a 2 MB file, GSO off, a 256 MiB buffer: even 64 MiB
+# dropped packets while the machine was busy, so it is recorded again until none are lost),
+# then a run of consecutive records cut out with editcap, as a long kernel-drop burst
+# would: longer than a 1-byte packet number's window, so both directions lose sync.
+# gap.pcap is the cut capture; gap-cut.pcap.part holds the records cut out (a pcap, named
+# so that nothing takes it for a sample of its own: it starts mid-connection), so that the
+# whole capture can be put back together (scripts/join-gap-capture.mjs) without keeping it
+# twice
+GAP_RECORDS=3001-5400
+scenario_gap() {
+  command -v editcap >/dev/null || { echo "record.sh: editcap is missing (apt-get install wireshark-common)" >&2; return; }
+  head -c 2000000 /dev/urandom > "$work/htdocs/bulk.bin"
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    start_capture gap lo 262144; start_server 127.0.0.1 $NOGSO
+    client 127.0.0.1 "https://localhost:$PORT/bulk.bin" -n 4; finish
+    # the gap must be the only one: record again if the kernel dropped anything
+    grep -q '^0 packets dropped by kernel' "$work/tcpdump.err" && break
+  done
+  mv "$out/gap.pcap" "$work/whole.pcap"
+  editcap -F pcap "$work/whole.pcap" "$out/gap.pcap" $GAP_RECORDS
+  editcap -F pcap -r "$work/whole.pcap" "$out/gap-cut.pcap.part" $GAP_RECORDS
+  echo "gap: records $GAP_RECORDS cut out of $(capinfos -c -M "$work/whole.pcap" | awk '/Number of packets/ {print $NF}')"
+}
 scenario_linux_cooked() { start_capture linux-cooked any; start_server 127.0.0.1 $NOGSO; client 127.0.0.1 "https://localhost:$PORT/small.bin"; finish; }
 
 # a second QUIC stack: Chromium, headless, fetching a page over HTTP/3 from the ngtcp2
@@ -289,6 +313,6 @@ CONF
   echo "record.sh: nginx-lb: the migration kept its server in 8 attempts" >&2
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding preferred_address key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops chromium chromium_gso wifi_to_lte proxy_legs nginx_lb)
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding preferred_address key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops gap chromium chromium_gso wifi_to_lte proxy_legs nginx_lb)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

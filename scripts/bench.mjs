@@ -4,18 +4,82 @@
 // on a qlog of the same size. The inputs are made once (scripts/make-big-capture.mjs,
 // scripts/make-big-qlog.mjs) and kept in bench-data/, which git ignores.
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark]
+// It also times a capture with a gap (captures/gap: a run of 2,400 records cut out, longer
+// than a 1-byte packet number's window) against the same capture whole, put back together
+// by scripts/join-gap-capture.mjs: losing and finding packet-number sync must not cost more
+// than half as much again (gap <= 1.5x whole).
+//
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--only gap]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const i = args.indexOf('--size-mb');
 const sizeMb = i >= 0 ? Number(args[i + 1]) : 1024;
 const withTshark = !args.includes('--no-tshark');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const file = `bench-data/big-${sizeMb}mb.pcap`;
 
 if (!existsSync('dist/cli.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 mkdirSync('bench-data', { recursive: true });
+const { openCapture, PacketSession, KeyLog } = await import('../dist/index.js');
+
+/** reads a capture through a fresh session: its packets, decrypted ones, and CPU seconds */
+async function decryptOnce(path, keylog) {
+  const cpu = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  let packets = 0;
+  let decrypted = 0;
+  const session = new PacketSession({ keylog });
+  for await (const ev of session.read(await openCapture(path))) {
+    if (ev.kind !== 'packet') continue;
+    packets++;
+    if (ev.packet.decrypted === true) decrypted++;
+  }
+  const used = process.cpuUsage(cpu);
+  return { packets, decrypted, wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (used.user + used.system) / 1e6 };
+}
+
+// the gap capture and the same capture whole, in turns so that a busy machine slows both
+// alike; the median of the rounds, in CPU seconds (wall time beside it)
+async function benchGap() {
+  const whole = 'bench-data/gap-whole.pcap';
+  if (!existsSync(whole)) execFileSync('node', ['scripts/join-gap-capture.mjs', whole], { stdio: 'inherit' });
+  const keylog = new KeyLog();
+  keylog.add(readFileSync('captures/gap/keys.log', 'latin1'));
+  const runs = { gap: [], whole: [] };
+  const rounds = 7;
+  for (let r = 0; r < rounds; r++) {
+    runs.whole.push(await decryptOnce(whole, keylog));
+    runs.gap.push(await decryptOnce('captures/gap/gap.pcap', keylog));
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const row = (name, rs) => {
+    const cpu = median(rs.map((x) => x.cpu));
+    const wall = median(rs.map((x) => x.wall));
+    console.log(`  ${name.padEnd(34)} ${String(rs[0].packets).padStart(6)} packets (${rs[0].decrypted} decrypted)  ` +
+      `${cpu.toFixed(3)} s CPU  ${wall.toFixed(3)} s wall  ${(cpu / rs[0].packets * 1e6).toFixed(1)} µs/packet`);
+    return { cpu, perPacket: cpu / rs[0].packets };
+  };
+  console.log(`gap: median of ${rounds} rounds each`);
+  const w = row('whole (bench-data/gap-whole.pcap)', runs.whole);
+  const g = row('gap (captures/gap/gap.pcap)', runs.gap);
+  const ratio = g.cpu / w.cpu;
+  console.log(`  gap / whole: ${ratio.toFixed(2)}x the time, ${(g.perPacket / w.perPacket).toFixed(2)}x per packet (budget 1.5x)`);
+  if (ratio > 1.5 || g.perPacket / w.perPacket > 1.5) {
+    console.log('  the gap capture costs more than 1.5x the whole one');
+    process.exitCode = 1;
+  }
+  if (runs.gap[0].decrypted !== runs.gap[0].packets) {
+    console.log(`  ${runs.gap[0].packets - runs.gap[0].decrypted} packets of the gap capture were not decrypted`);
+    process.exitCode = 1;
+  }
+}
+
+if (only === 'gap') {
+  await benchGap();
+  process.exit();
+}
 if (!existsSync(file)) {
   execFileSync('node', ['scripts/make-big-capture.mjs', file, '--size-mb', String(sizeMb)], { stdio: 'inherit' });
 }
@@ -58,7 +122,6 @@ for (const [name, m] of rows) {
 // Decryption speed: the generated capture cannot be decrypted (its CIDs are rewritten, so
 // no tag verifies), so decrypt a real capture, with its key log, again and again in fresh
 // sessions, in this process, and count packets per second.
-const { openCapture, PacketSession, KeyLog } = await import('../dist/index.js');
 const sample = 'captures/key-update/key-update.pcap';
 const keylog = new KeyLog();
 keylog.add((await import('node:fs')).readFileSync('captures/key-update/keys.log', 'latin1'));
@@ -86,6 +149,8 @@ const q = measure('node', ['bin/quiclens.js', 'summary', '--format', 'json', qlo
 const qlogBytes = statSync(qlog).size;
 console.log(`qlog: ${qlog}, ${(qlogBytes / 1048576).toFixed(0)} MiB: quiclens summary exit ${q.status}, ${q.seconds.toFixed(1)} s, ` +
   `${(qlogBytes / 1048576 / q.seconds).toFixed(1)} MiB/s, peak ${q.peakMb.toFixed(0)} MiB`);
+
+await benchGap();
 
 for (const [name, peak] of [['packets on the capture', ours.peakMb], ['summary on the qlog', q.peakMb]]) {
   if (peak > 300) {

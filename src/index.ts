@@ -25,3 +25,5 @@ export { readLbConfig, sniffConfigKind } from './lb/read-config.js';
 export { judge, breaksMigration } from './lb/verdicts.js';
 export type { LbConfig, QuicListener, RoutingKey, Verdict, Verdicts } from './lb/model.js';
 export { decodeQuicLbCid, encodeQuicLbCid } from './lb/quic-lb/codec.js';
+export { lbTable, lbToJson, type LbCheck } from './report/lb-report.js';
+export { InputError } from './wire/input-issue.js';

@@ -25,6 +25,7 @@ export class FramePermissionAudit {
         connection: p.connection.id,
         frame: p.frame,
         message: `${p.direction} sent a ${f.type} frame in a ${t} packet (pn ${p.pn}), which RFC 9000 §12.4 does not allow`,
+        evidence: 'proven',
       });
     }
     return out;

@@ -13,7 +13,7 @@ import type { Finding } from './finding.js';
 export function auditHandshake(c: Connection): Finding[] {
   const out: Finding[] = [];
   const say = (code: string, message: string, severity: Finding['severity'] = 'error') =>
-    out.push({ severity, code, connection: c.id, message });
+    out.push({ severity, code, connection: c.id, message, evidence: 'proven' });
   const server = c.tls.serverParameters;
   const client = c.tls.clientParameters;
   if (server) {

@@ -285,6 +285,7 @@ export class ConnectionTracker {
   private learn(conn: Connection, h: PacketHeader, from: Role, dcid: string | null, scid: string | null, d: Datagram | null): void {
     if (h.form !== 'long') return;
     if (h.type === 'version_negotiation') return;
+    if (from === 'client') conn.firstVersion ??= h.version;
     if (h.type !== 'unknown' && h.type !== 'retry') conn.version = h.version;
     if (h.type === 'retry' && scid !== null) conn.retryScid ??= scid;
     if (h.type === 'initial' && scid !== null) {

@@ -27,6 +27,12 @@ export interface Connection {
   /** 1-based, in order of first appearance */
   id: number;
   version: number | null;
+  /**
+   * the version of the client's first long header: the one it offered first, which differs
+   * from `version` when Version Negotiation (RFC 9000 §6) or a compatible version change
+   * (RFC 9368) moved the connection to another
+   */
+  firstVersion?: number;
   client: Endpoint | null;
   server: Endpoint | null;
   /** the DCID of the client's first Initial (RFC 9000 §7.2) */

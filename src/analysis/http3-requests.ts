@@ -2,6 +2,7 @@ import { decodeFieldSection } from '../http3/field-section.js';
 import { Http3FrameReader } from '../http3/frames.js';
 import { QpackDynamicTable } from '../http3/qpack-dynamic-table.js';
 import type { Frame } from '../quic/frames/index.js';
+import { StreamCoverage } from '../quic/stream-coverage.js';
 import { StreamReassembler } from '../quic/stream-reassembler.js';
 import { ByteReader } from '../wire/byte-reader.js';
 import type { Connection, Role } from './connection.js';
@@ -15,7 +16,20 @@ export interface Http3Request {
   path?: string;
   status?: number;
   requestBodyBytes: number;
+  /** DATA bytes of the response read in order: after a byte the capture lacks, none are counted */
   responseBodyBytes: number;
+  /** the response's content-length field (RFC 9110 §8.6), when it sent one */
+  contentLength: number | null;
+  /**
+   * whether the capture holds the whole response: its stream seen from byte 0 to its end
+   * (FIN, RFC 9000 §4.5) with no byte missing. When false, `incomplete` says what is missing,
+   * and `responseBodyBytes` is only what the capture showed, not the response's size.
+   */
+  responseComplete: boolean;
+  /** the server's bytes on the stream the capture held, and the stream's final size once a FIN or RESET_STREAM gave it */
+  responseStreamBytes: { seen: number; finalSize: number | null };
+  /** why the response is not complete, in words */
+  incomplete?: string;
   /** the request's first bytes travelled in 0-RTT (replayable: RFC 9114 §10.9) */
   zeroRtt: boolean;
   /** the frame (record) of the request's first bytes */
@@ -33,6 +47,10 @@ const QPACK_MAX_TABLE_CAPACITY = 0x01;
 
 interface StreamState {
   bytes: StreamReassembler;
+  /** which bytes the capture held, in or out of order, and the final size */
+  coverage: StreamCoverage;
+  /** a RESET_STREAM ended it (RFC 9000 §19.4) */
+  reset: boolean;
   /** a unidirectional stream before its type was read: null; a request stream: 'request' */
   role: UniRole | 'request' | null;
   frames: Http3FrameReader;
@@ -54,25 +72,74 @@ export class Http3Requests {
   private readonly blocked: { from: Role; stream: number; block: Buffer }[] = [];
 
   streamFrame(f: Frame & { type: 'stream' }, from: Role, packetType: string, frame: number): void {
-    const key = `${from}/${f.stream_id}`;
-    let s = this.streams.get(key);
-    if (!s) {
-      const bidi = (f.stream_id & 0x02) === 0;
-      s = { bytes: new StreamReassembler(), role: bidi ? 'request' : null, frames: new Http3FrameReader(), pending: Buffer.alloc(0) };
-      this.streams.set(key, s);
-    }
+    const s = this.stream(from, f.stream_id);
+    s.coverage.add(f.offset, f.length, f.fin);
     const isClientBidi = (f.stream_id & 0x03) === 0;
     if (isClientBidi && from === 'client' && !this.requests.has(f.stream_id)) {
       this.requests.set(f.stream_id, {
         stream: f.stream_id,
         requestBodyBytes: 0,
         responseBodyBytes: 0,
+        contentLength: null,
+        responseComplete: false,
+        responseStreamBytes: { seen: 0, finalSize: null },
         zeroRtt: packetType === '0RTT',
         frame,
       });
     }
     const fresh = s.bytes.push(f.offset, f.raw);
     if (fresh.length > 0) this.consume(s, from, f.stream_id, fresh);
+  }
+
+  /** RESET_STREAM (RFC 9000 §19.4): the sender abandoned the stream at its final size */
+  resetStream(f: Frame & { type: 'reset_stream' }, from: Role): void {
+    const s = this.stream(from, f.stream_id);
+    s.reset = true;
+    s.coverage.finalSize = f.final_size;
+  }
+
+  /** each request with what the capture held of its response */
+  list(): Http3Request[] {
+    for (const req of this.requests.values()) this.judgeResponse(req);
+    return [...this.requests.values()];
+  }
+
+  /**
+   * A response is complete only when its stream was seen from byte 0 to its FIN. A capture
+   * that missed packets (a kernel-drop burst, a gap) holds less: that is said, with what is
+   * missing, never passed off as a short response.
+   */
+  private judgeResponse(req: Http3Request): void {
+    const s = this.streams.get(`server/${req.stream}`);
+    const cov = s?.coverage;
+    req.responseStreamBytes = { seen: cov?.seen ?? 0, finalSize: cov?.finalSize ?? null };
+    req.responseComplete = false;
+    delete req.incomplete;
+    // the body's length as content-length gives it, beside what was read in order
+    const body = req.contentLength === null ? '' : `; ${req.responseBodyBytes} of ${req.contentLength} body bytes (content-length) read`;
+    if (!s || !cov || (cov.seen === 0 && cov.finalSize === null)) {
+      req.incomplete = 'no response bytes in the capture';
+    } else if (s.reset) {
+      req.incomplete = `the server reset the stream (RESET_STREAM) at byte ${cov.finalSize}${body}`;
+    } else if (cov.finalSize === null) {
+      req.incomplete = `no end of the response stream (FIN) in the capture: ${cov.seen} of its bytes seen${body}`;
+    } else if (s.bytes.offset < cov.finalSize) {
+      const missing = cov.finalSize - cov.seen;
+      req.incomplete = `the capture lacks ${cov.exact ? missing : `up to ${missing}`} of the response stream's ${cov.finalSize} bytes, from byte ${cov.firstMissing}${body}`;
+    } else {
+      req.responseComplete = true;
+    }
+  }
+
+  private stream(from: Role, id: number): StreamState {
+    const key = `${from}/${id}`;
+    let s = this.streams.get(key);
+    if (!s) {
+      const bidi = (id & 0x02) === 0;
+      s = { bytes: new StreamReassembler(), coverage: new StreamCoverage(), reset: false, role: bidi ? 'request' : null, frames: new Http3FrameReader(), pending: Buffer.alloc(0) };
+      this.streams.set(key, s);
+    }
+    return s;
   }
 
   private consume(s: StreamState, from: Role, stream: number, bytes: Buffer): void {
@@ -144,6 +211,7 @@ export class Http3Requests {
         if (name === ':authority') req.authority = value;
         if (name === ':path') req.path = value;
       } else if (name === ':status') req.status = Number(value);
+      else if (name === 'content-length' && /^\d+$/.test(value)) req.contentLength = Number(value);
     }
     if (section.unresolved.length > 0) req.unresolved = section.unresolved;
     else delete req.unresolved;
@@ -163,14 +231,15 @@ export class Http3Tracker {
     if (!speaksH3(conn)) return;
     let h = this.byConnection.get(conn);
     for (const f of frames) {
-      if (f.type !== 'stream') continue;
+      if (f.type !== 'stream' && f.type !== 'reset_stream') continue;
       if (!h) this.byConnection.set(conn, (h = new Http3Requests()));
-      h.streamFrame(f, from, packetType, frame);
+      if (f.type === 'stream') h.streamFrame(f, from, packetType, frame);
+      else h.resetStream(f, from);
     }
   }
 
   requests(conn: Connection): Http3Request[] {
-    return [...(this.byConnection.get(conn)?.requests.values() ?? [])];
+    return this.byConnection.get(conn)?.list() ?? [];
   }
 }
 

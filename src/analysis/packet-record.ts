@@ -2,6 +2,7 @@ import type { Endpoint } from '../capture/types.js';
 import type { Frame } from '../quic/frames/index.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import type { Connection, Role } from './connection.js';
+import type { PnRecoveryMethod } from './packet-number-sync.js';
 
 /** Why a packet's payload could not be read; `true` when it was decrypted. */
 export type DecryptResult = true | 'no keys' | 'aead failed' | 'unknown version' | 'not encrypted' | 'frames not logged';
@@ -30,6 +31,8 @@ export interface PacketRecord {
   retryIntegrity?: 'valid' | 'invalid' | 'unknown';
   /** the packet number was found beyond the nearest candidate: packets were missing */
   pnSearched?: boolean;
+  /** a 1-RTT packet number found beyond the nearest candidate: how (the capture lost sync before it) */
+  pnRecovery?: PnRecoveryMethod;
   /** an unknown version read with this version's layout and Initial salt, proven by the AEAD tag */
   layoutOf?: number;
   /**

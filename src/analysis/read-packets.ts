@@ -13,6 +13,7 @@ import { FramePermissionAudit } from './audit-frames.js';
 import { auditHandshake } from './audit-handshake.js';
 import type { Connection, Role } from './connection.js';
 import { Decryption, type DecryptedPacket } from './decryption.js';
+import type { PnSyncReport } from './packet-number-sync.js';
 import { GsoSegmentSizes } from './gso-segments.js';
 import { HandshakeTimeline } from './handshake-timeline.js';
 import { Http3Tracker } from './http3-requests.js';
@@ -79,10 +80,11 @@ export class PacketSession {
    * A short header running to the end of its datagram that would not open may be a GSO
    * super-datagram whose DCID marks no boundary (zero-length). Try segment sizes; a split
    * counts only when every segment's AEAD tag verifies (RFC 9001 §5.3 makes a wrong guess
-   * fail).
+   * fail). A DCID of some length recurs at each segment, so the datagram decoder has split
+   * those already: a packet with one that fails is not tried again in pieces.
    */
   private splitByAead(conn: Connection, h: PacketHeader, d: Datagram, from: Role): { header: PacketHeader; opened: DecryptedPacket; gso: number }[] | null {
-    if (h.form !== 'short' || h.offset + h.length !== d.payload.length) return null;
+    if (h.form !== 'short' || h.dcid.length > 0 || h.offset + h.length !== d.payload.length) return null;
     for (const size of this.segmentSizes.candidates(d, h.offset)) {
       const out: { header: PacketHeader; opened: DecryptedPacket; gso: number }[] = [];
       for (let start = 0; start < d.payload.length; start += size) {
@@ -92,7 +94,7 @@ export class PacketSession {
         // every segment must start like a short header of this connection (RFC 9000 §17.3)
         if ((first & 0x80) !== 0 || end - at <= h.pnOffset + 20) break;
         const seg: PacketHeader = { ...h, offset: at, length: end - at, firstByte: first, spinBit: (first & 0x20) === 0x20 ? 1 : 0 };
-        const opened = this.decryption.packet(conn, seg, d.payload, from);
+        const opened = this.decryption.packet(conn, seg, d.payload, from, { frame: d.frame, time: d.time });
         if (opened.decrypted !== true) break;
         out.push({ header: seg, opened, gso: size });
       }
@@ -108,6 +110,11 @@ export class PacketSession {
       ...this.replays.findings(),
       ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c), this.zeroRtt(c)), ...this.paths.audit(c)]),
     ];
+  }
+
+  /** a connection's 1-RTT packet numbers kept across capture gaps: the re-anchorings and what they recovered */
+  pnSync(conn: Connection): PnSyncReport {
+    return this.decryption.pnSync(conn);
   }
 
   /** a connection's 0-RTT: what it sent early, and whether the server took it */
@@ -186,13 +193,14 @@ export class PacketSession {
         const unit = units[i]!;
         const header = unit.header;
         const { connection, direction } = replayOf ? this.tracker.trackReplay(header, d, replayOf.connection) : this.tracker.track(header, d);
-        let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction);
+        let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction, { frame: d.frame, time: d.time });
         const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
         if (split) {
           // the rest of the datagram is segments of a GSO batch, each now opened
           units.splice(i, 1, ...split);
           opened = split[0]!.opened!;
         }
+        if (opened.decrypted === 'aead failed') this.decryption.undecrypted(connection, header, direction, d.frame);
         const gsoSize = split ? split[0]!.gso : unit.gso;
         const preferredCid = this.tracker.learnPreferredAddressCid(connection);
         if (preferredCid) this.decoder.dcids.learnCid(Buffer.from(preferredCid, 'hex'), connection.version ?? 0);
@@ -220,6 +228,7 @@ export class PacketSession {
         if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
         if (isStatelessReset(packet, d.payload)) packet.statelessReset = true;
         if (opened.pnSearched) packet.pnSearched = true;
+        if (opened.pnRecovery) packet.pnRecovery = opened.pnRecovery;
         if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
         if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
         else if (gsoSize) packet.gsoSegmentSize = gsoSize;

@@ -3,6 +3,7 @@ import { parseCertificate, type CertificateSummary } from '../tls/certificate.js
 import { parseClientHello, type ClientHello } from '../tls/client-hello.js';
 import { parseEncryptedExtensions, type EncryptedExtensions } from '../tls/encrypted-extensions.js';
 import { HandshakeType, type HandshakeMessage } from '../tls/handshake-message.js';
+import { gquicClientHello, type GquicClientHello, type GquicMessage } from '../tls/gquic-handshake.js';
 import { ja4 } from '../tls/ja4.js';
 import { parseNewSessionTicket, type NewSessionTicket } from '../tls/new-session-ticket.js';
 import { parseServerHello, type ServerHello } from '../tls/server-hello.js';
@@ -22,12 +23,19 @@ export interface TlsFacts {
   finished: { client: boolean; server: boolean };
   /** the cipher suite a log (qlog's tls_cipher) names, where no ServerHello was read */
   loggedCipherSuite?: string;
+  /** gQUIC's own handshake (Q050 and before): the client's CHLO, in plaintext */
+  gquicHello?: GquicClientHello;
   /** messages that could not be read, in words */
   problems: string[];
 }
 
 export function emptyTlsFacts(): TlsFacts {
   return { helloRetryRequest: false, tickets: [], finished: { client: false, server: false }, problems: [] };
+}
+
+/** a gQUIC handshake message: the client's CHLO is kept (the last one, which is complete) */
+export function recordGquicMessage(facts: TlsFacts, from: Role, m: GquicMessage): void {
+  if (from === 'client' && m.tag === 'CHLO') facts.gquicHello = gquicClientHello(m);
 }
 
 /** Adds one handshake message; a message that cannot be read is noted and the rest kept. */

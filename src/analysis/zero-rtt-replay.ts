@@ -87,6 +87,8 @@ export class ZeroRttReplays {
       code: 'zero_rtt_replay',
       connection: p.connection.id,
       frame: p.frame,
+      // identical bytes after the server's answer need no keys to prove
+      evidence: 'proven',
       message: `frame ${p.frame} repeats byte for byte the 0-RTT packet connection ${first.connection.id} sent in frame ${first.frame}, ${ms} ms later, after the server had answered it: early data replayed (RFC 9001 §9.2), or a copy the network held back that long; kept apart as connection ${p.connection.id}`,
     });
   }
@@ -105,6 +107,8 @@ export class ZeroRttReplays {
       code: 'psk_binder_reused',
       connection: p.connection.id,
       frame: p.frame,
+      // the binder is read from the ClientHello in an Initial, which needs no key log
+      evidence: 'proven',
       message: `the ClientHello of connection ${p.connection.id} carries the PSK binder of connection ${first.connection.id}'s (frame ${first.frame}): one ClientHello sent twice, a replay of a resumption attempt (RFC 8446 §8, §4.2.11.2)`,
     });
   }

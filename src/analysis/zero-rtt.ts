@@ -1,5 +1,5 @@
 import type { Connection } from './connection.js';
-import type { Finding } from './finding.js';
+import type { Fact, Finding } from './finding.js';
 import type { Http3Request } from './http3-requests.js';
 import type { PacketRecord } from './packet-record.js';
 
@@ -20,6 +20,8 @@ export interface ZeroRttStatus {
   maxEarlyDataSize: number | null;
   /** the HTTP/3 requests that travelled in 0-RTT, by stream */
   requests: number[];
+  /** where `accepted` comes from */
+  facts: { accepted: Fact };
 }
 
 /** Counts what each connection sent in 0-RTT packets. */
@@ -36,13 +38,23 @@ export class ZeroRttCounter {
 
   status(conn: Connection, requests: Http3Request[], earlierTickets: readonly number[]): ZeroRttStatus {
     const seen = this.byConnection.get(conn) ?? { packets: 0, bytes: 0 };
+    const ee = conn.tls.encryptedExtensions;
+    const accepted = ee && !ee.earlyDataUnknown ? ee.earlyDataAccepted : null;
+    const attempted = (conn.tls.clientHello?.earlyData ?? false) || seen.packets > 0;
+    const facts: ZeroRttStatus['facts'] = {
+      accepted:
+        accepted !== null
+          ? { evidence: 'proven', reason: `the server's EncryptedExtensions ${accepted ? 'holds' : 'lacks'} early_data` }
+          : { evidence: 'unknown', reason: ee ? "the log does not say whether the server's EncryptedExtensions held early_data" : "the server's EncryptedExtensions, which says, was not read (it travels in an encrypted Handshake packet)" },
+    };
     return {
-      attempted: (conn.tls.clientHello?.earlyData ?? false) || seen.packets > 0,
-      accepted: conn.tls.encryptedExtensions && !conn.tls.encryptedExtensions.earlyDataUnknown ? conn.tls.encryptedExtensions.earlyDataAccepted : null,
+      attempted,
+      accepted,
       packets: seen.packets,
       bytes: seen.bytes,
       maxEarlyDataSize: earlierTickets.at(-1) ?? null,
       requests: requests.filter((r) => r.zeroRtt).map((r) => r.stream),
+      facts,
     };
   }
 }
@@ -65,6 +77,7 @@ export function auditZeroRtt(conn: Connection, requests: Http3Request[], status?
       connection: conn.id,
       frame: conn.firstFrame,
       message: `${status.packets} 0-RTT packet${status.packets === 1 ? '' : 's'} went out, but ${conn.log ? 'a log carries no payload bytes, so their requests' : 'without the key log their contents'} cannot be read: whether they were safe to replay is unknown (RFC 9001 §9.2)`,
+      evidence: 'proven',
     });
   }
   for (const r of requests) {
@@ -76,6 +89,7 @@ export function auditZeroRtt(conn: Connection, requests: Http3Request[], status?
         connection: conn.id,
         frame: r.frame,
         message: `a ${r.method} request (${r.path ?? '?'}, stream ${r.stream}) travelled in 0-RTT, where an attacker can replay it; only GET, HEAD and OPTIONS are safe there (RFC 9001 §9.2, RFC 8470)`,
+        evidence: 'proven',
       });
     }
     if (r.status === 425) {
@@ -85,6 +99,7 @@ export function auditZeroRtt(conn: Connection, requests: Http3Request[], status?
         connection: conn.id,
         frame: r.frame,
         message: `the server answered the 0-RTT request on stream ${r.stream} with 425 Too Early: it wants it again after the handshake (RFC 8470 §5.2)`,
+        evidence: 'proven',
       });
     }
   }

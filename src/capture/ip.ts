@@ -12,6 +12,11 @@ export interface IpPacket {
   payload: Buffer;
   /** the captured bytes end before the IP length does (snap length) */
   truncated: boolean;
+  /**
+   * the IP length field was 0, so the record's own length was used: a capture taken on a
+   * host with segmentation offload (TSO/GSO) sees the packet before the NIC fills it in
+   */
+  lengthFromRecord?: true;
   fragment?: { key: string; offset: number; more: boolean };
 }
 
@@ -35,8 +40,9 @@ export function readIpv4(r: ByteReader): IpPacket {
   const srcBytes = r.bytes(4, 'the IPv4 source address');
   const dstBytes = r.bytes(4, 'the IPv4 destination address');
   r.skip(ihl - 20, 'IPv4 options');
-  if (totalLength < ihl) throw new WireError(`IPv4 total length ${totalLength} is shorter than its header (${ihl})`, start + 2);
-  const wanted = totalLength - ihl;
+  const fromRecord = totalLength === 0;
+  if (totalLength < ihl && !fromRecord) throw new WireError(`IPv4 total length ${totalLength} is shorter than its header (${ihl})`, start + 2);
+  const wanted = fromRecord ? r.remaining : totalLength - ihl;
   // Ethernet pads short frames: trust Total Length, not the captured size
   const truncated = r.remaining < wanted;
   const payload = r.bytes(Math.min(wanted, r.remaining));
@@ -45,6 +51,7 @@ export function readIpv4(r: ByteReader): IpPacket {
   const more = (flagsOffset & 0x2000) !== 0;
   const offset = (flagsOffset & 0x1fff) * 8;
   const packet: IpPacket = { version: 4, src, dst, protocol, payload, truncated };
+  if (fromRecord) packet.lengthFromRecord = true;
   if (more || offset > 0) packet.fragment = { key: `4/${src}/${dst}/${protocol}/${id}`, offset, more };
   return packet;
 }
@@ -67,8 +74,12 @@ export function readIpv6(r: ByteReader): IpPacket {
   r.u8('the hop limit');
   const src = ipv6Text(r.bytes(16, 'the IPv6 source address'));
   const dst = ipv6Text(r.bytes(16, 'the IPv6 destination address'));
-  const truncated = r.remaining < payloadLength;
-  const body = r.sub(Math.min(payloadLength, r.remaining));
+  // a payload length of 0 with bytes behind it: segmentation offload, as for IPv4 (a
+  // jumbogram's hop-by-hop option, RFC 2675, is the other reason, and also means "all of it")
+  const fromRecord = payloadLength === 0 && r.remaining > 0;
+  const wanted = fromRecord ? r.remaining : payloadLength;
+  const truncated = r.remaining < wanted;
+  const body = r.sub(Math.min(wanted, r.remaining));
   let fragment: IpPacket['fragment'];
   for (;;) {
     if (next === HOP_BY_HOP || next === ROUTING || next === DEST_OPTS || next === MOBILITY) {
@@ -89,6 +100,7 @@ export function readIpv6(r: ByteReader): IpPacket {
     } else break;
   }
   const packet: IpPacket = { version: 6, src, dst, protocol: next === NO_NEXT ? -1 : next, payload: body.rest(), truncated };
+  if (fromRecord) packet.lengthFromRecord = true;
   // only the first fragment carries the headers after the fragment header; the protocol of
   // the reassembled datagram is the one found there
   if (fragment) packet.fragment = fragment;

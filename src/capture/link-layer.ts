@@ -36,7 +36,21 @@ export function stripLinkLayer(linkType: number, data: Buffer, base: number): Ne
       r.skip(18, 'the rest of the SLL2 header');
       return byEtherType(protocol, r);
     }
+    case LinkType.PPP:
+      return byPppProtocol(r);
+    case LinkType.PPP_HDLC:
+      // RFC 1662 framing starts with the all-stations address 0xff; Cisco HDLC with its
+      // unicast (0x0f) or multicast (0x8f) address, and carries an EtherType
+      return r.peekU8('the HDLC address') === 0xff ? byPppProtocol(r) : byCiscoHdlc(r);
+    case LinkType.C_HDLC:
+      return byCiscoHdlc(r);
+    case LinkType.PPP_ETHER:
+      // RFC 2516 §4: version/type, code, session ID and length, then the PPP protocol
+      r.skip(6, 'the PPPoE header');
+      return byPppProtocol(r);
     case LinkType.RAW:
+    case LinkType.DLT_RAW_12:
+    case LinkType.DLT_RAW_14:
     case LinkType.IPV4:
     case LinkType.IPV6:
       return byVersionNibble(r);
@@ -61,6 +75,29 @@ function byEtherType(etherType: number, r: ByteReader): NetworkPacket {
   if (etherType === ETHERTYPE_IPV4) return { ipVersion: 4, reader: r };
   if (etherType === ETHERTYPE_IPV6) return { ipVersion: 6, reader: r };
   return { ipVersion: null, reason: `EtherType 0x${etherType.toString(16).padStart(4, '0')}` };
+}
+
+const PPP_IPV4 = 0x0021;
+const PPP_IPV6 = 0x0057;
+
+/**
+ * PPP (RFC 1661 §2): the protocol field, after RFC 1662's address 0xff and control 0x03
+ * when the sender framed it so. A protocol whose first byte is odd was compressed to
+ * one byte (RFC 1661 §6.5, Protocol-Field-Compression).
+ */
+function byPppProtocol(r: ByteReader): NetworkPacket {
+  if (r.remaining >= 2 && r.peekU8('the PPP address') === 0xff && r.buf[r.offset + 1] === 0x03) r.skip(2, 'the PPP address and control');
+  const first = r.u8('the PPP protocol');
+  const protocol = first & 1 ? first : (first << 8) | r.u8('the PPP protocol');
+  if (protocol === PPP_IPV4) return { ipVersion: 4, reader: r };
+  if (protocol === PPP_IPV6) return { ipVersion: 6, reader: r };
+  return { ipVersion: null, reason: `PPP protocol 0x${protocol.toString(16).padStart(4, '0')}` };
+}
+
+/** Cisco HDLC: address, control, then an EtherType */
+function byCiscoHdlc(r: ByteReader): NetworkPacket {
+  r.skip(2, 'the Cisco HDLC address and control');
+  return byEtherType(r.u16('the Cisco HDLC protocol'), r);
 }
 
 function byVersionNibble(r: ByteReader): NetworkPacket {

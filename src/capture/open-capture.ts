@@ -1,5 +1,7 @@
-import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { fileErrorMessage } from '../wire/file-error.js';
 import { InputError } from '../wire/input-issue.js';
+import { fileSource, streamSource, type ByteSource } from './byte-source.js';
 import { readPcap } from './pcap-reader.js';
 import { readPcapng } from './pcapng-reader.js';
 import { sniffFormat } from './sniff-format.js';
@@ -18,45 +20,79 @@ export interface CaptureFile {
  * or pcapng, is an InputError that names the file, the offset and what was expected.
  */
 export async function openCapture(path: string): Promise<CaptureFile> {
-  const first = Buffer.alloc(16);
-  let n = 0;
+  let source: ByteSource;
   try {
-    const fh = await open(path, 'r');
-    try {
-      ({ bytesRead: n } = await fh.read(first, 0, first.length, 0));
-    } finally {
-      await fh.close();
-    }
+    source = await fileSource(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory, expected a capture file' : e.message;
-    throw new InputError({ file: path, message: why, fatal: true });
+    throw new InputError({ file: path, message: fileErrorMessage(err, 'a capture file'), fatal: true });
   }
-  const format = sniffFormat(first.subarray(0, n));
-  if (format === 'qlog') {
-    throw new InputError({
-      file: path,
-      offset: 0,
-      message: 'expected a capture (pcap or pcapng) here, found JSON text (a qlog?)',
-      fatal: true,
-    });
+  // the file is opened again to be read, so that opening many inputs holds no descriptors
+  await source.close();
+  const format = recognise(path, source.head, false);
+  return captureFile(path, format, () => path);
+}
+
+/**
+ * Opens a capture that arrives on a stream: standard input (`tcpdump -w - | quiclens
+ * summary -`) or a FIFO. It is read once, as it comes; its first bytes say its format.
+ */
+export async function openCaptureStream(name: string, stream: Readable): Promise<CaptureFile> {
+  let source: ByteSource;
+  try {
+    source = await streamSource(name, stream);
+  } catch (err) {
+    throw new InputError({ file: name, message: fileErrorMessage(err, 'a capture'), fatal: true });
   }
-  if (format === null) {
-    throw new InputError({
-      file: path,
-      offset: 0,
-      message:
-        n < 4
-          ? `expected a pcap or pcapng file, but the file has only ${n} bytes`
-          : `expected a pcap or pcapng file (magic a1b2c3d4, d4c3b2a1, a1b23c4d, 4d3cb2a1 or 0a0d0d0a), found ${first.toString('hex', 0, 4)}`,
-      fatal: true,
-    });
+  let format: CaptureFormat;
+  try {
+    format = recognise(name, source.head, true);
+  } catch (err) {
+    await source.close();
+    throw err;
   }
+  let used = false;
+  return captureFile(name, format, () => {
+    // a pipe's bytes are gone once read
+    if (used) throw new Error(`${name}: a stream is read once`);
+    used = true;
+    return source;
+  });
+}
+
+function captureFile(path: string, format: CaptureFormat, input: () => string | ByteSource): CaptureFile {
   const stats: CaptureStats = { path, format, records: 0, truncatedRecords: 0, otherRecords: 0, linkTypes: [] };
   return {
     path,
     format,
     stats,
-    events: () => (format === 'pcap' ? readPcap(path, stats) : readPcapng(path, stats)),
+    events: () => (format === 'pcap' ? readPcap(input(), stats) : readPcapng(input(), stats)),
   };
+}
+
+/** the capture format of these first bytes; an InputError saying what was found when neither */
+function recognise(path: string, first: Buffer, stream: boolean): CaptureFormat {
+  const format = sniffFormat(first);
+  if (format === 'qlog') {
+    throw new InputError({
+      file: path,
+      offset: 0,
+      message: stream
+        ? 'found JSON text (a qlog?): a qlog is read from a file, not from a pipe; save it to a file and name the file'
+        : 'expected a capture (pcap or pcapng) here, found JSON text (a qlog?)',
+      fatal: true,
+    });
+  }
+  if (format === null) {
+    const n = first.length;
+    throw new InputError({
+      file: path,
+      offset: 0,
+      message:
+        n < 4
+          ? `expected a pcap or pcapng ${stream ? 'capture' : 'file'}, but ${stream ? 'the stream ended' : 'the file has only'} ${stream ? `after ${n} bytes` : `${n} bytes`}`
+          : `expected a pcap or pcapng file (magic a1b2c3d4, d4c3b2a1, a1b23c4d, 4d3cb2a1 or 0a0d0d0a), found ${first.toString('hex', 0, 4)}`,
+      fatal: true,
+    });
+  }
+  return format;
 }

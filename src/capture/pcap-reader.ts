@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
 import { AsyncQueue } from './async-queue.js';
+import { fileSource, type ByteSource } from './byte-source.js';
 import { hidePcapParserBufferWarning } from './deprecation-filter.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './sniff-format.js';
 import type { CaptureEvent, CaptureStats } from './types.js';
@@ -11,6 +11,12 @@ const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
 /** records larger than this cannot be real (the largest snap length tools use is 256 KiB) */
 const MAX_RECORD = 262144;
+/**
+ * Empty records (no captured bytes) in a row beyond which the rest of the file is taken for
+ * zeros or garbage, not records: a file header followed by gigabytes of zeros would
+ * otherwise read as one empty record per 16 bytes, hundreds of millions of them.
+ */
+export const MAX_EMPTY_RECORD_RUN = 1000;
 
 interface PcapParserHeader {
   timestampSeconds: number;
@@ -25,27 +31,41 @@ interface PcapParserHeader {
  * the way in, and the sub-second field read as nanoseconds), backpressure, a report of a
  * file cut off mid-record, and a stop at a corrupt record length.
  */
-export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+export async function* readPcap(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
   hidePcapParserBufferWarning();
-  const fh = await open(path, 'r');
-  const size = (await fh.stat()).size;
-  const head = Buffer.alloc(4);
-  await fh.read(head, 0, 4, 0);
-  const nanos = head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS;
-  const littleEndian = head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS;
+  // a pipe cannot seek: the file is read once, in order, and its length known only at the end
+  const src = typeof input === 'string' ? await fileSource(input) : input;
+  const path = src.name;
+  const head = src.head;
+  const nanos = head.length >= 4 && (head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS);
+  const littleEndian = head.length >= 4 && (head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS);
+  let size = 0;
+  // the file header is checked here, so that pcap-parser's own words (and its offsets) never reach the user
+  const version = head.length >= FILE_HEADER ? (littleEndian ? [head.readUInt16LE(4), head.readUInt16LE(6)] : [head.readUInt16BE(4), head.readUInt16BE(6)]) : [];
+  const headerProblem =
+    head.length < FILE_HEADER
+      ? { offset: 0, message: `file is cut short: the pcap file header needs ${FILE_HEADER} bytes, the file has ${head.length}` }
+      : version[0] !== 2
+        ? { offset: 4, message: `expected pcap format version 2 (major 2, minor 4, draft-ietf-opsawg-pcap §4), found ${version[0]}.${version[1]}` }
+        : undefined;
+  if (headerProblem) {
+    await src.close();
+    yield { kind: 'issue', issue: { file: path, ...headerProblem, fatal: true } };
+    return;
+  }
 
   async function* chunks(): AsyncGenerator<Buffer> {
-    let pos = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      const buf = Buffer.allocUnsafe(src.chunkSize);
+      const bytesRead = await src.read(buf, 0, buf.length);
       if (bytesRead === 0) return;
-      const chunk = buf.subarray(0, bytesRead);
-      if (pos === 0 && nanos && chunk.length >= 4) {
+      // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
+      const chunk = bytesRead < buf.length / 4 ? Buffer.from(buf.subarray(0, bytesRead)) : buf.subarray(0, bytesRead);
+      if (size === 0 && nanos && chunk.length >= 4) {
         if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
         else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);
       }
-      pos += bytesRead;
+      size += bytesRead;
       yield chunk;
     }
   }
@@ -60,6 +80,8 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
   let offset = FILE_HEADER;
   let header: PcapParserHeader | null = null;
   let stopped = false;
+  let emptyRun = 0;
+  let emptyRunStart = 0;
   const subsecond = nanos ? 1e-9 : 1e-6;
 
   const stop = (message: string, at: number) => {
@@ -83,6 +105,13 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
   parser.on('packetData', (data: Buffer) => {
     if (stopped || !header) return;
     const h = header;
+    if (h.capturedLength === 0) {
+      if (emptyRun++ === 0) emptyRunStart = offset;
+      if (emptyRun > MAX_EMPTY_RECORD_RUN) {
+        stop(`more than ${MAX_EMPTY_RECORD_RUN} empty records in a row from byte offset ${emptyRunStart}: the rest of the file is not records (zeros?); reading stopped`, emptyRunStart);
+        return;
+      }
+    } else emptyRun = 0;
     stats.records++;
     const time = h.timestampSeconds + h.timestampMicroseconds * subsecond;
     stats.firstTime ??= time;
@@ -102,10 +131,11 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
     offset += RECORD_HEADER + h.capturedLength;
     header = null;
   });
-  parser.on('error', (err: Error) => stop(`not a readable pcap file: ${err.message}`, 0));
+  // the header was checked above; anything pcap-parser still refuses is told in our words at the record
+  parser.on('error', () => stop('not a readable pcap record here', offset));
   parser.on('end', () => {
     if (stopped) return;
-    // pcap-parser drops a partial last record silently; the file size tells us it was there
+    // pcap-parser drops a partial last record silently; the bytes read tell us it was there
     if (offset < size) {
       const left = size - offset;
       const what =
@@ -122,6 +152,6 @@ export async function* readPcap(path: string, stats: CaptureStats): AsyncGenerat
     yield* queue.drain();
   } finally {
     source.destroy();
-    await fh.close();
+    await src.close();
   }
 }

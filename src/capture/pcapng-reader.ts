@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import { ByteReader } from '../wire/byte-reader.js';
+import { fileSource, type ByteSource } from './byte-source.js';
 import { WireError } from '../wire/wire-error.js';
 import {
   BYTE_ORDER_MAGIC,
@@ -20,8 +20,10 @@ const MAX_BLOCK = 16 << 20;
  * file at a time, with only an unfinished block carried over. Interfaces belong to their
  * section; each section may have its own byte order.
  */
-export async function* readPcapng(path: string, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
-  const fh = await open(path, 'r');
+export async function* readPcapng(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+  // read once, in order, so that a pipe (which cannot seek) is read as a file is
+  const src = typeof input === 'string' ? await fileSource(input) : input;
+  const path = src.name;
   try {
     let pos = 0; // file offset of buf[0]
     let buf = Buffer.alloc(0);
@@ -32,10 +34,15 @@ export async function* readPcapng(path: string, stats: CaptureStats): AsyncGener
 
     const fill = async (need: number): Promise<boolean> => {
       while (buf.length < need && !eof) {
-        const chunk = Buffer.allocUnsafe(Math.max(CHUNK, need - buf.length));
-        const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos + buf.length);
+        // a pipe hands over its own small chunks whatever is asked: a big buffer per read would only be copied out of
+        const chunk = Buffer.allocUnsafe(src.chunkSize < CHUNK ? src.chunkSize : Math.max(CHUNK, need - buf.length));
+        const bytesRead = await src.read(chunk, 0, chunk.length);
         if (bytesRead === 0) eof = true;
-        else buf = buf.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
+        else {
+          // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
+          const got = bytesRead < chunk.length / 4 ? Buffer.from(chunk.subarray(0, bytesRead)) : chunk.subarray(0, bytesRead);
+          buf = buf.length === 0 ? got : Buffer.concat([buf, got]);
+        }
       }
       return buf.length >= need;
     };
@@ -88,7 +95,14 @@ export async function* readPcapng(path: string, stats: CaptureStats): AsyncGener
             const ifId = type === BlockType.ENHANCED_PACKET ? r.u32('the interface ID', little) : r.u16('the interface ID', little);
             if (type === BlockType.OBSOLETE_PACKET) r.u16('the drops count', little);
             const iface = interfaces[ifId];
-            if (!iface) throw new WireError(`packet names interface ${ifId}, but the section describes ${interfaces.length}`, pos + 8);
+            if (!iface) {
+              // §4.3: the interface ID indexes the Interface Description Blocks before it in its section
+              const what =
+                interfaces.length === 0
+                  ? `a packet block comes before any Interface Description Block in its section: expected the interface it names (${ifId}) to be described first`
+                  : `the packet names interface ${ifId}, but its section describes only ${interfaces.length === 1 ? 'interface 0' : `interfaces 0 to ${interfaces.length - 1}`}`;
+              throw new WireError(`${what}; the packet is skipped`, pos + 8);
+            }
             const high = r.u32('the timestamp (high)', little);
             const low = r.u32('the timestamp (low)', little);
             const captured = r.u32('the captured length', little);
@@ -101,7 +115,7 @@ export async function* readPcapng(path: string, stats: CaptureStats): AsyncGener
           case BlockType.SIMPLE_PACKET: {
             // §4.4: interface 0, no timestamp; the data is the original length cut to the snap length
             const iface = interfaces[0];
-            if (!iface) throw new WireError('a Simple Packet Block needs an interface, but the section describes none', pos);
+            if (!iface) throw new WireError('a Simple Packet Block comes before any Interface Description Block in its section: expected interface 0 to be described first; the packet is skipped', pos);
             const original = r.u32('the original length', little);
             const captured = Math.min(original, iface.snapLength || original, r.remaining);
             yield record(stats, lastTime, iface, r.bytes(captured), original, pos, pos + 12, 0);
@@ -127,7 +141,7 @@ export async function* readPcapng(path: string, stats: CaptureStats): AsyncGener
       pos += length;
     }
   } finally {
-    await fh.close();
+    await src.close();
   }
 }
 

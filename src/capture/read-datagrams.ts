@@ -15,6 +15,7 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
   const fragments = new FragmentReassembler();
   const unknownLinks = new Set<number>();
   let firstTruncated: number | undefined;
+  const lengthFromRecord = { count: 0, first: 0 };
   for await (const ev of file.events()) {
     if (ev.kind !== 'record') {
       yield ev;
@@ -26,7 +27,7 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
       firstTruncated ??= rec.frame;
     }
     try {
-      const d = toDatagram(rec, fragments);
+      const d = toDatagram(rec, fragments, lengthFromRecord);
       if (d) yield { kind: 'datagram', datagram: d };
       else file.stats.otherRecords++;
     } catch (err) {
@@ -55,6 +56,18 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
       };
     }
   }
+  if (lengthFromRecord.count > 0) {
+    // once per file: an offloading host writes every large packet so
+    yield {
+      kind: 'issue',
+      issue: {
+        file: file.path,
+        frame: lengthFromRecord.first,
+        message: `${lengthFromRecord.count} IP packets had a length field of 0 (the first is frame ${lengthFromRecord.first}), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record`,
+        fatal: false,
+      },
+    };
+  }
   if (firstTruncated !== undefined) {
     // once per file: a snap length cuts every large record, so one line says it all
     yield {
@@ -71,13 +84,14 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
 
 class UnknownLinkType extends Error {}
 
-function toDatagram(rec: CaptureRecord, fragments: FragmentReassembler): Datagram | null {
+function toDatagram(rec: CaptureRecord, fragments: FragmentReassembler, lengthFromRecord: { count: number; first: number }): Datagram | null {
   const net = stripLinkLayer(rec.linkType, rec.data, rec.dataOffset);
   if (net.ipVersion === null) {
     if (net.reason.startsWith('link type')) throw new UnknownLinkType(net.reason);
     return null;
   }
   let ip: IpPacket = net.ipVersion === 4 ? readIpv4(net.reader) : readIpv6(net.reader);
+  if (ip.lengthFromRecord && lengthFromRecord.count++ === 0) lengthFromRecord.first = rec.frame;
   let segment = ip.payload;
   if (ip.fragment) {
     if (ip.truncated) return null;

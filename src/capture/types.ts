@@ -9,7 +9,13 @@ export type CaptureFormat = 'pcap' | 'pcapng';
 export const LinkType = {
   NULL: 0, // BSD loopback: 4-byte address family in host byte order
   ETHERNET: 1,
+  PPP: 9, // PPP (RFC 1661), with or without RFC 1662's 0xff 0x03 address and control
+  DLT_RAW_12: 12, // raw IP under the DLT_RAW value most BSDs and Linux wrote before 101
+  DLT_RAW_14: 14, // raw IP under OpenBSD's DLT_RAW value
+  PPP_HDLC: 50, // PPP in HDLC-like framing (RFC 1662), or Cisco HDLC
+  PPP_ETHER: 51, // PPPoE session header (RFC 2516) then PPP
   RAW: 101, // raw IPv4 or IPv6, version from the first nibble
+  C_HDLC: 104, // Cisco HDLC: address, control, then an EtherType
   LOOP: 108, // OpenBSD loopback: 4-byte address family in network byte order
   LINUX_SLL: 113,
   IPV4: 228,

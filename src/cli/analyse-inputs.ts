@@ -4,7 +4,7 @@ import { PacketSession } from '../analysis/read-packets.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
@@ -16,7 +16,8 @@ const RANK = { info: 0, warning: 1, error: 2 } as const;
  */
 export async function analyseInputs(opts: CommonOptions): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
   const problems = new ProblemReporter();
-  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
+  const keys = readKeyLogs(opts.keylog, problems);
+  const session = new PacketSession({ ports: opts.port, keylog: keys });
   const inputs: InputSummary[] = [];
   const counts = new Map<number, ConnectionCounts>();
   let zero: number | undefined;
@@ -28,11 +29,16 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
       const n = counts.get(id) ?? { total: 0, decrypted: 0 };
       n.total++;
       if (ev.packet.decrypted === true) n.decrypted++;
+      else {
+        n.notDecrypted ??= {};
+        n.notDecrypted[ev.packet.decrypted] = (n.notDecrypted[ev.packet.decrypted] ?? 0) + 1;
+      }
       counts.set(id, n);
     }
     zero ??= file.stats.firstTime;
     inputs.push({ path: file.path, format: file.format, records: file.stats.records });
   }
+  reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   const wanted = (id: number) => opts.connection === undefined || id === opts.connection;
@@ -42,19 +48,25 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     counts,
     connections: session.tracker.connections.filter((c) => wanted(c.id)),
     findings: session.findings().filter((f) => wanted(f.connection)),
+    unjudged: session.tracker.connections.filter((c) => wanted(c.id)).flatMap((c) => session.paths.unjudged(c)),
     requests: (c: Connection) => session.http3.requests(c),
     zeroRtt: (c: Connection) => session.zeroRtt(c),
     migrations: (c: Connection) => session.paths.migrations(c),
     legs: (c: Connection) => session.paths.legs(c),
     handshake: (c: Connection) => session.timeline.summary(c),
+    pnSync: (c: Connection) => session.pnSync(c),
   };
   return { view, problems };
 }
 
-/** bad input (2) outranks a finding the user asked to fail on with --fail-on (1) */
-export function exitCode(problems: ProblemReporter, findings: readonly Finding[], failOn: CommonOptions['failOn']): number {
+/**
+ * bad input (2) outranks a finding the user asked to fail on with --fail-on (1); an inferred
+ * finding counts only with --fail-on-inferred, so CI fails on what the packets prove
+ */
+export function exitCode(problems: ProblemReporter, findings: readonly Finding[], opts: Pick<CommonOptions, 'failOn' | 'failOnInferred'>): number {
   problems.finish();
   if (problems.exitCode !== 0) return problems.exitCode;
+  const { failOn } = opts;
   if (failOn === undefined) return 0;
-  return findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? 1 : 0;
+  return findings.some((f) => RANK[f.severity] >= RANK[failOn] && (f.evidence === 'proven' || opts.failOnInferred === true)) ? 1 : 0;
 }

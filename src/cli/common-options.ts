@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import type { InputIssue } from '../wire/input-issue.js';
 
@@ -13,6 +14,8 @@ export interface CommonOptions {
   color: boolean;
   /** exit 1 when a finding of at least this severity is present */
   failOn?: 'info' | 'warning' | 'error';
+  /** --fail-on counts inferred findings too, not only proven ones */
+  failOnInferred?: boolean;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface CommonOptions {
 export const KEYLOG_OPTION = {
   describe: 'TLS key log (SSLKEYLOGFILE format); repeat for several',
   type: 'string',
+  requiresArg: true,
   coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
   default: [] as string[],
 } as const;
@@ -44,7 +48,16 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('qlog-dir', {
       describe: 'a folder of qlog files, one trace per file (a folder named as an input is read the same way); repeatable',
       type: 'string',
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
+      requiresArg: true,
+      coerce: (v: string | string[] | undefined) => {
+        const dirs = v === undefined ? [] : [v].flat();
+        // a FIFO named as a folder of qlogs is a mistake, and reading it would wait for a writer
+        for (const d of dirs) {
+          const info = statSync(d, { throwIfNoEntry: false });
+          if (info && !info.isDirectory() && !info.isFile()) throw new Error(`--qlog-dir expects a folder of qlog files; ${d} is ${info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'}`);
+        }
+        return dirs;
+      },
       default: [] as string[],
     })
     // the folders join the inputs, so every command reads them as it reads files
@@ -60,6 +73,7 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('port', {
       describe: 'UDP port where QUIC is expected (a hint: QUIC is found on any port); repeatable',
       type: 'number',
+      requiresArg: true,
       coerce: (v: number | number[] | undefined) => {
         const ports = v === undefined ? [] : [v].flat();
         for (const p of ports) {
@@ -72,19 +86,34 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('format', {
       describe: 'output format',
       choices: ['table', 'json', 'ndjson'] as const,
+      requiresArg: true,
       default: 'table' as const,
     })
     .option('connection', {
       describe: 'show only this connection (its number)',
       type: 'number',
+      requiresArg: true,
       coerce: (v: number | undefined) => {
         if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error('--connection expects a connection number: 1, 2, …');
         return v;
       },
     })
-    .option('fail-on', {
-      describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
-      choices: ['info', 'warning', 'error'] as const,
-    })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
+}
+
+/**
+ * `--fail-on`, for the commands that report findings (summary, timeline, migrations): a
+ * command that does not judge findings refuses it as a usage error, so a CI job that
+ * asks `packets` to fail does not pass silently.
+ */
+export function withFailOnOption<T>(y: Argv<T>) {
+  return y.option('fail-on', {
+    describe: 'exit with code 1 when a finding of at least this severity is present (for CI)',
+    choices: ['info', 'warning', 'error'] as const,
+    requiresArg: true,
+  }).option('fail-on-inferred', {
+    describe: 'with --fail-on, count findings inferred from what the headers show, not only proven ones',
+    type: 'boolean',
+    default: false,
+  });
 }

@@ -4,12 +4,11 @@ import { KEYLOG_OPTION } from './common-options.js';
 import type { Connection } from '../analysis/connection.js';
 import { crosscheckLog, LoggedIndex, twinOf, unexplained, WireIndex } from '../analysis/crosscheck.js';
 import { PacketSession } from '../analysis/read-packets.js';
-import { openCapture } from '../capture/open-capture.js';
-import { openInputs } from './inputs.js';
+import { openCaptureInput, openInputs } from './inputs.js';
 import { palette } from '../report/colour.js';
 import { crosscheckTable, crosscheckToJson } from '../report/crosscheck-report.js';
 import { InputError } from '../wire/input-issue.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -26,7 +25,7 @@ export function withCrosscheckOptions<T>(y: Argv<T>) {
     .positional('capture', { describe: 'the capture', type: 'string', demandOption: true })
     .positional('qlogs', { describe: "the endpoints' qlog files or folders of them", type: 'string', array: true, demandOption: true })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (packet numbers and frames need it); repeatable' })
-    .option('format', { describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
+    .option('format', { requiresArg: true, describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }
 
@@ -70,9 +69,10 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
     return 2;
   }
   const wire = new WireIndex(new Set([...logs.keys()].flatMap((c) => (c.originalDcid === null ? [] : [c.originalDcid]))));
-  const captured = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
+  const keys = readKeyLogs(opts.keylog, problems);
+  const captured = new PacketSession({ keylog: keys });
   try {
-    for await (const ev of captured.read(await openCapture(opts.capture))) {
+    for await (const ev of captured.read(await openCaptureInput(opts.capture, problems))) {
       if (ev.kind === 'issue') problems.report(ev.issue);
       else if (ev.kind === 'packet') wire.add(ev.packet);
     }
@@ -82,6 +82,7 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
     problems.finish();
     return 2;
   }
+  reportUnmatchedKeyLogs(keys, problems);
   const indexes = [...logs.values()];
   const results = indexes.map((log) => {
     const twin = twinOf(wire, log.connection);

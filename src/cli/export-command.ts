@@ -3,9 +3,10 @@ import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PacketSession } from '../analysis/read-packets.js';
 import { QlogWriter } from '../qlog/write-qlog.js';
+import { fileErrorMessage } from '../wire/file-error.js';
 import { missingConnection, withCommonOptions, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
 
 export interface ExportOptions extends CommonOptions {
@@ -13,7 +14,7 @@ export interface ExportOptions extends CommonOptions {
 }
 
 export function withExportOptions<T>(y: Argv<T>) {
-  return withCommonOptions(y).option('out', { describe: 'folder for the qlog files (created if missing)', type: 'string', default: 'qlog' });
+  return withCommonOptions(y).option('out', { requiresArg: true, describe: 'folder for the qlog files (created if missing)', type: 'string', default: 'qlog' });
 }
 
 /**
@@ -28,10 +29,13 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
     problems.finish();
     return 2;
   }
-  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
+  const keys = readKeyLogs(opts.keylog, problems);
+  const session = new PacketSession({ ports: opts.port, keylog: keys });
   // one writer for all inputs: connection numbers and time zero run across them
   let writer: QlogWriter | undefined;
   let unopened = 0;
+  let writeFailed = false;
+  let files: string[] = [];
   try {
     for await (const file of openInputs(opts.inputs, problems)) {
       for await (const ev of session.read(file)) {
@@ -43,17 +47,22 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
         writer.write(ev.packet);
       }
     }
+    // the last events are written here, so a folder that refuses them fails here too
+    if (writer) files = writer.finish();
   } catch (err) {
     // a file in the way, a full disk: said plainly, with what was written so far left in place
     const e = err as NodeJS.ErrnoException;
     if (!e.code) throw err;
-    problems.report({ file: opts.out, message: `cannot write the qlog files: ${e.code === 'EISDIR' ? 'a folder stands where a file would go' : e.message}`, fatal: true });
+    writeFailed = true;
+    const what = e.code === 'EISDIR' ? 'a folder stands where a file would go' : fileErrorMessage(e, 'a folder');
+    problems.report({ file: opts.out, message: `cannot write the qlog files${e.path ? ` (${e.path})` : ''}: ${what}`, fatal: true });
   }
+  reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
-  const files = writer ? writer.finish() : [];
   process.stdout.write(files.length > 0 ? `${files.join('\n')}\n` : '');
-  if (files.length === 0) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');
+  // after a write error the reason is said already: "no connections" would be false
+  if (files.length === 0 && !writeFailed) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');
   if (unopened > 0) {
     process.stderr.write(`quiclens: ${unopened} packets could not be opened (no keys): they are written without packet numbers or frames; give the key log with --keylog\n`);
   }
@@ -70,7 +79,7 @@ function prepareFolder(dir: string): string | undefined {
   try {
     info = statSync(dir, { throwIfNoEntry: false });
   } catch (err) {
-    return `cannot use it as a folder: ${(err as Error).message}`;
+    return `cannot use it as a folder: ${fileErrorMessage(err, 'a folder')}`;
   }
   if (info) return info.isDirectory() ? undefined : 'expected a folder for the qlog files, found a file';
   const parent = dirname(resolve(dir));
@@ -82,6 +91,6 @@ function prepareFolder(dir: string): string | undefined {
     mkdirSync(dir);
     return undefined;
   } catch (err) {
-    return `cannot make the folder: ${(err as Error).message}`;
+    return `cannot make the folder: ${fileErrorMessage(err, 'a folder')}`;
   }
 }

@@ -1,12 +1,17 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { createReadStream, type Stats } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openCapture, type CaptureFile } from '../capture/open-capture.js';
+import { openCapture, openCaptureStream, type CaptureFile } from '../capture/open-capture.js';
 import { openQlog, type QlogFile } from '../qlog/open-qlog.js';
+import { fileErrorMessage } from '../wire/file-error.js';
 import { InputError } from '../wire/input-issue.js';
 import type { ProblemReporter } from './problems.js';
+import { isStdin } from './stdin.js';
 
 /** how deep a folder input is searched: a scenario folder holds its qlog folder */
 const MAX_DEPTH = 4;
+/** how long a FIFO may wait for its writer before the user is told why nothing happens */
+const FIFO_NOTICE_MS = 1000;
 
 type Input = CaptureFile | QlogFile;
 
@@ -15,6 +20,10 @@ type Input = CaptureFile | QlogFile;
  * captures and qlogs in it and its subfolders, in name order; other files there are named
  * once and passed over. A file given twice (itself and inside a folder) is read once. A
  * file that cannot be opened is reported and left out; the others are still analysed.
+ *
+ * Standard input (`-`, `/dev/stdin`) and a FIFO or device named on the command line are
+ * read as a stream, once, as a capture. Inside a folder only regular files are read: a
+ * FIFO there may have no writer, and a read would wait for one forever.
  */
 export async function* openInputs(paths: readonly string[], problems: ProblemReporter): AsyncGenerator<Input> {
   const seen = new Set<string>();
@@ -22,20 +31,84 @@ export async function* openInputs(paths: readonly string[], problems: ProblemRep
 }
 
 async function* openPath(path: string, problems: ProblemReporter, seen: Set<string>, depth: number): AsyncGenerator<Input> {
-  const info = await stat(path).catch(() => undefined);
-  if (info?.isDirectory()) {
+  if (isStdin(path)) {
+    if (seen.has('\0stdin')) {
+      problems.report({ file: path, message: 'standard input is named twice: it is read once', fatal: false });
+      return;
+    }
+    seen.add('\0stdin');
+    yield* reported(openStdin(path), problems);
+    return;
+  }
+  let info: Stats;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    problems.report({ file: path, message: fileErrorMessage(err, 'a capture or qlog file'), fatal: true });
+    return;
+  }
+  if (info.isDirectory()) {
     yield* openFolder(path, problems, seen, depth);
     return;
   }
-  const real = info ? await realpath(path) : path;
+  if (info.isSocket()) {
+    problems.report({ file: path, message: 'is a socket, expected a capture or qlog file (or a pipe: `-` reads standard input)', fatal: true });
+    return;
+  }
+  if (info.isFIFO() || info.isCharacterDevice()) {
+    yield* reported(openFifo(path, problems), problems);
+    return;
+  }
+  const real = await realpath(path).catch(() => path);
   if (seen.has(real)) return;
   seen.add(real);
   try {
+    // a file that cannot be opened is said so plainly here, before either reader tries it
+    await (await open(path, 'r')).close();
     yield (await openQlog(path)) ?? (await openCapture(path));
   } catch (err) {
+    if (err instanceof InputError) {
+      // neither reader took it: say both were tried
+      problems.report(err.issue.offset === 0 ? { ...err.issue, message: neitherMessage(err.issue.message) } : err.issue);
+    } else if ((err as NodeJS.ErrnoException).code) {
+      problems.report({ file: path, message: fileErrorMessage(err, 'a capture or qlog file'), fatal: true });
+    } else throw err;
+  }
+}
+
+/** the one input an opener gives, or its InputError reported */
+async function* reported(opening: Promise<Input>, problems: ProblemReporter): AsyncGenerator<Input> {
+  try {
+    yield await opening;
+  } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    // neither reader took it: say both were tried
-    problems.report(err.issue.offset === 0 ? { ...err.issue, message: neitherMessage(err.issue.message) } : err.issue);
+    problems.report(err.issue);
+  }
+}
+
+async function openStdin(path: string): Promise<Input> {
+  if (process.stdin.isTTY) {
+    throw new InputError({ file: path, message: 'standard input is a terminal: pipe a capture in (tcpdump -w - | quiclens summary -)', fatal: true });
+  }
+  return openCaptureStream(path, process.stdin);
+}
+
+/**
+ * A FIFO or device named on the command line, read as a capture stream, as tcpdump -r
+ * reads one. Opening a FIFO waits for a writer; after a second the user is told so.
+ */
+async function openFifo(path: string, problems: ProblemReporter): Promise<Input> {
+  const stream = createReadStream(path);
+  const notice = setTimeout(
+    () => problems.report({ file: path, message: 'waiting for a program to write to this FIFO (Ctrl-C to stop)', fatal: false }),
+    FIFO_NOTICE_MS,
+  );
+  stream.once('open', () => clearTimeout(notice));
+  stream.once('error', () => clearTimeout(notice));
+  try {
+    return await openCaptureStream(path, stream);
+  } finally {
+    clearTimeout(notice);
   }
 }
 
@@ -51,18 +124,45 @@ function neitherMessage(captureMessage: string): string {
   return captureMessage;
 }
 
+/** why a folder entry that is not a regular file is passed over */
+function notAFile(info: Stats): string | undefined {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return undefined;
+}
+
 async function* openFolder(dir: string, problems: ProblemReporter, seen: Set<string>, depth: number): AsyncGenerator<Input> {
   const skipped: string[] = [];
   let found = 0;
-  for (const name of (await readdir(dir)).sort()) {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (err) {
+    problems.report({ file: dir, message: fileErrorMessage(err, 'a folder'), fatal: depth === 0 });
+    return;
+  }
+  for (const name of names) {
     const path = join(dir, name);
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) {
+    let info: Stats;
+    try {
+      info = await stat(path);
+    } catch (err) {
+      skipped.push(`${name} (${fileErrorMessage(err)})`);
+      continue;
+    }
+    if (info.isDirectory()) {
       if (depth + 1 >= MAX_DEPTH) continue;
       for await (const input of openFolder(path, problems, seen, depth + 1)) {
         found++;
         yield input;
       }
+      continue;
+    }
+    // a FIFO found in a folder may have no writer: opening it would wait forever
+    const special = notAFile(info);
+    if (special) {
+      skipped.push(`${name} (${special}, not a file)`);
       continue;
     }
     const real = await realpath(path).catch(() => path);
@@ -85,4 +185,17 @@ async function* openFolder(dir: string, problems: ProblemReporter, seen: Set<str
   } else if (skipped.length > 0 && depth === 0) {
     problems.report({ file: dir, message: `passed over ${skipped.length === 1 ? 'a file' : `${skipped.length} files`} that ${skipped.length === 1 ? 'is' : 'are'} neither a capture nor a qlog: ${skipped.join(', ')}`, fatal: false });
   }
+}
+
+/**
+ * The capture named by a command that takes exactly one (crosscheck): a file, standard
+ * input or a FIFO, as the other commands read them; an InputError when it cannot be opened.
+ */
+export async function openCaptureInput(path: string, problems: ProblemReporter): Promise<CaptureFile> {
+  if (isStdin(path)) return (await openStdin(path)) as CaptureFile;
+  const info = await stat(path).catch((err: unknown) => {
+    throw new InputError({ file: path, message: fileErrorMessage(err, 'a capture file'), fatal: true });
+  });
+  if (info.isFIFO() || info.isCharacterDevice()) return (await openFifo(path, problems)) as CaptureFile;
+  return openCapture(path);
 }

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { KEYLOG_OPTION } from './common-options.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import type { ConfigKind, LbConfig } from '../lb/model.js';
+import { DEFAULT_QUIC_PORTS, splitByQuicPort } from '../lb/quic-ports.js';
 import { CONFIG_KINDS, readLbConfig } from '../lb/read-config.js';
 import { LbReplay } from '../lb/replay.js';
 import { breaksMigration, judge } from '../lb/verdicts.js';
@@ -10,12 +11,13 @@ import { palette } from '../report/colour.js';
 import { lbSarif, lbTable, lbToJson, type LbCheck } from '../report/lb-report.js';
 import { InputError } from '../wire/input-issue.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
 export interface LbCheckOptions {
   configs: string[];
+  quicPort: number[];
   capture?: string;
   keylog: string[];
   kind?: ConfigKind;
@@ -27,10 +29,11 @@ export interface LbCheckOptions {
 export function withLbCheckOptions<T>(y: Argv<T>) {
   return y
     .positional('configs', { describe: 'load-balancer config files, recognised by content', type: 'string', array: true, demandOption: true })
-    .option('capture', { describe: "replay this capture's client packets through the configs", type: 'string' })
+    .option('capture', { requiresArg: true, describe: "replay this capture's client packets through the configs", type: 'string' })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (to read the connection IDs it issues); repeatable' })
-    .option('kind', { describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
+    .option('kind', { requiresArg: true, describe: 'the config kind, when its content does not say', choices: CONFIG_KINDS })
     .option('haproxy-version', {
+      requiresArg: true,
       describe: 'the HAProxy version the config is written for, as 2.8 or 2.7.0 (migration support depends on it)',
       type: 'string',
       coerce: (v: string | undefined) => {
@@ -38,7 +41,23 @@ export function withLbCheckOptions<T>(y: Argv<T>) {
         return v;
       },
     })
-    .option('format', { describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
+    .option('quic-port', {
+      describe: 'a UDP port that carries QUIC (repeatable, or a comma list); UDP listeners on other ports are listed as skipped',
+      type: 'string',
+      requiresArg: true,
+      coerce: (v: string | string[] | undefined) => {
+        const words = v === undefined ? [] : [v].flat().flatMap((w) => String(w).split(','));
+        const ports = words.map((w) => w.trim()).filter((w) => w !== '').map((w) => {
+          const p = Number(w);
+          if (!/^\d+$/.test(w) || p < 1 || p > 65535) throw new Error(`--quic-port expects UDP port numbers (1-65535), got '${w}'`);
+          return p;
+        });
+        return ports.length > 0 ? ports : [...DEFAULT_QUIC_PORTS];
+      },
+      default: DEFAULT_QUIC_PORTS.join(','),
+      defaultDescription: DEFAULT_QUIC_PORTS.join(','),
+    })
+    .option('format', { requiresArg: true, describe: 'output format', choices: ['table', 'json', 'sarif'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }
 
@@ -48,7 +67,8 @@ function packageVersion(): string {
 }
 
 async function replay(path: string, configs: LbConfig[], keylogs: string[], problems: ProblemReporter): Promise<LbCheck['replay']> {
-  const session = new PacketSession({ keylog: readKeyLogs(keylogs, problems) });
+  const keys = readKeyLogs(keylogs, problems);
+  const session = new PacketSession({ keylog: keys });
   const lb = new LbReplay(configs.flatMap((c) => c.listeners));
   for await (const file of openInputs([path], problems)) {
     for await (const ev of session.read(file)) {
@@ -56,12 +76,14 @@ async function replay(path: string, configs: LbConfig[], keylogs: string[], prob
       else if (ev.kind === 'packet') lb.observe(ev.packet);
     }
   }
+  reportUnmatchedKeyLogs(keys, problems);
   return { capture: path, portsDiffered: lb.portsDiffered, connections: lb.result() };
 }
 
 /**
  * `quiclens lb check`: each config's QUIC listeners, what they route by and whether a
- * moving client keeps its backend. Exit 1 when a listener would lose it, 2 when a config
+ * moving client keeps its backend; UDP listeners that cannot carry QUIC are listed as
+ * skipped, with why, and never fail the check. Exit 1 when a listener would lose it, 2 when a config
  * cannot be read (the others are still checked).
  */
 export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
@@ -76,13 +98,16 @@ export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
       else throw err;
     }
   }
-  const check: LbCheck = { configs };
-  if (opts.capture) check.replay = await replay(opts.capture, configs, opts.keylog, problems);
+  // the replay sees every UDP listener: a listener its QUIC connections reach carries QUIC
+  const replayed = opts.capture ? await replay(opts.capture, configs, opts.keylog, problems) : undefined;
+  const reached = new Set(replayed?.connections.map((c) => c.listen) ?? []);
+  const { configs: judged, skipped } = splitByQuicPort(configs, opts.quicPort, reached);
+  const check: LbCheck = { configs: judged, skipped, quicPorts: opts.quicPort, ...(replayed ? { replay: replayed } : {}) };
   if (opts.format === 'json') out.write(JSON.stringify(lbToJson(check), null, 2) + '\n');
   else if (opts.format === 'sarif') out.write(JSON.stringify(lbSarif(check, packageVersion()), null, 2) + '\n');
   else out.write(lbTable(check, palette(process.stdout, opts.color)));
   await out.flush();
   problems.finish();
   if (problems.exitCode !== 0) return problems.exitCode;
-  return configs.some((c) => c.listeners.some((l) => breaksMigration(judge(l).verdicts))) ? 1 : 0;
+  return judged.some((c) => c.listeners.some((l) => breaksMigration(judge(l).verdicts))) ? 1 : 0;
 }

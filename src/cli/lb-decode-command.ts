@@ -7,7 +7,7 @@ import { palette } from '../report/colour.js';
 import { lbDecodeJson, lbDecodeTable, type LbDecode } from '../report/lb-decode-report.js';
 import { InputError } from '../wire/input-issue.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -23,10 +23,10 @@ export interface LbDecodeOptions {
 export function withLbDecodeOptions<T>(y: Argv<T>) {
   return y
     .positional('cids', { describe: 'connection IDs in hex', type: 'string', array: true, default: [] as string[] })
-    .option('config', { describe: 'a QUIC-LB config file (docs/lb/quic-lb.md)', type: 'string', demandOption: true })
-    .option('capture', { describe: 'check that every CID each server issued in this capture decodes to that one server', type: 'string' })
+    .option('config', { requiresArg: true, describe: 'a QUIC-LB config file (docs/lb/quic-lb.md)', type: 'string', demandOption: true })
+    .option('capture', { requiresArg: true, describe: 'check that every CID each server issued in this capture decodes to that one server', type: 'string' })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log for the capture (NEW_CONNECTION_ID frames are encrypted); repeatable' })
-    .option('format', { describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
+    .option('format', { requiresArg: true, describe: 'output format', choices: ['table', 'json'] as const, default: 'table' as const })
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true })
     .check((argv) => {
       if ((argv.cids as string[]).length === 0 && !argv.capture) throw new Error('name connection IDs to decode, or a --capture to check');
@@ -60,10 +60,12 @@ export async function lbDecodeCommand(opts: LbDecodeOptions): Promise<number> {
   // text that is no CID at all is bad input (exit 2), not a CID that leads nowhere (exit 1)
   for (const c of result.cids) if (c.malformed) problems.report({ file: 'the command line', message: c.problem!, fatal: true });
   if (opts.capture) {
-    const session = new PacketSession({ keylog: readKeyLogs(opts.keylog, problems) });
+    const keys = readKeyLogs(opts.keylog, problems);
+    const session = new PacketSession({ keylog: keys });
     for await (const file of openInputs([opts.capture], problems)) {
       for await (const ev of session.read(file)) if (ev.kind === 'issue') problems.report(ev.issue);
     }
+    reportUnmatchedKeyLogs(keys, problems);
     const connections: ConnectionCids[] = session.tracker.connections.map((c) => connectionCids(listener, c));
     result.capture = { file: opts.capture, connections };
   }

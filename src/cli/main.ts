@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { withCommonOptions, withFailOnOption, type CommonOptions } from './common-options.js';
 import { crosscheckCommand, withCrosscheckOptions } from './crosscheck-command.js';
 import { exportQlogCommand, withExportOptions } from './export-command.js';
 import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
@@ -8,6 +8,8 @@ import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
+import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
+import { STDIN_PATH } from './stdin.js';
 import { summaryCommand } from './summary-command.js';
 
 type Handler<T = CommonOptions> = (opts: T) => Promise<number>;
@@ -26,13 +28,47 @@ function run<T>(handler: Handler<T>) {
   };
 }
 
-await yargs(hideBin(process.argv))
+/** a usage error in one line, as yargs' own are told (exit 2) */
+function usageError(message: string): never {
+  process.stderr.write(`quiclens: ${message}\nRun 'quiclens --help' for usage.\n`);
+  process.exit(2);
+}
+
+/** yargs' usage messages in our words: an option without its value, options a command does not use */
+function plainUsage(msg: string): string {
+  const missing = msg.match(/^Not enough arguments following: (\S+)$/);
+  if (missing) return `--${missing[1]} needs a value`;
+  const unknown = msg.match(/^Unknown arguments?: (.*)$/);
+  if (unknown) {
+    // yargs names each unknown option twice (fail-on, failOn): the one the user typed is kept
+    const typed = unknown[1]!.split(', ').filter((name) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`));
+    const words = args.filter((a) => !a.startsWith('-'));
+    const command = !(COMMANDS as readonly string[]).includes(words[0] ?? '') ? 'summary' : words.slice(0, words[0] === 'lb' || words[0] === 'export' ? 2 : 1).join(' ');
+    if (typed.length > 0) {
+      const names = typed.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(', ');
+      return `${typed.length === 1 ? 'option' : 'options'} ${names} ${typed.length === 1 ? 'is' : 'are'} not used by '${command}' (see 'quiclens ${command} --help')`;
+    }
+  }
+  return msg;
+}
+
+// `-` is standard input, as in tcpdump and tshark; yargs drops a bare `-`, so it is renamed
+// before parsing (only an argument that is `-` alone, never an option's value that starts so)
+const args = hideBin(process.argv).map((a) => (a === '-' ? STDIN_PATH : a));
+const first = args.find((a) => !a.startsWith('-'));
+// the default command takes inputs, so a mistyped command would otherwise be read as a file
+const meant = first === args[0] && first !== undefined ? nearestCommand(first) : undefined;
+if (meant) usageError(`unknown command '${first}': did you mean '${meant}'?`);
+const subProblem = args[0] === undefined ? undefined : subcommandProblem(args[0], args[1]);
+if (subProblem) usageError(subProblem);
+
+await yargs(args)
   .scriptName('quiclens')
   .usage('$0 <command> <inputs...> [options]\n\nQUIC packet and handshake analyzer for captures (pcap, pcapng) and endpoint logs (qlog).')
   .command(
     ['summary [inputs...]', '$0 [inputs...]'],
     'one row per QUIC connection (the default command)',
-    (y) => withCommonOptions(y),
+    (y) => withFailOnOption(withCommonOptions(y)),
     run(summaryCommand) as never,
   )
   .command(
@@ -44,13 +80,13 @@ await yargs(hideBin(process.argv))
   .command(
     'timeline [inputs...]',
     "each connection's handshake as a ladder diagram between client and server, with times and round trips",
-    (y) => withCommonOptions(y).option('explain', { describe: 'one plain sentence per event, for people learning QUIC', type: 'boolean', default: false }),
+    (y) => withFailOnOption(withCommonOptions(y)).option('explain', { describe: 'one plain sentence per event, for people learning QUIC', type: 'boolean', default: false }),
     run(timelineCommand) as never,
   )
   .command(
     'migrations [inputs...]',
     'every path change of every connection: its kind, the PATH_CHALLENGE/RESPONSE pairs, the verdict',
-    (y) => withCommonOptions(y),
+    (y) => withFailOnOption(withCommonOptions(y)),
     run(migrationsCommand) as never,
   )
   .command('export <command>', 'write a capture in another format', (y) =>
@@ -95,7 +131,6 @@ await yargs(hideBin(process.argv))
   .wrap(Math.min(100, process.stdout.columns ?? 100))
   .fail((msg, err) => {
     // usage errors, including an option value that fails its check, in one line
-    process.stderr.write(`quiclens: ${msg ?? err?.message}\nRun 'quiclens --help' for usage.\n`);
-    process.exit(2);
+    usageError(plainUsage(msg ?? err?.message ?? 'usage error'));
   })
   .parseAsync();

@@ -16,5 +16,5 @@ export async function migrationsCommand(opts: CommonOptions): Promise<number> {
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
   }
   await out.flush();
-  return exitCode(problems, findings, opts.failOn);
+  return exitCode(problems, findings, opts);
 }

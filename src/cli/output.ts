@@ -6,6 +6,8 @@
 export class Output {
   private chunk = '';
   private closed = false;
+  /** text waiting longer than this is written even when the chunk is not full: a live pipe's packets show as they come */
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly stream: NodeJS.WritableStream = process.stdout,
@@ -24,6 +26,11 @@ export class Output {
   write = (s: string): void => {
     if (this.closed) return;
     this.chunk += s;
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), 200);
+      // the timer never keeps the program alive on its own; the last flush is explicit
+      this.timer.unref();
+    }
   };
 
   async drain(): Promise<void> {
@@ -32,6 +39,8 @@ export class Output {
   }
 
   async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.chunk.length === 0 || this.closed) return;
     const text = this.chunk;
     this.chunk = '';

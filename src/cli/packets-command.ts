@@ -4,7 +4,7 @@ import { packetToJson } from '../report/packet-json.js';
 import { PacketTable } from '../report/packet-table.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -12,7 +12,8 @@ import { ProblemReporter } from './problems.js';
 export async function packetsCommand(opts: CommonOptions): Promise<number> {
   const out = new Output();
   const problems = new ProblemReporter();
-  const session = new PacketSession({ ports: opts.port, keylog: readKeyLogs(opts.keylog, problems) });
+  const keys = readKeyLogs(opts.keylog, problems);
+  const session = new PacketSession({ ports: opts.port, keylog: keys });
   const table =
     opts.format === 'table'
       ? new PacketTable(out.write, palette(process.stdout, opts.color), process.stdout.isTTY ? process.stdout.columns : undefined)
@@ -32,6 +33,7 @@ export async function packetsCommand(opts: CommonOptions): Promise<number> {
     }
   }
   table?.end();
+  reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   // --format json is one array; it necessarily holds every packet until the end

@@ -1,5 +1,5 @@
 import { palette } from '../report/colour.js';
-import { findingsText, migrationsText, requestsText, summaryTable, summaryToJson } from '../report/summary.js';
+import { findingsText, migrationsText, pnSyncText, requestsText, summaryTable, summaryToJson, unjudgedText } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
 import type { CommonOptions } from './common-options.js';
 import { Output } from './output.js';
@@ -13,12 +13,12 @@ export async function summaryCommand(opts: CommonOptions): Promise<number> {
     if (view.connections.length === 0) out.write('no QUIC connections found\n');
     else {
       out.write(summaryTable(view, colour) + '\n');
-      out.write(requestsText(view, colour) + migrationsText(view, colour) + findingsText(view.findings, colour));
+      out.write(requestsText(view, colour) + migrationsText(view, colour) + pnSyncText(view, colour) + findingsText(view.findings, colour) + unjudgedText(view.unjudged, colour));
     }
   } else {
     const doc = summaryToJson(view);
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
   }
   await out.flush();
-  return exitCode(problems, view.findings, opts.failOn);
+  return exitCode(problems, view.findings, opts);
 }

@@ -12,11 +12,11 @@ export async function timelineCommand(opts: CommonOptions & { explain?: boolean 
   if (opts.format === 'table') {
     const colour = palette(process.stdout, opts.color);
     if (view.connections.length === 0) out.write('no QUIC connections found\n');
-    out.write(view.connections.map((c) => ladder(c, view.handshake(c), colour, opts.explain ?? false)).join('\n'));
+    out.write(view.connections.map((c) => ladder(c, view.handshake(c), colour, opts.explain ?? false, view.zero)).join('\n'));
   } else {
     const doc = summaryToJson(view);
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
   }
   await out.flush();
-  return exitCode(problems, view.findings, opts.failOn);
+  return exitCode(problems, view.findings, opts);
 }

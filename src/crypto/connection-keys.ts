@@ -22,8 +22,15 @@ export interface OpenedPacket {
   pnSearched: boolean;
 }
 
-/** how far the candidate search looks beyond the nearest packet number: ±1, ±2, ±3 windows */
-const PN_WINDOWS = 3;
+/**
+ * The packet numbers to try for a truncated one, in order; `nearest` is RFC 9000 A.3's
+ * choice from the largest packet number opened so far. A caller that knows more (the
+ * capture lost a long run of packets) gives its own list.
+ */
+export type PnCandidates = (nearest: number, truncatedPn: number, pnNbits: number) => Iterable<number>;
+
+/** by default the nearest, then one window either side: a few lost packets past half the window */
+const nearWindows: PnCandidates = (nearest, _truncated, bits) => [nearest, nearest + 2 ** bits, nearest - 2 ** bits];
 
 /**
  * The packet protection state of one connection: which keys open which packets, the
@@ -72,18 +79,18 @@ export class ConnectionKeys {
     this.suite = suite;
   }
 
-  open(h: PacketHeader, packet: Buffer, from: Sender, version: number | null): OpenedPacket | DecryptFailure {
-    if (h.type === 'initial') return this.openLong(h, packet, from, this.initialFor(h, from), 'initial');
+  open(h: PacketHeader, packet: Buffer, from: Sender, version: number | null, candidates: PnCandidates = nearWindows): OpenedPacket | DecryptFailure {
+    if (h.type === 'initial') return this.openLong(h, packet, from, this.initialFor(h, from), 'initial', candidates);
     if (version === null || !protectionFor(version)) return 'unknown version';
     if (h.type === 'handshake') {
       const secret = from === 'client' ? this.secrets?.clientHandshake : this.secrets?.serverHandshake;
-      return this.openLong(h, packet, from, this.keysFromSecret(`hs/${from}`, secret, version), 'handshake');
+      return this.openLong(h, packet, from, this.keysFromSecret(`hs/${from}`, secret, version), 'handshake', candidates);
     }
     if (h.type === '0RTT') {
       if (from !== 'client') return 'aead failed';
-      return this.openLong(h, packet, from, this.keysFromSecret('0rtt', this.secrets?.clientEarly, version), 'application');
+      return this.openLong(h, packet, from, this.keysFromSecret('0rtt', this.secrets?.clientEarly, version), 'application', candidates);
     }
-    if (h.type === '1RTT' && h.form === 'short') return this.openShort(h.pnOffset, packet, from, version);
+    if (h.type === '1RTT' && h.form === 'short') return this.openShort(h.pnOffset, packet, from, version, candidates);
     return 'no keys';
   }
 
@@ -118,11 +125,12 @@ export class ConnectionKeys {
     from: Sender,
     candidates: PacketKeys[] | undefined,
     space: 'initial' | 'handshake' | 'application',
+    pns: PnCandidates,
   ): OpenedPacket | DecryptFailure {
     if (h.form !== 'long' || h.pnOffset === undefined) return 'no keys';
     if (!candidates) return h.type === 'initial' && !protectionFor(h.version) ? 'unknown version' : 'no keys';
     for (const keys of candidates) {
-      const opened = this.tryKeys(keys, packet, h.pnOffset, `${from}/${space}`);
+      const opened = this.tryKeys(keys, packet, h.pnOffset, `${from}/${space}`, pns);
       if (opened) {
         if (candidates.length > 1) this.suite = keys.suite;
         return { ...opened, keyPhase: null, keyGeneration: null };
@@ -131,7 +139,7 @@ export class ConnectionKeys {
     return 'aead failed';
   }
 
-  private openShort(pnOffset: number, packet: Buffer, from: Sender, version: number): OpenedPacket | DecryptFailure {
+  private openShort(pnOffset: number, packet: Buffer, from: Sender, version: number, pns: PnCandidates): OpenedPacket | DecryptFailure {
     let state = this.app.get(from);
     if (!state) {
       const secret = from === 'client' ? this.secrets?.client0 : this.secrets?.server0;
@@ -139,7 +147,7 @@ export class ConnectionKeys {
       if (!first) return 'no keys';
       // with the suite still unknown, the first packet that opens decides it
       for (const keys of first) {
-        const opened = this.tryKeys(keys, packet, pnOffset, `${from}/application`);
+        const opened = this.tryKeys(keys, packet, pnOffset, `${from}/application`, pns);
         if (opened && phaseOf(opened.firstByte) === 0) {
           this.suite ??= keys.suite;
           this.app.set(from, { generations: [keys], current: 0 });
@@ -159,7 +167,7 @@ export class ConnectionKeys {
     for (const g of order) {
       if (g < 0) continue;
       while (state.generations.length <= g) state.generations.push(state.generations.at(-1)!.next());
-      const opened = this.tryKeys(state.generations[g]!, packet, pnOffset, `${from}/application`, un);
+      const opened = this.tryKeys(state.generations[g]!, packet, pnOffset, `${from}/application`, pns, un);
       if (opened) {
         if (g > state.current) state.current = g;
         return { ...opened, keyPhase: phase, keyGeneration: g };
@@ -169,11 +177,11 @@ export class ConnectionKeys {
   }
 
   /**
-   * Header protection off, then the AEAD with the nearest packet number (RFC 9000 A.3); if
-   * the tag fails, the candidates one, two, three windows away, for captures that lost more
-   * packets than half the window (a 1-byte packet number covers only 128 either way).
+   * Header protection off, then the AEAD with each candidate packet number in turn, the
+   * nearest (RFC 9000 A.3) first: a capture that lost more packets than half the window (a
+   * 1-byte packet number covers only 128 either way) needs one further away.
    */
-  private tryKeys(keys: PacketKeys, packet: Buffer, pnOffset: number, space: string, known?: UnprotectedHeader) {
+  private tryKeys(keys: PacketKeys, packet: Buffer, pnOffset: number, space: string, pns: PnCandidates, known?: UnprotectedHeader) {
     const un = known ?? removeHeaderProtection(packet, pnOffset, keys);
     if (!un.ok) return null;
     const header = unprotectedHeader(packet, un);
@@ -181,10 +189,7 @@ export class ConnectionKeys {
     const largest = this.largest.get(space) ?? -1;
     const bits = un.pnLength * 8;
     const nearest = decodePacketNumber(largest, un.truncatedPn, bits);
-    const win = 2 ** bits;
-    const candidates = [nearest];
-    for (let i = 1; i <= PN_WINDOWS; i++) candidates.push(nearest + i * win, nearest - i * win);
-    for (const pn of candidates) {
+    for (const pn of pns(nearest, un.truncatedPn, bits)) {
       if (pn < 0) continue;
       const payload = openPayload(keys, pn, header, sealed);
       if (payload) {

@@ -46,12 +46,23 @@ const CLIENT_RANDOM = /^[0-9a-fA-F]{64}$/;
 /** TLS 1.3 secrets are a hash long: 32 or 48 bytes with today's suites; allow 16 to 64 */
 const SECRET = /^(?:[0-9a-fA-F]{2}){16,64}$/;
 
+/**
+ * The longest line a key log may have. The longest valid line (a QUIC_-prefixed label, a
+ * 64-digit random and a 64-byte secret) is about 230 bytes; a longer one means the file is
+ * not a key log (or is `/dev/zero`), and it is not read on.
+ */
+export const KEYLOG_MAX_LINE_BYTES = 1024;
+/** The most bytes read of one key log: about a million secrets, far beyond a real one. */
+export const KEYLOG_MAX_BYTES = 256 * 1024 * 1024;
+
 /** pcapng Decryption Secrets Block type for a TLS key log ('TLSK', pcapng §4.7) */
 export const SECRETS_TYPE_TLS_KEYLOG = 0x544c534b;
 
 /** what a message shows of an unexpected field: its start, marked when cut */
 function shown(s: string, max = 20): string {
-  return `'${s.length > max ? `${s.slice(0, max)}…` : s}'`;
+  // a binary file's bytes are not printed to the terminal as they are
+  const cut = (s.length > max ? s.slice(0, max) : s).replace(/[^\x20-\x7e]/g, '?');
+  return `'${cut}${s.length > max ? '…' : ''}'`;
 }
 
 function asText(input: string | Uint8Array): string {
@@ -67,6 +78,9 @@ function asText(input: string | Uint8Array): string {
  * one; `add` and `merge` fold more logs into it, later lines winning for the same secret.
  */
 export class KeyLog extends Map<string, TlsSecrets> {
+  /** the client randoms `lookup` found, so a caller can tell a key log that served no connection */
+  readonly matched = new Set<string>();
+
   /** adds the lines of one key log (text, or the bytes of a file or TLSK block); returns the lines it could not read */
   add(input: string | Uint8Array): KeyLogProblem[] {
     const problems: KeyLogProblem[] = [];
@@ -84,7 +98,8 @@ export class KeyLog extends Map<string, TlsSecrets> {
   private addLine(line: string): string | undefined {
     const [label = '', random = '', secret = '', ...extra] = line.split(/\s+/);
     if (IGNORED.has(label)) return undefined;
-    const field = LABELS[label];
+    // an own property only: a label such as `constructor` must not find Object's members
+    const field = Object.hasOwn(LABELS, label) ? LABELS[label] : undefined;
     if (!field) return `unknown label ${shown(label, 40)}`;
     if (!CLIENT_RANDOM.test(random)) return `expected a 64-digit hex client random, found ${random ? shown(random) : 'nothing'}`;
     if (!SECRET.test(secret)) return `expected a hex secret of 16 to 64 bytes after the client random, found ${secret ? shown(secret) : 'nothing'}`;
@@ -104,7 +119,10 @@ export class KeyLog extends Map<string, TlsSecrets> {
 
   /** the secrets of the connection whose ClientHello carried this random (RFC 8446 §4.1.2) */
   lookup(clientRandom: Buffer | string): TlsSecrets | undefined {
-    return this.get(typeof clientRandom === 'string' ? clientRandom.toLowerCase() : clientRandom.toString('hex'));
+    const key = typeof clientRandom === 'string' ? clientRandom.toLowerCase() : clientRandom.toString('hex');
+    const secrets = this.get(key);
+    if (secrets) this.matched.add(key);
+    return secrets;
   }
 }
 

@@ -1,4 +1,4 @@
-import { QUIC_V1, QUIC_V2, QUIC_V2_DRAFT } from '../quic/versions.js';
+import { GQUIC_Q050, GQUIC_T050, GQUIC_T051, MVFST_D22, QUIC_V1, QUIC_V2, QUIC_V2_DRAFT } from '../quic/versions.js';
 
 /** the four HKDF labels of packet protection (RFC 9001 §5.1, §6.1; RFC 9369 §3.3.2) */
 export interface ProtectionLabels {
@@ -12,7 +12,7 @@ export interface ProtectionLabels {
  * The per-version constants of QUIC packet protection: the Initial salt (RFC 9001 §5.2,
  * RFC 9369 §3.3.1), the HKDF labels (RFC 9369 §3.3.2 renames them for v2) and the key and
  * nonce of the Retry integrity tag (RFC 9001 §5.8, RFC 9369 §3.3.3). Values for the drafts
- * as ngtcp2 and the drafts published them (../shared/vectors/salts.json).
+ * as ngtcp2 and the drafts published them (test/fixtures/vectors/salts.json).
  */
 export interface VersionSecrets {
   initialSalt: Buffer;
@@ -63,8 +63,34 @@ const DRAFT_25: VersionSecrets = {
 const DRAFT_21: VersionSecrets = { initialSalt: hex('7fbcdb0e7c66bbe9193a96cd21519ebd7a02644a'), labels: V1_LABELS };
 
 /**
+ * Facebook mvfst (quic/handshake/HandshakeLayer.cpp, getQuicVersionSalt, and its history):
+ * 0xfaceb001 (MVFST_D24) kept draft-22's salt; 0xfaceb003, 0xfaceb004 and 0xfacefeed are
+ * v1 under another number; 0xfaceb014 and 0xfaceb015 have a salt of their own; every
+ * other mvfst version, 0xfaceb002 and 0xfaceb00e among them, falls to draft-23's.
+ * mvfst's Retry follows the draft its version tracks; we do not check its tag.
+ */
+const MVFST_EXPERIMENTAL_SALT = hex('ca6b74a5ce82fc04436bf2ea75e78c56c8c08d24');
+function mvfstProtection(version: number): VersionSecrets {
+  if (version === MVFST_D22) return { initialSalt: DRAFT_21.initialSalt, labels: V1_LABELS };
+  if (version === 0xfaceb003 || version === 0xfaceb004 || version === 0xfacefeed) return V1;
+  if (version === 0xfaceb014 || version === 0xfaceb015) return { initialSalt: MVFST_EXPERIMENTAL_SALT, labels: V1_LABELS };
+  return { initialSalt: DRAFT_23_SALT, labels: V1_LABELS };
+}
+
+/**
+ * Google's Q050 and T050/T051 protect Initial packets as IETF QUIC does, with v1's labels
+ * and a salt of their own (Chromium quic_crypto's InitialSaltForVersion; Wireshark's
+ * packet-quic.c and nDPI's quic.c carry the same values). Their Retry is not tagged.
+ */
+const GQUIC_SALTS = new Map<number, Buffer>([
+  [GQUIC_Q050, hex('504574efd066fe2f9d945cfcdbd3a7f0d3b56b45')],
+  [GQUIC_T050, hex('7ff579e5acd072915580304c43a2367c60488310')],
+  [GQUIC_T051, hex('7a4edef4e7ccee5fa4506c19124fc8ccda6e033d')],
+]);
+
+/**
  * The packet protection of a QUIC version; undefined for a version whose protection we do
- * not know (gQUIC, mvfst, drafts before 21, greasing).
+ * not know (gQUIC before Q050, drafts before 21, greasing).
  */
 export function protectionFor(version: number): VersionSecrets | undefined {
   if (version === QUIC_V1) return V1;
@@ -72,11 +98,16 @@ export function protectionFor(version: number): VersionSecrets | undefined {
   if (version === QUIC_V2_DRAFT) return V2_DRAFT;
   if (version >>> 8 === 0xff0000) {
     const draft = version & 0xff;
+    // draft-ietf-quic-tls-33 took the salt and Retry key that v1 kept
+    if (draft >= 33 && draft <= 34) return V1;
     if (draft >= 29 && draft <= 32) return DRAFT_29;
     if (draft >= 25 && draft <= 28) return DRAFT_25;
     if (draft >= 23 && draft <= 24) return DRAFT_23;
     if (draft >= 21 && draft <= 22) return DRAFT_21;
   }
+  if (version >>> 8 === 0xfaceb0 || version === 0xfacefeed) return mvfstProtection(version);
+  const gquicSalt = GQUIC_SALTS.get(version);
+  if (gquicSalt) return { initialSalt: gquicSalt, labels: V1_LABELS };
   return undefined;
 }
 

@@ -1,15 +1,26 @@
 import hpack from 'hpack.js';
+import { QpackError } from './qpack-error.js';
 
 /**
  * The Huffman code of RFC 7541 Appendix B, which QPACK uses as HPACK does (RFC 9204
  * §4.1.2). The hpack.js package holds the code table; it decodes HPACK string literals,
  * so the bytes are handed to it framed as one: the H bit and a 7-bit-prefix length
  * (RFC 7541 §5.2), then the octets. Padding that is not the EOS prefix is an error.
+ *
+ * hpack.js throws its own plain Error for a string that does not decode; it is caught here,
+ * at the package's edge, and becomes our QpackError, which the HTTP/3 reader handles as bad
+ * input. `offset` is where the string starts, for the message.
  */
-export function huffmanDecode(octets: Buffer): string {
+export function huffmanDecode(octets: Buffer, offset = 0): string {
   const d = hpack.decoder.create();
   d.push(Buffer.concat([hpackLength(octets.length), octets]));
-  const out = d.decodeStr();
+  let out: number[] | Buffer;
+  try {
+    out = d.decodeStr();
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 80) : 'invalid code';
+    throw new QpackError(`a Huffman-coded string of ${octets.length} bytes does not decode (RFC 7541 Appendix B: ${why})`, offset);
+  }
   return Buffer.from(out).toString('latin1');
 }
 

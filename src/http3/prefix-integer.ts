@@ -20,9 +20,10 @@ export function readPrefixInteger(r: ByteReader, first: number, prefixBits: numb
 }
 
 /** a string literal (RFC 9204 §4.1.2): a Huffman flag bit, then an N-bit-prefix length */
-export function readStringLiteral(r: ByteReader, first: number, prefixBits: number, huffman: (b: Buffer) => string): string {
+export function readStringLiteral(r: ByteReader, first: number, prefixBits: number, huffman: (b: Buffer, offset: number) => string): string {
   const isHuffman = (first & (1 << prefixBits)) !== 0;
   const length = readPrefixInteger(r, first, prefixBits);
+  const at = r.absoluteOffset;
   const bytes = r.bytes(length, `a string literal of ${length} bytes`);
-  return isHuffman ? huffman(bytes) : bytes.toString('latin1');
+  return isHuffman ? huffman(bytes, at) : bytes.toString('latin1');
 }

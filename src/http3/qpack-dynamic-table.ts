@@ -1,8 +1,12 @@
 import { ByteReader } from '../wire/byte-reader.js';
 import { WireError } from '../wire/wire-error.js';
 import { huffmanDecode } from './huffman.js';
+import { QpackError } from './qpack-error.js';
 import { readPrefixInteger, readStringLiteral } from './prefix-integer.js';
 import { QPACK_STATIC_TABLE } from './qpack-static-table.js';
+
+/** the longest encoder instruction waited for; real header fields are a few KiB at most */
+const MAX_PENDING = 64 * 1024;
 
 /**
  * A QPACK dynamic table rebuilt from the peer's encoder stream (RFC 9204 §3.2, §4.3).
@@ -16,6 +20,12 @@ export class QpackDynamicTable {
   private size = 0;
   private capacity = 0;
   private pending: Buffer = Buffer.alloc(0);
+  /**
+   * The encoder stream held bytes that cannot be an instruction (a Huffman string that does
+   * not decode, or an instruction longer than MAX_PENDING): every later byte would be read
+   * out of step, so the rest of the stream is ignored and later references stay unresolved.
+   */
+  private broken = false;
 
   get insertCount(): number {
     return this.inserted;
@@ -28,6 +38,7 @@ export class QpackDynamicTable {
 
   /** encoder-stream bytes, in order; an instruction split across calls waits for the rest */
   encoderInstructions(bytes: Buffer): void {
+    if (this.broken) return;
     let buf = this.pending.length ? Buffer.concat([this.pending, bytes]) : bytes;
     for (;;) {
       const r = new ByteReader(buf);
@@ -35,10 +46,21 @@ export class QpackDynamicTable {
       try {
         this.instruction(r);
       } catch (err) {
+        if (err instanceof QpackError) {
+          this.broken = true;
+          this.pending = Buffer.alloc(0);
+          return;
+        }
         if (!(err instanceof WireError)) throw err;
         break; // incomplete: wait for more bytes
       }
       buf = buf.subarray(r.offset);
+    }
+    if (buf.length > MAX_PENDING) {
+      // no real field line is this long: a corrupt length, not one still arriving
+      this.broken = true;
+      this.pending = Buffer.alloc(0);
+      return;
     }
     this.pending = Buffer.from(buf);
   }

@@ -94,6 +94,8 @@ export interface QuicListener {
   dropsNewPaths?: string;
   /** every packet goes to one backend whatever the key (a fixed hash key): why */
   oneBackend?: string;
+  /** the config itself says this UDP listener carries QUIC (a Service port named or with appProtocol quic/http3): where */
+  saysQuic?: string;
   /** facts from the config that explain the key, in plain words */
   notes: string[];
   /** what to change so the listener routes by connection ID, with the directive to use; empty when nothing needs to */

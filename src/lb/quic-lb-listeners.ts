@@ -2,7 +2,7 @@ import { InputError } from '../wire/input-issue.js';
 import { listenAddress } from './listen-address.js';
 import type { Backend, LbConfig, QuicListener } from './model.js';
 import { quicLbConfigProblems, type QuicLbConfig } from './quic-lb/config.js';
-import { asArray, asRecord, readYamlMappings } from './yaml-documents.js';
+import { asArray, asRecord, readYamlMappings, scalarText } from './yaml-documents.js';
 
 /** A QUIC-LB listener's configurations, with the backend of each server ID. */
 export interface QuicLbListener extends QuicListener {
@@ -53,10 +53,14 @@ export function readQuicLb(file: string, text: string): LbConfig {
       if (servers.length === 0) fail(['configs', ci], `configuration ${config.configId} has no servers: expected servers: {SERVER_ID: ADDRESS, …}`);
       for (const [id, address] of servers) {
         const sid = hexField(id);
+        // a key may be a whole mapping, stringified over lines by the YAML reader: shown on one
+        const shown = id.length > 40 || id.includes('\n') ? `${id.split('\n')[0]!.slice(0, 40)}…` : id;
         if (!sid || sid.length !== config.serverIdLength * 2) {
-          fail(['configs', ci, 'servers', id], `server ID ${id} is not ${config.serverIdLength} octets of hex (${config.serverIdLength * 2} digits)`);
+          fail(['configs', ci, 'servers', id], `server ID ${shown} is not ${config.serverIdLength} octets of hex (${config.serverIdLength * 2} digits)`);
         }
-        backends.push({ address: String(address), weight: 1, serverId: sid!, location: doc.at(['configs', ci, 'servers', id]) });
+        const where = scalarText(address);
+        if (where === undefined) fail(['configs', ci, 'servers', id], `server ID ${shown}: expected the server's ADDRESS:PORT`);
+        backends.push({ address: where!, weight: 1, serverId: sid!, location: doc.at(['configs', ci, 'servers', id]) });
       }
     });
     const listener: QuicLbListener = {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../wire/bounded-file.js';
 import { InputError } from '../wire/input-issue.js';
+import { MAX_CONFIG_BYTES } from './config-limits.js';
 import { readEnvoy } from './envoy/envoy-listeners.js';
 import { readHaproxy } from './haproxy/haproxy-listeners.js';
 import { readIpvs } from './ipvs/ipvs-listeners.js';
@@ -36,14 +37,8 @@ export function sniffConfigKind(text: string): ConfigKind | undefined {
 
 /** Reads one load-balancer config into the routing model; InputError when it cannot. */
 export function readLbConfig(file: string, options: ReadConfigOptions = {}): LbConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder: name the config file (an nginx config follows its includes)' : `cannot read: ${(err as Error).message}`;
-    throw new InputError({ file, message: why, fatal: true });
-  }
+  // bounded, and a FIFO with no writer is refused rather than waited on
+  const text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file' });
   const kind = options.kind ?? sniffConfigKind(text);
   switch (kind) {
     case 'nginx':

@@ -12,12 +12,29 @@ export interface YamlDocument {
 }
 
 /**
+ * The largest YAML or JSON config read. The yaml package builds a node tree of every
+ * document, kept for the line numbers of findings: about 80 bytes of memory and several
+ * microseconds per byte of text, so a bound keeps `lb check` within seconds and a few
+ * hundred MiB (docs/lb/README.md).
+ */
+export const MAX_YAML_BYTES = 8 * 1024 * 1024;
+
+/**
  * Every document of a YAML or JSON file (Kubernetes manifests hold several, `---`
  * separated). A syntax error names the file, line and column.
  */
 export function readYamlDocuments(file: string, text: string): YamlDocument[] {
+  if (text.length > MAX_YAML_BYTES) {
+    throw new InputError({
+      file,
+      message: `a YAML/JSON config of ${text.length} characters is more than the ${MAX_YAML_BYTES} quiclens reads: check it in parts (for Kubernetes, one namespace at a time)`,
+      fatal: true,
+    });
+  }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  // the package's warnings (unknown tags, collection keys) go to process warnings by default:
+  // they would reach stderr in its words, so they are silenced; errors are ours to tell
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   const out: YamlDocument[] = [];
   for (const doc of list as Document.Parsed[]) {
@@ -82,4 +99,21 @@ export function asRecord(v: unknown): Record<string, unknown> | undefined {
 
 export function asArray(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * A config value as text for a message: a string, or a finite number or boolean written
+ * out; undefined for a mapping, a list, null or NaN, so that no `[object Object]` or
+ * `undefined` reaches the user.
+ */
+export function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return undefined;
+}
+
+/** a finite, non-negative number from a config value (a number or numeric text); undefined otherwise */
+export function nonNegativeNumber(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }

@@ -20,6 +20,8 @@ export interface JsonSeqRecord {
   recordNumber: number;
   /** 1-based line of the record's first byte */
   line: number;
+  /** 1-based column (in bytes) of the record's first byte on that line */
+  column: number;
   /** byte offset of the record's first byte (after its 0x1E) */
   offset: number;
   /** the record, trimmed of surrounding white space; empty when `oversize` */
@@ -39,9 +41,15 @@ export interface JsonSeqRecord {
 }
 
 export interface JsonSeqOptions {
-  /** a record longer than this is skipped (reported with `oversize`); default 256 MiB */
+  /** a record longer than this is skipped (reported with `oversize`); default 16 MiB */
   maxRecordBytes?: number;
 }
+
+/**
+ * The longest JSON-SEQ record read: a qlog event is a few hundred bytes, a header a few KiB;
+ * parsing a record costs several times its size in memory, so a bound keeps that small.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 export type JsonSeqMode = 'rs' | 'lines';
 
@@ -56,7 +64,7 @@ export async function* splitJsonSeq(
   source: AsyncIterable<Uint8Array | string>,
   opts: JsonSeqOptions = {},
 ): AsyncGenerator<JsonSeqRecord> {
-  const maxBytes = opts.maxRecordBytes ?? 256 * 1024 * 1024;
+  const maxBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let mode: JsonSeqMode | undefined;
   let parts: Buffer[] = [];
   let size = 0;
@@ -64,6 +72,9 @@ export async function* splitJsonSeq(
   /** where the current record starts, and whether any non-blank byte has been seen in it */
   let recordOffset = 0;
   let recordLine = 1;
+  let recordColumn = 1;
+  /** byte offset where the line being read starts */
+  let lineStart = 0;
   let hasContent = false;
   /** byte offset of the current chunk's first byte, and the line being read */
   let offset = 0;
@@ -79,6 +90,7 @@ export async function* splitJsonSeq(
       ? {
           recordNumber: ++recordNumber,
           line: recordLine,
+          column: recordColumn,
           offset: recordOffset,
           text: oversize ? '' : Buffer.concat(parts, size).toString('utf8').trim(),
           byteLength: size,
@@ -123,7 +135,10 @@ export async function* splitJsonSeq(
         const b = chunk[i]!;
         if (mode === undefined && !isBlank(b)) mode = b === RS ? 'rs' : 'lines';
         if (isBlank(b) || (mode === 'rs' && b === RS)) {
-          if (b === LF) line++;
+          if (b === LF) {
+            line++;
+            lineStart = offset + i + 1;
+          }
           if (b === LF || b === RS) lastByte = b;
           i++;
           continue;
@@ -131,19 +146,26 @@ export async function* splitJsonSeq(
         hasContent = true;
         recordOffset = offset + i;
         recordLine = line;
+        recordColumn = recordOffset - lineStart + 1;
       }
       const separator = mode === 'rs' ? RS : LF;
       const found = chunk.indexOf(separator, i);
       const end = found < 0 ? chunk.length : found;
       const body = chunk.subarray(i, end);
-      for (let j = body.indexOf(LF); j >= 0; j = body.indexOf(LF, j + 1)) line++;
+      for (let j = body.indexOf(LF); j >= 0; j = body.indexOf(LF, j + 1)) {
+        line++;
+        lineStart = offset + i + j + 1;
+      }
       // the last byte that is not a space, tab or CR: a line feed there ends the text whole
       let k = body.length - 1;
       while (k >= 0 && (body[k] === 0x20 || body[k] === 0x09 || body[k] === 0x0d)) k--;
       if (k >= 0) lastByte = body[k]!;
       append(chunk, i, end);
       if (found < 0) break;
-      if (separator === LF) line++;
+      if (separator === LF) {
+        line++;
+        lineStart = offset + found + 1;
+      }
       // RS mode: the text before this RS was complete if it ended with a line feed
       const record = take(mode === 'rs' ? lastByte === LF : true, false);
       if (record) yield record;

@@ -43,7 +43,8 @@ const QUIC_NAMESPACES = new Set(['', 'quic', 'transport', 'connectivity', 'secur
 
 type Kind = Exclude<QlogEvent['kind'], 'other'>;
 
-const KINDS: Record<string, Kind> = {
+// a Map, not an object: a name like `constructor` or `__proto__` must not find Object's members
+const KINDS = new Map<string, Kind>(Object.entries({
   packet_sent: 'packet_sent',
   packet_received: 'packet_received',
   parameters_set: 'parameters_set',
@@ -63,7 +64,7 @@ const KINDS: Record<string, Kind> = {
   version_update: 'version_information',
   alpn_information: 'alpn_information',
   alpn_update: 'alpn_information',
-};
+} satisfies Record<string, Kind>));
 
 /**
  * Our own exporter's path change (src/qlog/write-qlog.ts): qlog 0.3 has no path event, so
@@ -78,7 +79,7 @@ export function kindOfName(name: string): Kind | 'other' {
   const namespace = colon < 0 ? '' : lower.slice(0, colon);
   const event = colon < 0 ? lower : lower.slice(colon + 1);
   if (!QUIC_NAMESPACES.has(namespace)) return 'other';
-  return KINDS[event] ?? 'other';
+  return KINDS.get(event) ?? 'other';
 }
 
 /** Sets a field only when it has a value, so events compare and print as written. */

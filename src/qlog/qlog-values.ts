@@ -54,7 +54,7 @@ export function versionsOf(v: unknown): string[] | undefined {
 }
 
 /** compact spelling (lowercase letters and digits only) → our PacketType */
-const PACKET_TYPES: Record<string, PacketType> = {
+const PACKET_TYPES = new Map<string, PacketType>(Object.entries({
   initial: 'initial',
   handshake: 'handshake',
   '0rtt': '0RTT',
@@ -66,13 +66,13 @@ const PACKET_TYPES: Record<string, PacketType> = {
   versionnegotiation: 'version_negotiation',
   vn: 'version_negotiation',
   statelessreset: 'stateless_reset',
-};
+} satisfies Record<string, PacketType>));
 
 const compact = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** quic-events §PacketType, from any writer's spelling ("1RTT", "onertt", "ZERORTT", ...) */
 export function packetTypeOf(v: unknown): PacketType {
-  return typeof v === 'string' ? (PACKET_TYPES[compact(v)] ?? 'unknown') : 'unknown';
+  return typeof v === 'string' ? (PACKET_TYPES.get(compact(v)) ?? 'unknown') : 'unknown';
 }
 
 /**
@@ -80,7 +80,7 @@ export function packetTypeOf(v: unknown): PacketType {
  * differ: RST_STREAM, BLOCKED, STREAM_BLOCKED, STREAM_ID_BLOCKED, MAX_STREAM_ID and
  * APPLICATION_CLOSE are the QUIC drafts' names for frames RFC 9000 renamed or merged.
  */
-const FRAME_TYPES: Record<string, string> = {
+const FRAME_TYPES = new Map<string, string>(Object.entries({
   padding: 'padding',
   ping: 'ping',
   ack: 'ack',
@@ -113,7 +113,7 @@ const FRAME_TYPES: Record<string, string> = {
   ackfrequency: 'ack_frequency',
   immediateack: 'immediate_ack',
   unknown: 'unknown',
-};
+}));
 
 /** a frame type name we have no entry for: camelCase and capitals to snake_case */
 const snake = (s: string) =>
@@ -126,7 +126,7 @@ const snake = (s: string) =>
 
 export function frameTypeOf(v: unknown): string {
   if (typeof v !== 'string' || v.trim() === '') return 'unknown';
-  return FRAME_TYPES[compact(v)] ?? snake(v);
+  return FRAME_TYPES.get(compact(v)) ?? snake(v);
 }
 
 /** frame fields that hold integers, which draft-00/01 wrote as decimal strings */
@@ -177,11 +177,18 @@ export function normaliseFrame(raw: unknown): QlogFrame {
     let name = key;
     if (STREAM_FRAMES.has(frameType) && key === 'id' && raw.stream_id === undefined) name = 'stream_id';
     if (key === 'final_offset' && raw.final_size === undefined) name = 'final_size';
-    if (INTEGER_FIELDS.has(name) && typeof value === 'string') out[name] = numeric(value) ?? value;
-    else if (name === 'acked_ranges' && Array.isArray(value)) out[name] = value.map(rangeOf);
-    else if (HEX_FIELDS.has(name) && frameType !== 'datagram') out[name] = hexOf(value) ?? value;
-    else if (name === 'fin' && typeof value === 'string') out[name] = value.toLowerCase() === 'true';
-    else out[name] = value;
+    const v =
+      INTEGER_FIELDS.has(name) && typeof value === 'string'
+        ? (numeric(value) ?? value)
+        : name === 'acked_ranges' && Array.isArray(value)
+          ? value.map(rangeOf)
+          : HEX_FIELDS.has(name) && frameType !== 'datagram'
+            ? (hexOf(value) ?? value)
+            : name === 'fin' && typeof value === 'string'
+              ? value.toLowerCase() === 'true'
+              : value;
+    // defined, not assigned: a field named `__proto__` stays a field instead of replacing the prototype
+    Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
   }
   if (frameType === 'connection_close' && out.error_space === undefined && compact(String(writtenType)) === 'applicationclose') {
     out.error_space = 'application';

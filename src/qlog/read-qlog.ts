@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { InputIssue } from '../wire/input-issue.js';
-import { splitJsonSeq, type JsonSeqRecord } from './json-seq.js';
+import { MAX_QLOG_NESTING, lineColumn, nestsDeeperThan, scanJson, shortQuote } from './json-limits.js';
+import { DEFAULT_MAX_RECORD_BYTES, splitJsonSeq, type JsonSeqRecord } from './json-seq.js';
 import { normaliseEvent } from './normalise-event.js';
 import type { QlogEvent, QlogEventBase, QlogFormat, QlogItem, QlogTrace } from './qlog-events.js';
 import { numeric, parseTimeFormat, TraceClock, type TimeMode } from './qlog-time.js';
@@ -17,9 +18,14 @@ export interface ReadQlogOptions {
    * event further out of order than this comes out late and is reported once per trace.
    */
   reorderWindow?: number;
-  /** JSON-SEQ only: a record longer than this is skipped and reported (default 256 MiB) */
+  /** JSON-SEQ only: a record longer than this is skipped and reported (default 16 MiB) */
   maxRecordBytes?: number;
+  /** one JSON document (not JSON-SEQ) is read whole; a larger file is refused (default 64 MiB) */
+  maxDocumentBytes?: number;
 }
+
+/** the largest qlog JSON document read whole; JSON-SEQ streams, so has no such limit */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
 const DEFAULT_WINDOW = 1024;
 
@@ -53,7 +59,7 @@ export async function* readQlog(file: string, opts: ReadQlogOptions = {}): Async
       yield* readJsonSeq(file, opts);
       return;
     case 'json':
-      yield* readJsonFile(file);
+      yield* readJsonFile(file, opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES);
       return;
   }
 }
@@ -101,6 +107,19 @@ function jsonErrorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Why JSON text does not parse, in our words: what was expected, what was found (a short
+ * quote), and where (line and column, 1-based, within `text`). V8's own message quotes the
+ * text over several lines and often gives no position, so it is not shown.
+ */
+function jsonSyntax(text: string): { message: string; line: number; column: number; endsEarly: boolean; cut?: { pos: number; closers: string } } {
+  const scan = scanJson(text);
+  if (scan.ok) return { message: 'not valid JSON', line: 1, column: 1, endsEarly: false };
+  const where = lineColumn(text, scan.pos);
+  const found = scan.endsEarly ? 'the end of the text' : shortQuote(text.slice(scan.pos, scan.pos + 16), 16);
+  return { message: `expected ${scan.expected}, found ${found}`, ...where, endsEarly: scan.endsEarly, ...(scan.cut ? { cut: scan.cut } : {}) };
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* JSON-SEQ                                                                              */
 
@@ -121,19 +140,26 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
     for await (const r of splitJsonSeq(stream, { maxRecordBytes: opts.maxRecordBytes })) {
       last = r;
       if (r.oversize) {
-        yield problem({ ...at(r), message: `record ${r.recordNumber} is ${r.byteLength} bytes, more than the ${opts.maxRecordBytes ?? 256 * 1024 * 1024}-byte limit: skipped`, fatal: true });
+        yield problem({ ...at(r), message: `record ${r.recordNumber} is ${r.byteLength} bytes, more than the ${opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES}-byte limit for one record: skipped`, fatal: true });
         continue;
       }
       let value: unknown;
       try {
         value = JSON.parse(r.text);
-      } catch (err) {
+      } catch {
+        const syntax = jsonSyntax(r.text);
+        // columns on the record's first line count from where the record starts on it
+        const place = { file, line: r.line + syntax.line - 1, column: syntax.line === 1 ? r.column + syntax.column - 1 : syntax.column, frame: r.recordNumber };
         const message = !r.terminated
-          ? `record ${r.recordNumber} is cut short${r.final ? ' at the end of the file' : ''} (no closing line feed, and its JSON is incomplete: ${jsonErrorText(err)}); the writer was probably stopped while writing it`
-          : `record ${r.recordNumber} is not valid JSON (${jsonErrorText(err)}): expected one JSON object per record (RFC 7464)`;
+          ? `record ${r.recordNumber} is cut short${r.final ? ' at the end of the file' : ''} (no closing line feed, and its JSON is incomplete: ${syntax.message}); the writer was probably stopped while writing it`
+          : `record ${r.recordNumber} is not valid JSON (${syntax.message}): expected one JSON object per record (RFC 7464)`;
         // a last record cut off is what a writer leaves when it is stopped: the rest of the log
         // stands, so it is told but does not fail the run; a bad record anywhere else is bad input
-        yield problem({ ...at(r), message, fatal: r.terminated || !r.final });
+        yield problem({ ...place, message, fatal: r.terminated || !r.final });
+        continue;
+      }
+      if (nestsDeeperThan(value, MAX_QLOG_NESTING)) {
+        yield problem({ ...at(r), message: `record ${r.recordNumber} nests arrays and objects more than ${MAX_QLOG_NESTING} deep: skipped (a qlog event nests a few levels)`, fatal: true });
         continue;
       }
       if (!isObject(value)) {
@@ -196,46 +222,61 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
 /* ------------------------------------------------------------------------------------ */
 /* One JSON document                                                                     */
 
-/** line and column (1-based) of a character offset */
-function lineColumn(textValue: string, pos: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < pos && i < textValue.length; i++) {
-    if (textValue.charCodeAt(i) === 0x0a) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: pos - lineStart + 1 };
-}
-
-async function* readJsonFile(file: string): AsyncGenerator<QlogItem> {
+async function* readJsonFile(file: string, maxBytes: number): AsyncGenerator<QlogItem> {
   let root: unknown;
+  let cutShort: InputIssue | undefined;
   {
     // a JSON document cannot be parsed in pieces without a streaming parser; its events
     // are then converted one trace at a time, without a second copy of the file's events
     let source: string;
     try {
+      const size = (await stat(file)).size;
+      if (size > maxBytes) {
+        yield problem({
+          file,
+          offset: 0,
+          message: `a qlog JSON document of ${size} bytes is more than the ${maxBytes} bytes quiclens reads whole: write the log as JSON-SEQ (which is read record by record), or split it`,
+          fatal: true,
+        });
+        return;
+      }
       source = await readFile(file, 'utf8');
     } catch (err) {
-      yield problem({ file, message: jsonErrorText(err), fatal: true });
+      yield problem({ file, message: `cannot read: ${jsonErrorText(err)}`, fatal: true });
       return;
     }
     if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
     try {
       root = JSON.parse(source);
-    } catch (err) {
-      const why = jsonErrorText(err);
-      const pos = /position (\d+)/.exec(why);
-      // V8 reports a document that stops early either as "end of JSON input" or as an error
-      // at the position just past its last character
-      const endsEarly = pos ? Number(pos[1]) >= source.trimEnd().length : /end of JSON input/i.test(why);
-      const where = pos ? lineColumn(source, Number(pos[1])) : endsEarly ? lineColumn(source, source.length) : {};
-      const cut = endsEarly ? ': the file is cut short' : '';
-      yield problem({ file, ...where, message: `not valid JSON (${why})${cut}: expected one qlog JSON document`, fatal: true });
-      return;
+    } catch {
+      const syntax = jsonSyntax(source);
+      if (syntax.endsEarly && syntax.cut) {
+        // qvis's reading of a log whose writer stopped mid-way: close what was open after the
+        // last whole value, and read the events before the cut
+        try {
+          root = JSON.parse(source.slice(0, syntax.cut.pos) + syntax.cut.closers);
+          // a cut before any trace's events leaves nothing to read: that is the plain error below
+          if (!isObject(root) || !(Array.isArray(root.traces) || Array.isArray(root.events))) throw new Error('no events before the cut');
+          const stop = lineColumn(source, syntax.cut.pos);
+          cutShort = {
+            file,
+            line: syntax.line,
+            column: syntax.column,
+            message: `the JSON document is cut short (${syntax.message}): the events before line ${stop.line}, column ${stop.column} are read, what follows is lost; the writer was probably stopped while writing`,
+            fatal: false,
+          };
+        } catch {
+          root = undefined;
+        }
+      }
+      if (root === undefined) {
+        const cut = syntax.endsEarly ? ': the file is cut short' : '';
+        yield problem({ file, line: syntax.line, column: syntax.column, message: `not valid JSON (${syntax.message})${cut}: expected one qlog JSON document`, fatal: true });
+        return;
+      }
     }
   }
+  if (cutShort) yield problem(cutShort);
   if (!isObject(root)) {
     yield problem({ file, line: 1, column: 1, message: `the JSON document is ${Array.isArray(root) ? 'an array' : `a ${typeof root}`}: expected a qlog object with "traces"`, fatal: true });
     return;
@@ -258,6 +299,11 @@ async function* readJsonFile(file: string): AsyncGenerator<QlogItem> {
     traces[index] = undefined;
     if (!isObject(t)) {
       yield problem({ file, message: `trace ${index} is not an object: expected a qlog trace`, fatal: false });
+      continue;
+    }
+    const { events: _events, ...own } = t;
+    if (nestsDeeperThan(own, MAX_QLOG_NESTING)) {
+      yield problem({ file, message: `trace ${index} nests arrays and objects more than ${MAX_QLOG_NESTING} deep outside its events: skipped`, fatal: true });
       continue;
     }
     if (typeof t.error_description === 'string') {
@@ -337,10 +383,14 @@ const objectReader: EventReader = {
   },
 };
 
+/** a column name of event_fields: only a string names one */
+const fieldName = (f: unknown): string => (typeof f === 'string' ? f : '');
+
 async function* readJsonTrace(file: string, index: number, root: JsonObject, t: JsonObject): AsyncGenerator<QlogItem> {
-  const fields = Array.isArray(t.event_fields) ? t.event_fields : Array.isArray(root.fields) ? root.fields : undefined;
+  const written = Array.isArray(t.event_fields) ? t.event_fields : Array.isArray(root.fields) ? root.fields : undefined;
+  const fields = written?.map(fieldName);
   const common = isObject(t.common_fields) ? t.common_fields : {};
-  const columns = fields ? columnReader(fields.map(String), common) : undefined;
+  const columns = fields ? columnReader(fields, common) : undefined;
   const reader = columns?.reader ?? objectReader;
   const setup = traceSetup({ file, index, serialization: 'json', format: formatOf(root, fields !== undefined), root, trace: t, columnTimeMode: columns?.mode });
   yield { kind: 'trace', trace: setup.trace };
@@ -360,9 +410,14 @@ async function* readJsonTrace(file: string, index: number, root: JsonObject, t: 
     const name = reader.name(e);
     const data = reader.data(e);
     const where = `trace ${index}, event ${i + 1}`;
+    if (nestsDeeperThan(e, MAX_QLOG_NESTING)) {
+      events[i] = undefined;
+      yield problem({ file, message: `${where} nests arrays and objects more than ${MAX_QLOG_NESTING} deep: skipped`, fatal: false });
+      continue;
+    }
     if (time === undefined || name === undefined) {
       const missing = [time === undefined ? 'a numeric time' : '', name === undefined ? 'a name (or category and event)' : ''].filter(Boolean).join(' and ');
-      const shape = columns ? `an array with the columns ${JSON.stringify(fields)}` : 'an object {time, name, data}';
+      const shape = columns ? `an array with the columns ${shortQuote(fields!.join(', '), 120)}` : 'an object {time, name, data}';
       yield problem({ file, message: `${where}: expected ${shape} with ${missing}`, fatal: false });
       continue;
     }

@@ -2,8 +2,9 @@ import type { Datagram } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { ByteReader } from '../wire/byte-reader.js';
 import { WireError } from '../wire/wire-error.js';
-import { looksLikeQuic } from './detect.js';
+import { looksLikeQuic, QUIC_PORTS } from './detect.js';
 import { findSegmentSize } from './gso-split.js';
+import { isGquicPublicHeader, parseGquicPublicHeader } from './gquic/public-header.js';
 import { parseLongHeader } from './long-header.js';
 import type { PacketHeader } from './packet-header.js';
 import { parseShortHeader } from './short-header.js';
@@ -47,11 +48,13 @@ export class DatagramDecoder {
     const ctx = {
       knownEndpoint,
       portHint,
+      quicPort: QUIC_PORTS.has(d.src.port) || QUIC_PORTS.has(d.dst.port),
       // a flow never seen before (a balancer forwarding a migrated client to another
       // backend) is QUIC when its short header carries a CID a connection uses
       knownDcid: short && !knownEndpoint && !portHint && this.dcids.resolve(d.payload.subarray(1), dst).source === 'known_cid',
       greasedFixedBit: this.greasedShortHeader(d.payload, 0, src, dst),
     };
+    if (isGquicPublicHeader(d.payload)) return this.decodeGquicPublic(d, src);
     if (!looksLikeQuic(d.payload, ctx)) return null;
 
     const r = new ByteReader(d.payload);
@@ -62,6 +65,11 @@ export class DatagramDecoder {
       // a later packet in the datagram must look like QUIC too; zero bytes are padding
       if (!isLong && (first & 0x40) === 0 && !this.greasedShortHeader(d.payload, r.offset, src, dst)) break;
       const at = r.offset;
+      const firstPacket = packets[0];
+      // RFC 9000 §12.2: coalesced packets share one DCID (and a version); bytes after a
+      // packet that do not are padding (some stacks pad with random bytes), not a packet
+      // and not a GSO segment
+      if (firstPacket && !continuesDatagram(d.payload, at, firstPacket)) return { packets, trailingBytes: r.buf.length - at };
       try {
         const h = isLong ? parseLongHeader(r) : parseShortHeader(r, this.dcids, dst);
         if (h.form === 'short') {
@@ -79,6 +87,19 @@ export class DatagramDecoder {
       }
     }
     return { packets, trailingBytes: r.remaining };
+  }
+
+  /** a gQUIC packet with a public header (Q043 and before): one packet, the whole datagram */
+  private decodeGquicPublic(d: Datagram, src: string): DecodedDatagram {
+    const r = new ByteReader(d.payload);
+    try {
+      const h = parseGquicPublicHeader(r);
+      this.learn(h, src);
+      return { packets: [h], trailingBytes: 0 };
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+      return { packets: [], problem: { offset: err.offset, message: err.message }, trailingBytes: d.payload.length };
+    }
   }
 
   /**
@@ -122,4 +143,18 @@ export class DatagramDecoder {
     // servers may keep it: treat it as a CID the receiving endpoint answers to
     if (h.type === 'initial' || h.type === '0RTT') this.dcids.learnCid(h.dcid, h.version);
   }
+}
+
+/**
+ * Whether the bytes at `at` start a packet coalesced with `first`: a long header of the
+ * same version, or a short header, carrying the same DCID (RFC 9000 §12.2).
+ */
+function continuesDatagram(p: Buffer, at: number, first: PacketHeader): boolean {
+  const dcid = first.dcid;
+  if ((p[at]! & 0x80) !== 0) {
+    if (p.length < at + 6 + dcid.length) return false;
+    if (first.form === 'long' && p.readUInt32BE(at + 1) !== first.version) return false;
+    return p[at + 5] === dcid.length && p.subarray(at + 6, at + 6 + dcid.length).equals(dcid);
+  }
+  return p.length >= at + 1 + dcid.length && p.subarray(at + 1, at + 1 + dcid.length).equals(dcid);
 }

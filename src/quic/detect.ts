@@ -9,7 +9,8 @@ import { versionInfo } from './versions.js';
  *   known endpoint.
  * - A long header of a version we do not know, when the datagram is padded to the 1200
  *   bytes RFC 9000 §14.1 requires of a client's first datagram (that is what draws a
- *   Version Negotiation) and its connection IDs fit in 20 bytes.
+ *   Version Negotiation), or uses a QUIC port (443, 8443 or --port), and its connection
+ *   IDs fit in 20 bytes: it is reported as a packet of an unknown version, not skipped.
  * - A short header (high bit clear, fixed bit set) to or from an endpoint already seen
  *   speaking QUIC in long headers. RFC 9287 lets a peer clear the fixed bit; such a short
  *   header counts only where greasing was seen, so zero padding stays padding.
@@ -24,6 +25,8 @@ export interface DetectContext {
   greasedFixedBit: boolean;
   /** the datagram uses a port the user named with --port */
   portHint: boolean;
+  /** the datagram uses a port where QUIC is commonly served (see QUIC_PORTS) */
+  quicPort?: boolean;
   /** a short header's DCID is a connection ID some connection uses */
   knownDcid?: boolean;
 }
@@ -38,6 +41,8 @@ export function looksLikeQuic(p: Buffer, ctx: DetectContext): boolean {
   }
   if (p.length < 7) return false;
   const version = p.readUInt32BE(1);
+  // gQUIC Q044 to Q046: one byte of nibbles for both CID lengths (gquic/public-header.ts)
+  if (versionInfo(version).gquic?.header === 'nibbles') return true;
   const dcil = p[5]!;
   if (6 + dcil >= p.length) return false;
   const scil = p[6 + dcil]!;
@@ -54,5 +59,8 @@ export function looksLikeQuic(p: Buffer, ctx: DetectContext): boolean {
   }
   if (info.longTypes) return dcil <= info.maxCidLength && scil <= info.maxCidLength;
   if (dcil > 20 || scil > 20) return false;
-  return ctx.portHint || ctx.knownEndpoint || p.length >= 1200;
+  return ctx.portHint || ctx.quicPort === true || ctx.knownEndpoint || p.length >= 1200;
 }
+
+/** UDP ports where QUIC is served without being asked: HTTP/3's 443 and its 8443 alternative */
+export const QUIC_PORTS: ReadonlySet<number> = new Set([443, 8443]);

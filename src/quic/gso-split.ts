@@ -10,6 +10,7 @@
  * risk. Zero-length or very short DCIDs give no such sign, and nothing is split.
  */
 const MIN_DCID = 4;
+const MIN_PROTECTED = 4 + 16;
 
 /**
  * `payload` is the whole UDP payload; the short header at `start` (DCID `dcid`) runs to its
@@ -20,7 +21,10 @@ export function findSegmentSize(payload: Buffer, start: number, dcid: Buffer): n
   if (dcid.length < MIN_DCID) return null;
   for (let at = payload.indexOf(dcid, start + 2); at > 0; at = payload.indexOf(dcid, at + 1)) {
     const size = at - 1; // a segment starts one byte (the flags) before its DCID
-    if (size <= start) continue;
+    // the first segment must hold a whole short packet from `start`: the header, the
+    // 4 bytes header protection assumes and its 16-byte sample (RFC 9001 §5.4.2); a DCID
+    // met closer than that is inside random padding, not at a segment boundary
+    if (size - start < 1 + dcid.length + MIN_PROTECTED) continue;
     if (everyBoundaryMatches(payload, size, dcid)) return size;
   }
   return null;
@@ -31,7 +35,8 @@ function everyBoundaryMatches(payload: Buffer, size: number, dcid: Buffer): bool
     const first = payload[seg]!;
     // a short header (high bit clear), whatever its fixed bit (RFC 9287 may grease it)
     if ((first & 0x80) !== 0) return false;
-    if (seg + 1 + dcid.length > payload.length) return false;
+    // each segment, the last too, is a whole short packet
+    if (seg + 1 + dcid.length + MIN_PROTECTED > payload.length) return false;
     if (!payload.subarray(seg + 1, seg + 1 + dcid.length).equals(dcid)) return false;
   }
   return true;

@@ -1,7 +1,10 @@
 import { ByteReader } from '../wire/byte-reader.js';
 import { WireError } from '../wire/wire-error.js';
 import type { LongHeader } from './packet-header.js';
-import { versionInfo } from './versions.js';
+import { parseGquicNibbleHeader } from './gquic/public-header.js';
+import { gquicLayout, versionInfo } from './versions.js';
+
+const V1_LAYOUT = versionInfo(0x00000001).longTypes!;
 
 /** RFC 9001 §5.8: the Retry Integrity Tag is the AEAD tag of AES-128-GCM. */
 const RETRY_TAG_LENGTH = 16;
@@ -15,6 +18,10 @@ const RETRY_TAG_LENGTH = 16;
  * (version and connection IDs) and takes the rest of the datagram.
  */
 export function parseLongHeader(r: ByteReader, layoutOf?: number): LongHeader {
+  // gQUIC Q044 to Q046 put both CID lengths in one byte (see gquic/public-header.ts)
+  if (layoutOf === undefined && r.remaining >= 5 && gquicLayout(r.buf.readUInt32BE(r.offset + 1))?.header === 'nibbles') {
+    return parseGquicNibbleHeader(r, V1_LAYOUT);
+  }
   const start = r.offset;
   const firstByte = r.u8('the first byte of a long header');
   const version = r.u32('the 32-bit version of a long header');

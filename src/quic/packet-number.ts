@@ -13,3 +13,25 @@ export function decodePacketNumber(largestPn: number, truncatedPn: number, pnNbi
   if (candidate > expected + hwin && candidate >= win) return candidate - win;
   return candidate;
 }
+
+/**
+ * The packet numbers a truncated one may stand for when the largest seen is no guide (a
+ * capture that lost a long run of packets): the value with these low bits nearest
+ * `expected` (RFC 9000 A.3's rule, centred on an estimate instead of largest + 1), then one
+ * window above and below, two windows, and so on, never below `floor`, at most `limit`.
+ */
+export function packetNumbersNear(truncatedPn: number, pnNbits: number, expected: number, floor: number, limit: number): number[] {
+  const win = 2 ** pnNbits;
+  const nearest = decodePacketNumber(Math.max(expected, 0) - 1, truncatedPn, pnNbits);
+  const out: number[] = [];
+  // below `floor` on one side ends that side; the other goes on until the limit
+  for (let i = 0, downOpen = true; out.length < limit && i <= limit; i++) {
+    const up = nearest + i * win;
+    if (up >= floor) out.push(up);
+    if (i === 0 || out.length >= limit) continue;
+    const down = nearest - i * win;
+    if (downOpen && down >= floor) out.push(down);
+    else downOpen = false;
+  }
+  return out;
+}

@@ -10,27 +10,49 @@ const RUNG = 58;
 /**
  * A connection's handshake as a ladder diagram between client and server: one arrow per
  * milestone, its time at the left, its name at the right, and with --explain one plain
- * sentence under it for people learning QUIC.
+ * sentence under it for people learning QUIC. All times count from the connection's first
+ * packet; `zero` is the input's first record, the zero of the packets' times.
  */
-export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean): string {
+export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean, zero: number): string {
+  // packet times count from the input's first record (a log's from its own first event)
+  const start = conn.firstTime - (conn.log?.zero ?? zero);
+  const ms = (t: number) => ((t - start) * 1000).toFixed(3);
   const head = [
     colour.bold(connectionName(conn, (client, server) => `${client} (client) ⇄ ${server} (server)`)),
-    [
-      conn.version === null ? null : versionInfo(conn.version).name,
-      h.roundTrips === null ? 'handshake not complete' : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`,
-      h.durationMs === null ? null : `complete after ${h.durationMs.toFixed(3)} ms`,
-      h.confirmedAt === null ? null : `confirmed at ${(h.confirmedAt * 1000).toFixed(3)} ms`,
-    ]
-      .filter(Boolean)
-      .join(', '),
+    [conn.version === null ? null : versionInfo(conn.version).name, ...handshakeWords(h, ms)].filter(Boolean).join(', '),
+    ...unknownLines(h).map((l) => colour.dim(l)),
+    colour.dim(`times in ms since the connection's first packet (${conn.log ? 'event' : 'frame'} ${conn.firstFrame}, ${start.toFixed(6)} s into ${conn.log ? 'its log' : 'the capture'})`),
     '',
     `${'time (ms)'.padStart(11)}  client${' '.repeat(RUNG - 12)}server`,
   ];
-  const lines = h.events.map((e) => {
-    const row = `${(e.time * 1000).toFixed(3).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
-    return explain ? `${row}\n${colour.dim(wrap(e.restart ? EXPLAIN_RESTART : EXPLAIN[e.event], 13, 96))}` : row;
+  const firstInitial = h.events.findIndex((e) => e.event === 'client_initial');
+  const lines = h.events.map((e, i) => {
+    // a client Initial after the first: a new attempt after Version Negotiation, or the one that answers a Retry
+    const sentence = e.restart ? EXPLAIN_RESTART : e.event === 'client_initial' && i > firstInitial ? RETRIED_INITIAL : EXPLAIN[e.event];
+    const row = `${ms(e.time).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
+    return explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row;
   });
   return [...head, ...lines].join('\n') + '\n';
+}
+
+/** the header's words on the handshake: only what the packets prove; the unknowns follow on lines of their own */
+function handshakeWords(h: HandshakeSummary, ms: (t: number) => string): (string | null)[] {
+  if (h.complete === null) return ['handshake completion unknown'];
+  if (!h.complete) return ['handshake not complete'];
+  const trips = h.roundTrips === null ? 'round trips unknown' : `${h.roundTrips} round trip${h.roundTrips > 1 ? 's' : ''}${h.roundTripReasons.length ? ` (${h.roundTripReasons.join(', ')})` : ''}`;
+  const first1Rtt = h.events.find((e) => e.event === 'first_1rtt_client');
+  const done = h.durationMs !== null ? `complete after ${h.durationMs.toFixed(3)} ms` : first1Rtt ? `complete by ${ms(first1Rtt.time)} ms (the client's first 1-RTT packet)` : 'complete';
+  const confirmed = h.confirmedAt !== null ? `confirmed at ${ms(h.confirmedAt)} ms` : h.facts.confirmedAt.evidence === 'unknown' ? 'confirmation unknown' : null;
+  return [trips, done, confirmed];
+}
+
+/** each unknown of the header, with why, wrapped to the ladder's width */
+function unknownLines(h: HandshakeSummary): string[] {
+  const named = { complete: 'completion', roundTrips: 'round trips', durationMs: 'duration', confirmedAt: 'confirmation', ended: 'end' } as const;
+  return (Object.keys(named) as (keyof typeof named)[]).flatMap((k) => {
+    const f = h.facts[k];
+    return f?.evidence === 'unknown' ? wrap(`${named[k]} unknown: ${f.reason}`, 0, 96).split('\n') : [];
+  });
 }
 
 function arrow(e: HandshakeEvent): string {
@@ -55,6 +77,10 @@ function wrap(text: string, indent: number, width: number): string {
 /** the client's Initial of a new attempt after Version Negotiation */
 const EXPLAIN_RESTART =
   'The client gives up the first attempt and starts a new one in a version the server offered: a new Initial and ClientHello, new connection IDs, often a new port (RFC 9000 §6.2). The handshake starts over: this is the extra round trip.';
+
+/** the Initial that answers a Retry */
+const RETRIED_INITIAL =
+  "The client sends its Initial again, now carrying the Retry's token and addressed to the connection ID the Retry chose: the server sees that the client receives packets at its address (RFC 9000 §8.1.2).";
 
 /** one sentence per milestone, in plain words, for --explain */
 const EXPLAIN: Record<HandshakeEventName, string> = {
@@ -82,4 +108,6 @@ const EXPLAIN: Record<HandshakeEventName, string> = {
   connection_close: 'The connection ends; the error code says why.',
   idle_end:
     "No packet follows and nobody closed the connection: it ended by its idle timeout (or the capture ended first).",
+  last_packet:
+    'No packet follows. The last packets could not be read, so whether one of them closed the connection (CONNECTION_CLOSE) or it ended by its idle timeout is unknown.',
 };

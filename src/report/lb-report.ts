@@ -2,13 +2,19 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Table from 'cli-table3';
 import type { LbConfig, QuicListener, Verdict } from '../lb/model.js';
+import type { SkippedListener } from '../lb/quic-ports.js';
 import type { ConnectionReplay } from '../lb/replay.js';
 import { breaksMigration, judge, worst } from '../lb/verdicts.js';
 import type { Palette } from './colour.js';
 
 /** Everything `lb check` found: the configs read, their listeners, and the replay of a capture. */
 export interface LbCheck {
+  /** each config with the listeners judged (those that can carry QUIC) */
   configs: LbConfig[];
+  /** UDP listeners not judged, with why (lb/quic-ports.ts) */
+  skipped?: SkippedListener[];
+  /** the ports QUIC was judged on (--quic-port) */
+  quicPorts?: readonly number[];
   replay?: { capture: string; portsDiffered: boolean; connections: ConnectionReplay[] };
 }
 
@@ -35,8 +41,17 @@ function listenerJson(l: QuicListener): Record<string, unknown> {
 /** `lb check --format json` (design.md; docs/json.md) */
 export function lbToJson(check: LbCheck): Record<string, unknown> {
   const doc: Record<string, unknown> = {
-    configs: check.configs.map((c) => ({ file: c.file, kind: c.kind, listeners: c.listeners.length })),
+    configs: check.configs.map((c) => ({ file: c.file, kind: c.kind, listeners: c.listeners.length, skipped: skippedIn(check, c.file).length })),
+    quicPorts: check.quicPorts ?? [],
     listeners: check.configs.flatMap((c) => c.listeners.map(listenerJson)),
+    skipped: (check.skipped ?? []).map((s) => ({
+      file: s.listener.location.file,
+      line: s.listener.location.line,
+      column: s.listener.location.column ?? null,
+      kind: s.listener.kind,
+      listen: s.listener.listen,
+      reason: s.reason,
+    })),
   };
   if (check.replay) {
     doc.replay = {
@@ -57,6 +72,39 @@ export function lbToJson(check: LbCheck): Record<string, unknown> {
   return doc;
 }
 
+function skippedIn(check: LbCheck, file: string): SkippedListener[] {
+  return (check.skipped ?? []).filter((s) => s.listener.location.file === file);
+}
+
+function where(l: QuicListener): string {
+  return `${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line}`;
+}
+
+/**
+ * cli-table3 lays a table out recursively over its rows (one table of 100,000 rows
+ * overflows the stack) and measures every cell slowly: past this many rows a table is
+ * printed as plain aligned columns, one line per row, in time linear in its size.
+ */
+const MAX_BOXED_ROWS = 1000;
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+const visibleLength = (s: string) => s.replace(ANSI, '').length;
+
+function table(head: string[], rows: string[][]): string {
+  if (rows.length <= MAX_BOXED_ROWS) {
+    const t = new Table({ head, style: { head: [], border: [] } });
+    for (const row of rows) t.push(row);
+    return t.toString();
+  }
+  // a cell over several lines (a list of backends) is written on one, comma-separated
+  const flat = rows.map((r) => r.map((c) => c.split('\n').join(', ')));
+  const widths = head.map((h, i) => flat.reduce((w, r) => Math.max(w, visibleLength(r[i] ?? '')), visibleLength(h)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - visibleLength(c)))).join('  ').trimEnd();
+  const out = [line(head)];
+  for (const r of flat) out.push(line(r));
+  return out.join('\n');
+}
+
 function verdictText(v: Verdict, colour: Palette): string {
   return v === 'survives' ? colour.green(v) : v === 'breaks' ? colour.red(v) : colour.yellow(v);
 }
@@ -66,16 +114,14 @@ export function lbTable(check: LbCheck, colour: Palette): string {
   const parts: string[] = [];
   const listeners = check.configs.flatMap((c) => c.listeners);
   for (const c of check.configs) {
-    if (c.listeners.length === 0) parts.push(`${c.file} (${c.kind}): no QUIC or UDP listener found`);
+    const skipped = skippedIn(check, c.file).length;
+    if (c.listeners.length === 0) parts.push(`${c.file} (${c.kind}): ${skipped > 0 ? `no listener that can carry QUIC (${skipped} UDP listener${skipped === 1 ? '' : 's'} skipped, below)` : 'no QUIC or UDP listener found'}`);
   }
   if (listeners.length > 0) {
-    const t = new Table({
-      head: ['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold),
-      style: { head: [], border: [] },
-    });
+    const rows: string[][] = [];
     for (const l of listeners) {
       const v = judge(l).verdicts;
-      t.push([
+      rows.push([
         `${relative(process.cwd(), l.location.file) || l.location.file}:${l.location.line}`,
         l.kind,
         l.listen,
@@ -85,7 +131,7 @@ export function lbTable(check: LbCheck, colour: Palette): string {
         verdictText(v.preferredAddress, colour),
       ]);
     }
-    parts.push(t.toString());
+    parts.push(table(['where', 'kind', 'listen', 'routes by', 'port change', 'address change', 'preferred address'].map(colour.bold), rows));
   }
   for (const l of listeners) {
     const j = judge(l);
@@ -96,6 +142,11 @@ export function lbTable(check: LbCheck, colour: Palette): string {
     if (l.advice && worst(j.verdicts) !== 'survives') lines.push(`  ${colour.cyan('→')} ${l.advice}`);
     parts.push(lines.join('\n'));
   }
+  if (check.skipped && check.skipped.length > 0) {
+    const lines = [colour.bold(`Skipped: ${check.skipped.length} UDP listener${check.skipped.length === 1 ? '' : 's'} that cannot carry QUIC here`)];
+    for (const s of check.skipped) lines.push(`  ${colour.dim('-')} ${where(s.listener)} ${s.listener.kind} ${s.listener.listen}: ${s.reason}`);
+    parts.push(lines.join('\n'));
+  }
   if (check.replay) parts.push(replayText(check.replay, colour));
   return parts.join('\n\n') + '\n';
 }
@@ -103,9 +154,9 @@ export function lbTable(check: LbCheck, colour: Palette): string {
 function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): string {
   const head = colour.bold(`Replay of ${replay.capture}`) + (replay.portsDiffered ? colour.dim(' (no packet reached the listener\'s port: replayed through the only listener)') : '');
   if (replay.connections.length === 0) return `${head}\nno client packets reached a listener`;
-  const t = new Table({ head: ['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), style: { head: [], border: [] } });
+  const rows: string[][] = [];
   for (const r of replay.connections) {
-    t.push([
+    rows.push([
       String(r.id),
       String(r.packets),
       r.backends.join('\n') || colour.dim(`not computable (${r.keys.length} key${r.keys.length === 1 ? '' : 's'})`),
@@ -113,7 +164,7 @@ function replayText(replay: NonNullable<LbCheck['replay']>, colour: Palette): st
       r.moved ?? (r.unroutable.length > 0 ? `${r.unroutable.length} unroutable: ${r.unroutable[0]!.reason}` : ''),
     ]);
   }
-  return `${head}\n${t.toString()}`;
+  return `${head}\n${table(['connection', 'packets', 'backends', 'first moved', 'what changed'].map(colour.bold), rows)}`;
 }
 
 /**

@@ -32,6 +32,7 @@ export function packetToJson(p: PacketRecord): Record<string, unknown> {
   if (p.retryIntegrity) o.retryIntegrity = p.retryIntegrity;
   if (p.gsoSegmentSize) o.gsoSegmentSize = p.gsoSegmentSize;
   if (p.pnSearched) o.pnSearched = true;
+  if (p.pnRecovery) o.pnRecovery = p.pnRecovery;
   if (p.layoutOf !== undefined) o.layoutAssumed = formatVersion(p.layoutOf);
   if (h.form === 'long') {
     if (h.token !== undefined) o.token = h.token.toString('hex');

@@ -1,9 +1,10 @@
 import Table from 'cli-table3';
 import type { Connection } from '../analysis/connection.js';
-import type { Finding } from '../analysis/finding.js';
+import { NO_KEYS, type Finding, type Unjudged } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
 import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { Leg, Migration } from '../analysis/migrations.js';
+import type { PnSyncReport } from '../analysis/packet-number-sync.js';
 import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
@@ -22,6 +23,8 @@ export interface InputSummary {
 export interface ConnectionCounts {
   total: number;
   decrypted: number;
+  /** the packets not decrypted, by why (`no keys`, `aead failed`, `not encrypted`, …) */
+  notDecrypted?: Record<string, number>;
 }
 
 /** `summary --format json`: the part of design.md's contract this version can fill. */
@@ -33,11 +36,15 @@ export interface AnalysisView {
   counts: ReadonlyMap<number, ConnectionCounts>;
   connections: readonly Connection[];
   findings: readonly Finding[];
+  /** the checks that could not be made, and why */
+  unjudged: readonly Unjudged[];
   requests(c: Connection): Http3Request[];
   zeroRtt(c: Connection): ZeroRttStatus;
   migrations(c: Connection): Migration[];
   legs(c: Connection): Leg[];
   handshake(c: Connection): HandshakeSummary;
+  /** 1-RTT packet numbers found again after the capture lost sync (absent: not tracked) */
+  pnSync?(c: Connection): PnSyncReport;
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {
@@ -47,9 +54,10 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
     connections: v.connections.map((c) => ({
       id: c.id,
       version: c.version === null ? null : formatVersion(c.version),
+      firstVersion: c.firstVersion === undefined ? null : formatVersion(c.firstVersion),
       client: c.client ? formatEndpoint(c.client) : null,
       server: c.server ? formatEndpoint(c.server) : null,
-      sni: c.tls.clientHello?.serverName ?? null,
+      sni: c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? null,
       alpn: c.tls.encryptedExtensions?.alpn ?? null,
       cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : (c.tls.loggedCipherSuite ?? null),
       ja4: c.tls.ja4 ?? null,
@@ -75,6 +83,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       roles: c.roleSource,
       log: c.log ?? null,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
+      packetNumberSync: c.log ? null : (v.pnSync?.(c) ?? null),
       requests: requests(c),
       legs: v.legs(c),
       // packet times are already relative to the first record
@@ -85,6 +94,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       })),
     })),
     findings: v.findings,
+    unjudged: v.unjudged,
   };
 }
 
@@ -102,8 +112,8 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       String(c.id),
       c.client ? formatEndpoint(c.client) : unknown,
       c.server ? formatEndpoint(c.server) : unknown,
-      c.version === null ? unknown : versionInfo(c.version).name,
-      c.tls.clientHello?.serverName ?? unknown,
+      c.version === null ? unknown : versionCell(c.version, c.firstVersion),
+      c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? unknown,
       c.tls.encryptedExtensions?.alpn ?? unknown,
       (c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : c.tls.loggedCipherSuite)?.replace(/^TLS_/, '') ?? unknown,
       // a log's connection counts from its own input's start, a capture's from the first capture's
@@ -112,14 +122,36 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       `${n.total} (${n.decrypted})`,
     ]);
   }
+  const table = t.toString() + unknownCells(v, colour);
   const logged = connections.filter((c) => c.log);
-  if (logged.length === 0) return t.toString();
+  if (logged.length === 0) return table;
   // a log has no payload bytes and often no addresses: say where these rows come from
   const lines = logged.map(
     (c) =>
       `  ${c.id}  ${logName(c.log!)}${c.log!.otherSide !== undefined ? ` (the other side's log of this connection is ${c.log!.otherSide})` : ''}`,
   );
-  return `${t.toString()}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
+  return `${table}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
+}
+
+/** under the table: for each `?` of a captured connection, why it is unknown */
+function unknownCells(v: AnalysisView, colour: Palette): string {
+  const lines: string[] = [];
+  for (const c of v.connections) {
+    if (c.log) continue;
+    const missing = [
+      c.tls.clientHello ? null : 'SNI',
+      c.tls.encryptedExtensions ? null : 'ALPN',
+      c.tls.serverHello || c.tls.loggedCipherSuite ? null : 'cipher suite',
+    ].filter((x): x is string => x !== null);
+    if (missing.length === 0) continue;
+    const n = v.counts.get(c.id);
+    const why = Object.entries(n?.notDecrypted ?? {})
+      .filter(([reason]) => reason !== 'not encrypted')
+      .map(([reason, count]) => `${count} ${reason === 'no keys' ? `not decrypted (${NO_KEYS})` : reason}`);
+    const where = why.length ? `in packets not read: of ${n!.total} packets, ${why.join(', ')}` : 'no TLS message in the capture says';
+    lines.push(`  ${c.id}  ${missing.join(', ')} unknown: ${where}`);
+  }
+  return lines.length ? `\n${colour.dim(lines.join('\n'))}` : '';
 }
 
 /** design.md's handshake object: times in seconds since the first record */
@@ -132,7 +164,9 @@ function handshakeToJson(h: HandshakeSummary, zeroRtt: ZeroRttStatus): Record<st
     roundTripReasons: h.roundTripReasons,
     retry: h.retry,
     versionNegotiation: h.versionNegotiation,
+    ended: h.ended,
     zeroRtt,
+    facts: h.facts,
     events: h.events.map((e) => ({ time: roundTime(e.time), event: e.event, frame: e.frame, by: e.by, detail: e.detail })),
   };
 }
@@ -143,13 +177,28 @@ export function requestsText(v: AnalysisView, colour: Palette): string {
   for (const c of v.connections) {
     for (const r of v.requests(c)) {
       const url = `${r.scheme ?? '?'}://${r.authority ?? '?'}${r.path ?? '?'}`;
-      const status = r.status === undefined ? colour.dim('no response') : String(r.status);
+      // a response the capture did not hold whole is said to be so, never shown as a short one
+      const seen = r.responseStreamBytes.seen > 0;
+      const status = r.status !== undefined ? String(r.status) : colour.dim(seen ? 'status not in the capture' : 'no response in the capture');
+      const size = r.responseComplete ? `, ${r.responseBodyBytes} bytes` : seen ? colour.yellow(`, incomplete: ${r.incomplete}`) : '';
       const early = r.zeroRtt ? colour.yellow(' (in 0-RTT)') : '';
       const unresolved = r.unresolved ? colour.dim(` [unresolved: ${r.unresolved.join(', ')}]`) : '';
-      lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}, ${r.responseBodyBytes} bytes${early}${unresolved}`);
+      lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}${size}${early}${unresolved}`);
     }
   }
   return lines.length ? `\n${colour.bold('HTTP/3 requests')}\n${lines.join('\n')}\n` : '';
+}
+
+/** where a sender's packet numbers jumped past what RFC 9000 A.3 recovers, and how they were found again */
+export function pnSyncText(v: AnalysisView, colour: Palette): string {
+  const how = { next_window: 'one window from the nearest', peer_ack: "near the peer's ACK", packet_rate: "near where the sender's packet rate put it" };
+  const lines = v.connections.flatMap((c) =>
+    (v.pnSync?.(c).resyncs ?? []).map((r) => {
+      const failed = r.undecrypted > 0 ? colour.yellow(`, ${r.undecrypted} not decrypted before it`) : '';
+      return `  ${c.id}  ${r.direction} packet numbers jumped from ${r.lastPn} (frame ${r.lastFrame}) to ${r.pn} (frame ${r.frame}): found ${how[r.method]}; ${r.recovered} packets decrypted from there${failed}`;
+    }),
+  );
+  return lines.length ? `\n${colour.bold('Packet numbers found again after gaps in the capture')}\n${lines.join('\n')}\n` : '';
 }
 
 /** one line per migration, for summary; and the legs when the capture sat on a proxy */
@@ -171,18 +220,36 @@ function legsLine(legs: Leg[]): string {
 
 function migrationLine(m: Migration, colour: Palette): string {
   const change = m.addressChanged === null ? 'addresses not logged' : m.addressChanged ? 'address change' : 'port change';
-  const validated = m.validated ? colour.green(`validated in ${m.validationMs} ms`) : colour.yellow('not validated');
-  return `${m.time.toFixed(6)} s  frame ${m.frame}  ${kindText(m)}  ${sideText(m)}${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  const validated =
+    m.validated === null
+      ? colour.dim('validation unknown')
+      : !m.validated
+        ? colour.yellow('not validated')
+        : m.validationMs !== null
+          ? colour.green(`validated in ${m.validationMs} ms`)
+          : colour.green('validated');
+  const line = `${m.time.toFixed(6)} s  frame ${m.frame}  ${kindWords(m)}  ${sideText(m)}${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  const notes = factNotes(m);
+  return notes.length ? `${line}\n${notes.map((n) => `       ${colour.dim(n)}`).join('\n')}` : line;
 }
 
-/** the kind, and `(inferred)` where the packets do not prove it */
-function kindText(m: Migration): string {
-  return m.preferredAddress?.evidence === 'inferred' ? `${m.kind} (inferred)` : m.kind;
+/** the kind, marked when it is inferred or unknown */
+function kindWords(m: Migration): string {
+  if (m.kind === null) return 'kind unknown';
+  return m.facts.kind.evidence === 'inferred' ? `${m.kind} (inferred)` : m.kind;
 }
 
 /** a server's move (to its preferred address) names its side; a client's is the usual case */
 function sideText(m: Migration): string {
   return m.side === 'server' ? 'server ' : '';
+}
+
+/** one line for each of a migration's facts that is not proven: the inference or why it is unknown */
+function factNotes(m: Migration): string[] {
+  return (['kind', 'validated'] as const).flatMap((k) => {
+    const f = m.facts[k];
+    return f.evidence === 'proven' ? [] : [`${k} ${f.evidence}: ${f.reason}`];
+  });
 }
 
 /** `quiclens migrations` as text: per connection its paths' changes and the challenges */
@@ -199,21 +266,29 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
       t.push([
         `${m.time.toFixed(6)} s`,
         String(m.frame),
-        kindText(m),
+        kindWords(m),
         `${sideText(m)}${m.from} → ${m.to}`,
         m.addressChanged === null ? colour.dim('not logged') : m.addressChanged ? 'address' : 'port',
-        m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim('none'),
-        m.validated ? `${m.validationMs} ms` : colour.yellow('no'),
+        m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim(m.facts.validated.evidence === 'proven' ? 'none' : 'not readable'),
+        m.validated === null ? colour.dim('unknown') : !m.validated ? colour.yellow('no') : m.validationMs !== null ? `${m.validationMs} ms` : m.facts.validated.evidence === 'inferred' ? 'yes (inferred)' : 'yes',
         m.newDcid === null ? colour.dim('not logged') : m.newDcid ? 'new' : colour.yellow('same'),
       ]);
     }
     const name = connectionName(c, (client, server) => `${client} → ${server}`);
-    parts.push(`${colour.bold(name)}\n${t.toString()}`);
+    const notes = ms.flatMap((m) => factNotes(m).map((n) => `  frame ${m.frame}: ${n}`));
+    parts.push(`${colour.bold(name)}\n${t.toString()}${notes.length ? `\n${colour.dim(notes.join('\n'))}` : ''}`);
   }
   const legNotes = v.connections.flatMap((c) => (v.legs(c).length > 1 ? [`connection ${c.id} has ${v.legs(c).length} legs, judged apart: ${legsLine(v.legs(c))}`] : []));
   const legText = legNotes.length ? legNotes.join('\n') + '\n' : '';
   if (parts.length === 0) return `no migrations: every connection kept its path\n${legText}${findingsText(findings, colour)}`;
-  return parts.join('\n\n') + '\n' + legText + findingsText(findings, colour);
+  return parts.join('\n\n') + '\n' + legText + findingsText(findings, colour) + unjudgedText(v.unjudged, colour);
+}
+
+/** the checks that could not be made, under the findings: what is unknown is said */
+export function unjudgedText(unjudged: readonly Unjudged[], colour: Palette): string {
+  if (unjudged.length === 0) return '';
+  const lines = unjudged.map((u) => `  ${u.code}: connection ${u.connection}${u.frame !== undefined ? `, frame ${u.frame}` : ''}: ${u.reason}`);
+  return `\n${colour.bold('Not judged')} ${colour.dim('(what these checks need is unknown)')}\n${colour.dim(lines.join('\n'))}\n`;
 }
 
 /** findings under the table, one line each */
@@ -221,7 +296,17 @@ export function findingsText(findings: readonly Finding[], colour: Palette): str
   if (findings.length === 0) return '';
   const lines = findings.map((f) => {
     const tag = f.severity === 'error' ? colour.red('error') : f.severity === 'warning' ? colour.yellow('warning') : 'info';
-    return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}`;
+    const inferred = f.evidence === 'inferred' ? `\n      ${colour.dim(`inferred, not proven: ${f.reason ?? 'from the headers'}`)}` : '';
+    return `  ${tag} ${f.code}: connection ${f.connection}${f.frame !== undefined ? `, frame ${f.frame}` : ''}: ${f.message}${inferred}`;
   });
   return `\n${colour.bold('Findings')}\n${lines.join('\n')}\n`;
+}
+
+/** the version, and the one the client offered first when that was another */
+function versionCell(version: number, first: number | undefined): string {
+  const info = versionInfo(version).name;
+  const name = info === 'unknown' ? `unknown ${formatVersion(version)}` : info;
+  if (first === undefined || first === version) return name;
+  const firstName = versionInfo(first).name;
+  return `${name} (first ${firstName === 'unknown' || firstName.startsWith('reserved') ? formatVersion(first) : firstName})`;
 }

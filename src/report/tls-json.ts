@@ -31,6 +31,9 @@ export function tlsToJson(t: TlsFacts): Record<string, unknown> {
           pskAccepted: sh.pskAccepted,
         }
       : null,
+    gquicClientHello: t.gquicHello
+      ? { sni: t.gquicHello.serverName ?? null, userAgent: t.gquicHello.userAgent ?? null, version: t.gquicHello.version ?? null, tags: t.gquicHello.tags }
+      : null,
     helloRetryRequest: t.helloRetryRequest,
     earlyDataAccepted: t.encryptedExtensions && !t.encryptedExtensions.earlyDataUnknown ? t.encryptedExtensions.earlyDataAccepted : null,
     certificate: t.certificate ?? null,

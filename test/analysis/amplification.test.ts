@@ -51,3 +51,46 @@ describe('anti-amplification limit (RFC 9000 §8.1)', () => {
     }
   });
 });
+
+describe('the limit without keys: judged only up to the packet that may have validated (issue 12)', () => {
+  const NEW = { ip: '192.0.2.10', port: 50001 };
+  function oneRtt(from: Role, client: typeof CLIENT, bytes: number, decrypted: PacketRecord['decrypted']): PacketRecord {
+    const p = datagram(from, '1RTT', bytes);
+    return { ...p, src: from === 'client' ? client : SERVER, dst: from === 'client' ? SERVER : client, decrypted, header: { ...p.header, form: 'short', type: '1RTT' } as PacketRecord['header'] };
+  }
+
+  it("a client 1-RTT packet validates the address the handshake ran on (the capture lost its Handshake packets)", () => {
+    const a = new AmplificationAudit();
+    const found = [datagram('client', 'initial', 1200), oneRtt('client', CLIENT, 50, 'no keys'), ...Array.from({ length: 6 }, () => datagram('server', 'handshake', 1200))].flatMap((p) => a.check(p));
+    expect(found).toEqual([]);
+  });
+
+  it('on a new path, stops at the first client packet not read after the server sent there: it may be the PATH_RESPONSE', () => {
+    const a = new AmplificationAudit();
+    const found = [
+      datagram('client', 'initial', 1200),
+      datagram('client', 'handshake', 50),
+      oneRtt('client', NEW, 1200, 'no keys'), // the probe
+      oneRtt('server', NEW, 1200, 'no keys'), // its answer and the server's own challenge
+      oneRtt('client', NEW, 60, 'no keys'), // perhaps the PATH_RESPONSE
+      ...Array.from({ length: 20 }, () => oneRtt('server', NEW, 1400, 'no keys')),
+    ].flatMap((p) => a.check(p));
+    expect(found).toEqual([]);
+  });
+
+  it('is proven when the server went past the limit on a new path before any client packet there could answer', () => {
+    const a = new AmplificationAudit();
+    const found = [datagram('client', 'initial', 1200), datagram('client', 'handshake', 50), oneRtt('client', NEW, 100, 'no keys'), ...Array.from({ length: 3 }, () => oneRtt('server', NEW, 1400, 'no keys'))].flatMap((p) =>
+      a.check(p),
+    );
+    expect(found.map((f) => [f.code, f.evidence])).toEqual([['amplification_limit_exceeded', 'proven']]);
+  });
+
+  it('a read client packet on a new path that holds no PATH_RESPONSE does not lift it', () => {
+    const a = new AmplificationAudit();
+    const found = [datagram('client', 'initial', 1200), datagram('client', 'handshake', 50), oneRtt('client', NEW, 100, true), oneRtt('server', NEW, 200, true), oneRtt('client', NEW, 100, true), oneRtt('server', NEW, 1400, true)].flatMap((p) =>
+      a.check(p),
+    );
+    expect(found.map((f) => f.code)).toEqual(['amplification_limit_exceeded']);
+  });
+});

@@ -59,3 +59,53 @@ describe('the anti-amplification limit as a cause of delay (RFC 9000 §8.1)', ()
     expect(run(1).events.at(-1)).toMatchObject({ event: 'idle_end', detail: 'last packet, no CONNECTION_CLOSE' });
   });
 });
+
+describe('without keys: what the headers prove (issue 12)', () => {
+  function sealed(from: Role, type: PacketType, time: number): PacketRecord {
+    return { ...packet(from, type, time), pn: null, decrypted: 'no keys' };
+  }
+  function timeline(packets: PacketRecord[], c: Connection) {
+    const t = new HandshakeTimeline();
+    for (const p of packets) t.observe({ ...p, connection: c });
+    return t.summary(c);
+  }
+
+  it("a client 1-RTT packet proves the handshake complete; its duration, the confirmation and the end are unknown, with why", () => {
+    const c = { id: 3, tls: emptyTlsFacts() } as unknown as Connection;
+    const h = timeline([packet('client', 'initial', 0, [crypto]), packet('server', 'initial', 0.01, [crypto]), sealed('server', 'handshake', 0.01), sealed('client', 'handshake', 0.02), sealed('client', '1RTT', 0.02), sealed('server', '1RTT', 0.03)], c);
+    expect(h).toMatchObject({ complete: true, durationMs: null, roundTrips: 1, confirmedAt: null, ended: null });
+    expect(h.facts.complete).toMatchObject({ evidence: 'proven', reason: expect.stringContaining("the client sends 1-RTT only once it has the server's Finished") });
+    for (const k of ['durationMs', 'confirmedAt', 'ended'] as const) expect(h.facts[k]).toMatchObject({ evidence: 'unknown', reason: expect.stringContaining('encrypted: no key log for this connection') });
+    // never "ended by its idle timeout": the last packets may hold a CONNECTION_CLOSE
+    expect(h.events.map((e) => e.event)).not.toContain('idle_end');
+    expect(h.events.at(-1)).toMatchObject({ event: 'last_packet' });
+  });
+
+  it('client Handshake packets not read and no 1-RTT: completion unknown, not "not complete"', () => {
+    const c = { id: 4, tls: emptyTlsFacts() } as unknown as Connection;
+    const h = timeline([packet('client', 'initial', 0, [crypto]), packet('server', 'initial', 0.01, [crypto]), sealed('server', 'handshake', 0.01), sealed('client', 'handshake', 0.02)], c);
+    expect(h).toMatchObject({ complete: null, roundTrips: null, facts: { complete: { evidence: 'unknown' } } });
+  });
+
+  it('the server Initial row is the one that carries the ServerHello, not an ACK-only Initial before it', () => {
+    const c = { id: 5, tls: emptyTlsFacts() } as unknown as Connection;
+    const ack: Frame = { type: 'ack', largest: 1, delay: 0, ranges: [[1, 1]] } as unknown as Frame;
+    const h = timeline([packet('client', 'initial', 0, [crypto]), packet('server', 'initial', 0.004, [ack]), packet('server', 'initial', 0.005, [ack, crypto])], c);
+    expect(h.events.filter((e) => e.event === 'server_initial').map((e) => e.time)).toEqual([0.005]);
+  });
+
+  it("after a Retry, the client's second Initial, with the token, is a row of its own", () => {
+    const c = { id: 6, tls: emptyTlsFacts() } as unknown as Connection;
+    const retry = { ...packet('server', 'retry', 0.001), pn: null, decrypted: 'not encrypted' as const };
+    const again = packet('client', 'initial', 0.002, [crypto]);
+    again.header = { ...again.header, token: Buffer.from('ab', 'hex') } as PacketRecord['header'];
+    const h = timeline([packet('client', 'initial', 0, [crypto]), retry, again, packet('server', 'initial', 0.003, [crypto])], c);
+    expect(h.events.map((e) => [e.event, e.detail])).toEqual([
+      ['client_initial', 'Initial: ClientHello'],
+      ['retry', 'Retry'],
+      ['client_initial', "Initial: ClientHello again, with the Retry's token"],
+      ['server_initial', 'Initial: ServerHello'],
+      ['idle_end', 'last packet, no CONNECTION_CLOSE'],
+    ]);
+  });
+});

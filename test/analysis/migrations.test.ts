@@ -102,3 +102,58 @@ describe('migrations (RFC 9000 §9)', () => {
     expect(t.audit(c).map((f) => f.code)).toEqual(['path_response_unmatched']);
   });
 });
+
+describe('migrations without keys: what the headers prove, infer, or cannot tell (issue 12)', () => {
+  /** a packet whose frames the capture could not read */
+  const sealed = (c: Connection, from: Role, client: typeof WIFI, dcid: string, time: number, bytes = 1200): PacketRecord => ({
+    ...packet(c, from, client, dcid, [], time),
+    decrypted: 'no keys',
+    pn: null,
+    keyPhase: null,
+    datagramBytes: bytes,
+  });
+
+  function moveTo(client: typeof WIFI, dcid: string, serverDatagrams: number): { c: Connection; t: MigrationTracker } {
+    const c = conn();
+    const t = new MigrationTracker();
+    t.observe(sealed(c, 'client', WIFI, 'aaaa0001', 0));
+    t.observe(sealed(c, 'server', WIFI, 'cccc0001', 0.01));
+    t.observe(sealed(c, 'client', client, dcid, 1, 1200));
+    t.observe(sealed(c, 'client', client, dcid, 1.001, 100));
+    for (let i = 0; i < serverDatagrams; i++) t.observe(sealed(c, 'server', client, 'cccc0002', 1.01 + i / 1000, 1400));
+    return { c, t };
+  }
+
+  it('a server that sent over three times what it received on the path: used and validated (inferred), active by its new DCID', () => {
+    const { c, t } = moveTo(LTE, 'aaaa0002', 4); // 5600 bytes against 1300
+    const [m] = t.migrations(c);
+    expect(m).toMatchObject({ kind: 'active', validated: true, validationMs: null, facts: { kind: { evidence: 'inferred' }, validated: { evidence: 'inferred' } } });
+    expect(m!.facts.validated.reason).toMatch(/5600 bytes .* over 3× the 1300 .* broke its anti-amplification limit, which is less likely/);
+    // HANDSHAKE_DONE may be in the server packets not read: whether the move came before it is not judged
+    expect(t.audit(c)).toEqual([]);
+  });
+
+  it('the same DCID from a new port: nat_rebinding, inferred', () => {
+    const { c, t } = moveTo({ ...WIFI, port: 60001 }, 'aaaa0001', 4);
+    expect(t.migrations(c)).toMatchObject([{ kind: 'nat_rebinding', validated: true, facts: { kind: { evidence: 'inferred' } } }]);
+  });
+
+  it('a path where the server sent little: kind and validation unknown, with why', () => {
+    const { c, t } = moveTo(LTE, 'aaaa0002', 1);
+    const [m] = t.migrations(c);
+    expect(m).toMatchObject({ kind: null, validated: null, facts: { kind: { evidence: 'unknown' }, validated: { evidence: 'unknown' } } });
+    expect(m!.facts.validated.reason).toContain('encrypted: no key log for this connection');
+    expect(t.audit(c)).toEqual([]);
+  });
+
+  it('a finding that rests on an inferred kind is inferred, with the reasoning', () => {
+    const c = conn(true);
+    const t = new MigrationTracker();
+    t.observe(packet(c, 'client', WIFI, 'aaaa0001', [ping], 0));
+    t.observe(packet(c, 'server', WIFI, 'cccc0001', [done], 0.01));
+    t.observe(sealed(c, 'client', LTE, 'aaaa0002', 1, 100));
+    for (let i = 0; i < 3; i++) t.observe(sealed(c, 'server', LTE, 'cccc0002', 1.01 + i / 1000, 1400));
+    const forbidden = t.audit(c).find((f) => f.code === 'migration_forbidden');
+    expect(forbidden).toMatchObject({ evidence: 'inferred', reason: expect.stringContaining('new connection ID') });
+  });
+});

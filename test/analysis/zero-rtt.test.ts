@@ -14,6 +14,9 @@ const request = (method: string, zeroRtt: boolean, status = 200): Http3Request =
   frame: 12,
   requestBodyBytes: 0,
   responseBodyBytes: 0,
+  contentLength: null,
+  responseComplete: true,
+  responseStreamBytes: { seen: 20, finalSize: 20 },
 });
 
 describe('0-RTT audit (RFC 9001 §9.2, RFC 8470)', () => {

@@ -44,6 +44,17 @@ describe('link layers (tcpdump.org/linktypes.html)', () => {
     ['BSD null, little-endian AF_INET', 0, nullLoopback(2, v4udp, true), 4],
     ['BSD null, big-endian AF_INET6 (macOS 30)', 0, nullLoopback(30, v6udp, false), 6],
     ['OpenBSD loop, AF_INET6 24', 108, nullLoopback(24, v6udp, false), 6],
+    ['OpenBSD loop, little-endian AF_INET', 108, nullLoopback(2, v4udp, true), 4],
+    ['BSD null, big-endian AF_INET6 (FreeBSD 28)', 0, nullLoopback(28, v6udp, false), 6],
+    ['PPP without framing (interop runner)', 9, Buffer.concat([Buffer.from('0057', 'hex'), v6udp]), 6],
+    ['PPP with address and control', 9, Buffer.concat([Buffer.from('ff030021', 'hex'), v4udp]), 4],
+    ['PPP, compressed protocol field', 9, Buffer.concat([Buffer.from('21', 'hex'), v4udp]), 4],
+    ['PPP in HDLC framing', 50, Buffer.concat([Buffer.from('ff030057', 'hex'), v6udp]), 6],
+    ['Cisco HDLC under the PPP-in-HDLC type', 50, Buffer.concat([Buffer.from('0f000800', 'hex'), v4udp]), 4],
+    ['Cisco HDLC', 104, Buffer.concat([Buffer.from('8f0086dd', 'hex'), v6udp]), 6],
+    ['PPPoE session', 51, Buffer.concat([Buffer.from('110000010000', 'hex'), Buffer.from('0021', 'hex'), v4udp]), 4],
+    ['raw IP, DLT 12', 12, v4udp, 4],
+    ['raw IP, DLT 14 (OpenBSD)', 14, v6udp, 6],
   ])('%s', async (_name, linkType, frame, version) => {
     const [d] = datagrams(await read(tempFile(pcapFile(linkType, [{ time: 1, data: frame }]))));
     expect(d?.ipVersion).toBe(version);
@@ -62,6 +73,28 @@ describe('link layers (tcpdump.org/linktypes.html)', () => {
     expect(datagrams(evs)).toHaveLength(0);
     expect(issues(evs).map((i) => i.message)).toEqual(["link type 147 is not one quiclens decodes; its records are skipped"]);
     expect(file.stats.otherRecords).toBe(2);
+  });
+});
+
+describe('IP length fields of 0 (captures on hosts with segmentation offload)', () => {
+  it('takes the length from the record, decodes the packet and says so once per capture', async () => {
+    const zeroV4 = ipv4('192.0.2.1', '198.51.100.2', udp(50000, 443, PAYLOAD), { totalLength: 0 });
+    const zeroV6 = ipv6('2001:db8::1', '2001:db8::2', 17, Buffer.alloc(0), udp(50000, 443, PAYLOAD));
+    zeroV6.writeUInt16BE(0, 4);
+    const evs = await read(tempFile(pcapFile(101, [{ time: 1, data: zeroV4 }, { time: 2, data: zeroV6 }, { time: 3, data: v4udp }])));
+    const got = datagrams(evs);
+    expect(got.map((d) => d.payload.equals(PAYLOAD))).toEqual([true, true, true]);
+    expect(got.map((d) => d.truncated)).toEqual([false, false, false]);
+    expect(issues(evs).map((i) => [i.frame, i.message])).toEqual([
+      [1, '2 IP packets had a length field of 0 (the first is frame 1), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record'],
+    ]);
+  });
+
+  it('still rejects an IPv4 length that is shorter than its header but not 0', async () => {
+    const bad = ipv4('192.0.2.1', '198.51.100.2', udp(50000, 443, PAYLOAD), { totalLength: 12 });
+    const evs = await read(tempFile(pcapFile(101, [{ time: 1, data: bad }])));
+    expect(datagrams(evs)).toHaveLength(0);
+    expect(issues(evs)[0]?.message).toBe('IPv4 total length 12 is shorter than its header (20)');
   });
 });
 

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/captures.js';
+import { exitCode } from '../../src/cli/analyse-inputs.js';
+import { ProblemReporter } from '../../src/cli/problems.js';
+import type { Finding } from '../../src/analysis/finding.js';
 
 // the built command, as a user runs it (npm test builds first)
 function quiclens(...args: string[]) {
@@ -147,8 +150,20 @@ describe('--fail-on: exit code 1 for CI when a finding is at least that severe',
     [[...post, '--fail-on', 'error'], 0],
     [[...post], 0],
     [['captures/zero-rtt/zero-rtt.pcap', '--keylog', 'captures/zero-rtt/keys.log', '--fail-on', 'info'], 0],
+    // without keys the PATH_RESPONSE that validates the new path is encrypted: no false amplification error
+    [['captures/migration/migration.pcap', '--fail-on', 'error'], 0],
+    [['captures/nat-rebinding/nat-rebinding.pcap', '--fail-on', 'warning'], 0],
   ])('%j → %d', (args, code) => {
     expect(quiclens('summary', ...args).code).toBe(code);
+  });
+
+  it('counts only proven findings unless --fail-on-inferred is given', () => {
+    const problems = new ProblemReporter(() => undefined);
+    const inferred: Finding = { severity: 'error', code: 'migration_forbidden', connection: 1, message: '…', evidence: 'inferred', reason: 'a new DCID' };
+    expect(exitCode(problems, [inferred], { failOn: 'warning' })).toBe(0);
+    expect(exitCode(problems, [inferred], { failOn: 'warning', failOnInferred: true })).toBe(1);
+    expect(exitCode(problems, [{ ...inferred, evidence: 'proven' }], { failOn: 'warning' })).toBe(1);
+    expect(quiclens('summary', HANDSHAKE, '--fail-on', 'error', '--fail-on-inferred').code).toBe(0);
   });
 });
 
@@ -158,11 +173,14 @@ describe('quiclens timeline', () => {
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');
     expect(lines[1]).toMatch(/^QUIC v1, 2 round trips \(retry\), complete after [\d.]+ ms, confirmed at [\d.]+ ms$/);
+    expect(lines[2]).toBe("times in ms since the connection's first packet (frame 1, 0.000000 s into the capture)");
+    expect(lines.filter((l) => l.endsWith('client_initial'))).toHaveLength(2);
     expect(lines.find((l) => l.endsWith('retry'))).toMatch(/^ +0\.\d{3}  │◀─+ Retry ─┤  retry$/);
     expect(lines.find((l) => l.endsWith('client_initial'))).toMatch(/^ +0\.000  ├─ Initial: ClientHello ─+▶│  client_initial$/);
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(100);
     const explained = quiclens('timeline', 'captures/retry/retry.pcap', '--explain', '--no-color').out;
     expect(explained).toContain("the client repeats its Initial with this Retry's token");
+    expect(explained).toContain("The client sends its Initial again, now carrying the Retry's token");
   });
 
   it('writes design.md\'s handshake object in JSON', () => {
@@ -171,6 +189,37 @@ describe('quiclens timeline', () => {
     expect(h).toMatchObject({ complete: true, roundTrips: 1, retry: false, versionNegotiation: false, zeroRtt: { attempted: false } });
     expect(h.events[0]).toEqual({ time: 0, event: 'client_initial', frame: 1, by: 'client', detail: 'Initial: ClientHello' });
     expect(h.confirmedAt).toBeGreaterThan(0);
+  });
+});
+
+describe('quiclens timeline without keys', () => {
+  it('says complete from the client 1-RTT packet, and does not call an encrypted end an idle timeout', () => {
+    const { out } = quiclens('timeline', HANDSHAKE, '--no-color');
+    expect(out).not.toContain('handshake not complete');
+    expect(out).not.toContain('idle_end');
+    expect(out).toMatch(/^QUIC v1, 1 round trip, complete by 23\.018 ms \(the client's first 1-RTT packet\), confirmation unknown$/m);
+    expect(out).toMatch(/^confirmation unknown: HANDSHAKE_DONE would be in server packets not read \(encrypted: no key log$/m);
+    expect(Math.max(...out.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(100);
+    expect(out).toMatch(/last packet, not read: closed or idle\? ─+▶│  last_packet/);
+  });
+
+  it('times count from the connection\'s first packet: a later connection starts at 0', () => {
+    const { out } = quiclens('timeline', 'captures/zero-rtt/zero-rtt.pcap', '--no-color');
+    const second = out.split('\n\n').find((b) => b.startsWith('connection 2'))!;
+    expect(second).toMatch(/times in ms since the connection's first packet \(frame \d+, 0\.3\d+ s into the capture\)/);
+    expect(out.split('\n').filter((l) => l.endsWith('client_initial')).map((l) => l.trim().split(' ')[0])).toEqual(['0.000', '0.000']);
+  });
+});
+
+describe('quiclens summary without keys', () => {
+  it('lists the checks it could not make, and why', () => {
+    const doc = JSON.parse(quiclens('summary', 'captures/migration/migration.pcap', '--format', 'json').out);
+    expect(doc.findings).toEqual([]);
+    expect(doc.unjudged).toEqual([
+      { code: 'migration_during_handshake', connection: 1, frame: 14, reason: 'HANDSHAKE_DONE would be in server packets not read (encrypted: no key log for this connection)' },
+      { code: 'migration_forbidden', connection: 1, frame: 14, reason: expect.stringContaining('disable_active_migration') },
+    ]);
+    expect(JSON.parse(quiclens('summary', 'captures/migration/migration.pcap', '--keylog', 'captures/migration/keys.log', '--format', 'json').out).unjudged).toEqual([]);
   });
 });
 

@@ -20,7 +20,7 @@ describe('packet keys (RFC 9001 §5.1)', () => {
 
   it('takes a version number or its constants; undefined for an unknown version', () => {
     expect(packetKeys(SECRET, AES128, protectionFor(1)!)!.key.equals(packetKeys(SECRET, AES128, 1)!.key)).toBe(true);
-    expect(packetKeys(SECRET, AES128, 0x51303530)).toBeUndefined();
+    expect(packetKeys(SECRET, AES128, 0x51303436)).toBeUndefined();
   });
 });
 
@@ -37,7 +37,7 @@ describe('key update (RFC 9001 §6.1)', () => {
   it('QUIC v2 uses "quicv2 ku" (RFC 9369 §3.3.2), so its next secret differs', () => {
     expect(nextGenerationSecret(SECRET, AES128, 0x6b3343cf).equals(nextGenerationSecret(SECRET, AES128, 1))).toBe(false);
     expect(nextGenerationSecret(SECRET, AES128, 0x709a50c4).equals(nextGenerationSecret(SECRET, AES128, 0x6b3343cf))).toBe(true);
-    expect(() => nextGenerationSecret(SECRET, AES128, 0x51303530)).toThrow(/no key-update label/);
+    expect(() => nextGenerationSecret(SECRET, AES128, 0x51303436)).toThrow(/no key-update label/);
   });
 
   it('next(): new secret, key and IV; the same header-protection key', () => {

@@ -73,9 +73,12 @@ describe('with the keys, every encrypted packet in the capture is decrypted', ()
     expect(ours.length).toBeGreaterThan(0);
     expect(left.map((p) => `frame ${p.frame} ${p.header.type}: ${p.decrypted}`)).toEqual([]);
     // kernel-drops lost more packets in a row than a 1-byte packet number covers: the
-    // nearest candidate fails there, and one a window further is the one that verifies
+    // nearest candidate fails there, and one a window further is the one that verifies;
+    // gap lost 2,400 records: the client's numbers are found by its packet rate, the
+    // server's by the client's ACK after the gap (test/integration/gap.test.ts)
     const searched = ours.filter((p) => p.pnSearched).map((p) => `${p.frame}:${p.pn}`);
-    expect(searched).toEqual(c.name.includes('kernel-drops') ? ['43:419'] : []);
+    const SEARCHED: Record<string, string[]> = { 'kernel-drops': ['43:419'], gap: ['3001:772', '3002:4626'] };
+    expect(searched).toEqual(SEARCHED[c.name.split('/')[1]!] ?? []);
     // chromium-gso: GSO batches to Chromium's zero-length CID, split where every tag verified
     const split = ours.filter((p) => p.gsoSegmentSize !== undefined && p.header.dcid.length === 0);
     if (c.name.includes('chromium-gso')) expect(split.length).toBeGreaterThan(100);
@@ -121,7 +124,7 @@ describe('decrypted packets are the packets their senders logged (the endpoints 
     // the endpoint itself threw it away (-t) or the kernel dropped it from the capture
     const scenario = c.name.split('/')[1]!;
     const missing = [...logged.keys()].filter((k) => !found.has(k));
-    if (scenario === 'kernel-drops') expect(missing.length).toBeGreaterThan(0);
+    if (scenario === 'kernel-drops' || scenario === 'gap') expect(missing.length).toBeGreaterThan(0);
     else if (!ENDPOINT_DROPS.has(scenario)) expect(missing).toEqual([]);
     expect(problems.slice(0, 5)).toEqual([]);
   });

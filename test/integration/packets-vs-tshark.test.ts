@@ -7,7 +7,7 @@ import type { PacketHeader } from '../../src/quic/packet-header.js';
 import { formatVersion } from '../../src/quic/versions.js';
 import { sampleCaptures } from '../support/captures.js';
 import { haveTshark, tsharkFields } from '../support/tshark.js';
-import { SHARED } from '../support/vectors.js';
+import { FIXTURES } from '../support/vectors.js';
 
 // tshark's quic.long.packet_type numbers the v1 types
 const TSHARK_LONG_TYPE: Record<string, string> = { '0': 'initial', '1': '0RTT', '2': 'handshake', '3': 'retry' };
@@ -169,8 +169,8 @@ describe.skipIf(!enabled)('quiclens packets list the same QUIC packets per datag
 /** the captures where tshark deviates, and by how many records (see TsharkDeviations) */
 const NO_DEVIATIONS: TsharkDeviations = { zeroPaddingAsPacket: 0, shortDcidUnknown: 0, unknownVersionCalledInitial: 0, v2InitialMisread: 0, gsoSuperDatagram: 0, migratedPathUnseen: 0 };
 const EXPECTED_DEVIATIONS: Record<string, Partial<TsharkDeviations>> = {
-  'shared/captures-ext/chrome-cloudflare-quic-with-secrets.pcapng': { zeroPaddingAsPacket: 2 },
-  'shared/captures-ext/new-cid-draft.pcap': { shortDcidUnknown: 17 },
+  'test/fixtures/captures-ext/chrome-cloudflare-quic-with-secrets.pcapng': { zeroPaddingAsPacket: 2 },
+  'test/fixtures/captures-ext/new-cid-draft.pcap': { shortDcidUnknown: 17 },
   'captures/gso/gso.pcap': { gsoSuperDatagram: 7 },
   // the server answers a v1 Initial in the v2 draft (RFC 9368), which tshark 4.0 misreads
   'captures/compat-vn/compat-vn.pcap': { v2InitialMisread: 2, shortDcidUnknown: 6 },
@@ -187,12 +187,12 @@ const EXPECTED_DEVIATIONS: Record<string, Partial<TsharkDeviations>> = {
 
 describe('short-header DCIDs tshark cannot tell, against the qlog of the same trace', () => {
   it('new-cid-draft.pcap: every 1-RTT DCID equals the one pcap2qlog logged', async () => {
-    const qlog = JSON.parse(readFileSync(join(SHARED, 'qlogs', 'pcap2qlog-draft01-new-cid.qlog'), 'utf8'));
+    const qlog = JSON.parse(readFileSync(join(FIXTURES, 'qlogs', 'pcap2qlog-draft01-new-cid.qlog'), 'utf8'));
     const logged = (qlog.traces[0].events as unknown[][])
       .map((e) => e[4] as { packet_type?: string; header?: { dcid?: string } })
       .filter((d) => d?.packet_type === '1RTT')
       .map((d) => d.header!.dcid);
-    const mine = [...(await ours(join(SHARED, 'captures-ext', 'new-cid-draft.pcap'))).values()]
+    const mine = [...(await ours(join(FIXTURES, 'captures-ext', 'new-cid-draft.pcap'))).values()]
       .flat()
       .filter((h) => h.form === 'short')
       .map((h) => h.dcid.toString('hex'));

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PacketSession } from '../../src/analysis/read-packets.js';
@@ -14,12 +15,12 @@ import { REPO } from '../support/captures.js';
  */
 const DIR = join(REPO, 'captures', 'preferred-address');
 
-async function read(withKeys: boolean): Promise<{ s: PacketSession; packets: PacketRecord[] }> {
+async function read(withKeys: boolean, capture = join(DIR, 'preferred-address.pcap')): Promise<{ s: PacketSession; packets: PacketRecord[] }> {
   const keylog = new KeyLog();
   if (withKeys) keylog.add(readFileSync(join(DIR, 'keys.log'), 'latin1'));
   const s = new PacketSession({ keylog });
   const packets: PacketRecord[] = [];
-  for await (const ev of s.read(await openCapture(join(DIR, 'preferred-address.pcap')))) if (ev.kind === 'packet') packets.push(ev.packet);
+  for await (const ev of s.read(await openCapture(capture))) if (ev.kind === 'packet') packets.push(ev.packet);
   return { s, packets };
 }
 
@@ -83,4 +84,48 @@ describe('captures/preferred-address without keys', () => {
     expect(m!.preferredAddress!.reason).toMatch(/no key log/);
     expect(s.paths.legs(conn)).toHaveLength(1);
   });
+
+  it('infers the path validated from the client moving its traffic there, and judges nothing it cannot see', async () => {
+    const { s } = await read(false);
+    const conn = s.tracker.connections[0]!;
+    const [m] = s.paths.migrations(conn);
+    // the client's last packet to the old address is frame 14; it goes on to the preferred address
+    expect(m).toMatchObject({ validated: true, validationMs: null, challenges: [] });
+    expect(m!.facts.kind.evidence).toBe('inferred');
+    expect(m!.facts.validated.evidence).toBe('inferred');
+    expect(m!.facts.validated.reason).toMatch(/last packet to the old address was frame 14/);
+    expect(m!.facts.validated.reason).toMatch(/no key log/);
+    const codes = s.findings().map((f) => f.code);
+    expect(codes).not.toContain('path_not_validated');
+    expect(codes).not.toContain('migration_during_handshake');
+    // whether the handshake was confirmed before the move is in encrypted packets: said, not judged
+    expect(s.paths.unjudged(conn).map((u) => u.code)).toEqual(['migration_during_handshake']);
+  });
+
+  it('leaves validation unknown when the capture ends before the client moved its traffic', async () => {
+    // frames 1-17: the client probes the preferred address (12, 13) but sends its last packet
+    // to the old one (14); the server answers from the new one (15, 16)
+    const cut = firstRecords(join(DIR, 'preferred-address.pcap'), 17);
+    const [without, withKeys] = await Promise.all([read(false, cut), read(true, cut)]);
+    const [m] = without.s.paths.migrations(without.s.tracker.connections[0]!);
+    expect(m).toMatchObject({ kind: 'preferred_address', validated: null });
+    expect(m!.facts.validated).toMatchObject({ evidence: 'unknown', reason: expect.stringMatching(/did not move its traffic there/) });
+    expect(without.s.findings().map((f) => f.code)).not.toContain('path_not_validated');
+    expect(without.s.paths.unjudged(without.s.tracker.connections[0]!).map((u) => u.code)).toContain('path_not_validated');
+    // the keys show what the headers could not: the probes were answered
+    const [k] = withKeys.s.paths.migrations(withKeys.s.tracker.connections[0]!);
+    expect(k).toMatchObject({ kind: 'preferred_address', validated: true });
+    expect(k!.facts.validated.evidence).toBe('proven');
+  });
 });
+
+/** a copy of a classic pcap holding only its first `count` records */
+function firstRecords(path: string, count: number): string {
+  const buf = readFileSync(path);
+  const le = buf.readUInt32LE(0) === 0xa1b2c3d4;
+  let at = 24;
+  for (let n = 0; n < count && at + 16 <= buf.length; n++) at += 16 + (le ? buf.readUInt32LE(at + 8) : buf.readUInt32BE(at + 8));
+  const out = join(mkdtempSync(join(tmpdir(), 'quiclens-')), 'cut.pcap');
+  writeFileSync(out, buf.subarray(0, at));
+  return out;
+}

@@ -7,7 +7,7 @@ import { openCapture } from '../../src/capture/open-capture.js';
 import { KeyLog } from '../../src/crypto/keylog.js';
 import { openQlog } from '../../src/qlog/open-qlog.js';
 import { sampleCaptures, type SampleCapture } from '../support/captures.js';
-import { SHARED } from '../support/vectors.js';
+import { FIXTURES } from '../support/vectors.js';
 
 function keylogOf(c: SampleCapture): KeyLog {
   const keylog = new KeyLog();
@@ -28,8 +28,8 @@ async function qlogSession(path: string): Promise<{ session: PacketSession; prob
   return { session: s, problems };
 }
 
-/** the scenarios whose packets the wire and the logs see alike (no loss, no second leg, no drops) */
-const EXACT = (scenario: string) => !['loss', 'kernel-drops', 'proxy-legs', 'nginx-lb'].includes(scenario);
+/** the scenarios whose packets the wire and the logs see alike (no loss, no second leg, no drops, no records cut out) */
+const EXACT = (scenario: string) => !['loss', 'kernel-drops', 'gap', 'proxy-legs', 'nginx-lb'].includes(scenario);
 
 const withLogs = sampleCaptures().filter((c) => c.name.startsWith('captures/') && existsSync(join(dirname(c.path), 'qlog')));
 
@@ -63,6 +63,8 @@ describe('each endpoint qlog gives the connection, handshake and migrations of i
     // still knows one happened, from retry_source_connection_id)
     const unseen = new Set(['key_update', ...(vantage === 'server' ? ['retry'] : [])]);
     const wireEvents = events(wire, twin).filter((e) => !unseen.has(e));
+    // nor the client's first Initial, the one the Retry answered: the ladder draws both
+    if (vantage === 'server' && wireEvents.includes('retry') === false && events(wire, twin).includes('retry')) wireEvents.splice(wireEvents.indexOf('client_initial'), 1);
     const logEvents = events(log, conn);
     expect(logEvents.filter((e) => unseen.has(e))).toEqual([]);
     // a datagram holds several packets a log lists one by one: events at one instant may sort either way
@@ -119,15 +121,15 @@ describe('each endpoint qlog gives the connection, handshake and migrations of i
   });
 });
 
-describe("the third-party qlogs in ../shared/qlogs (pcap2qlog, made from captures) against those captures", () => {
-  const shared = (f: string) => join(SHARED, f);
+describe("the third-party qlogs in test/fixtures/qlogs (pcap2qlog, made from captures) against those captures", () => {
+  const fixture = (f: string) => join(FIXTURES, f);
   it.each([
     ['pcap2qlog-draft01-new-cid.qlog', 'captures-ext/new-cid-draft.pcap', 'captures-ext/new-cid-draft.keys'],
     ['pcap2qlog-draft02-ngtcp2-draft29.qlog', 'captures-ext/ngtcp2-draft29-dsb.pcapng', undefined],
   ] as const)('%s', async (qlog, pcap, keys) => {
     const [wire, { session: log, problems }] = await Promise.all([
-      captureSession({ name: pcap, path: shared(pcap), ...(keys ? { keylog: shared(keys) } : {}) }),
-      qlogSession(shared(join('qlogs', qlog))),
+      captureSession({ name: pcap, path: fixture(pcap), ...(keys ? { keylog: fixture(keys) } : {}) }),
+      qlogSession(fixture(join('qlogs', qlog))),
     ]);
     expect(problems).toEqual([]);
     // pcap2qlog splits the Retry from the rest of the connection; it is read back as one
@@ -136,8 +138,9 @@ describe("the third-party qlogs in ../shared/qlogs (pcap2qlog, made from capture
     expect(l.log!.vantage).toBe('network');
     const events = (s: PacketSession, c: Connection) => s.timeline.summary(c).events.map((e) => e.event);
     expect(events(log, l)).toEqual(events(wire, w));
-    const { events: _e, confirmedAt: _c, durationMs: _d, ...hs } = log.timeline.summary(l);
-    const { events: _we, confirmedAt: _wc, durationMs: _wd, ...whs } = wire.timeline.summary(w);
+    // facts name frames: a qlog's are its event numbers
+    const { events: _e, confirmedAt: _c, durationMs: _d, facts: _f, ...hs } = log.timeline.summary(l);
+    const { events: _we, confirmedAt: _wc, durationMs: _wd, facts: _wf, ...whs } = wire.timeline.summary(w);
     // a HelloRetryRequest is TLS, which a qlog does not carry: the capture knows one more round trip's reason
     const tlsOnly = whs.roundTripReasons.filter((r) => r === 'HelloRetryRequest').length;
     expect(hs).toEqual({ ...whs, roundTrips: whs.roundTrips! - tlsOnly, roundTripReasons: whs.roundTripReasons.filter((r) => r !== 'HelloRetryRequest') });
@@ -145,7 +148,7 @@ describe("the third-party qlogs in ../shared/qlogs (pcap2qlog, made from capture
   });
 
   it('pcap2qlog-draft01-spin-bit.qlog (no capture): one draft-22 connection, its handshake and both closes', async () => {
-    const { session, problems } = await qlogSession(shared('qlogs/pcap2qlog-draft01-spin-bit.qlog'));
+    const { session, problems } = await qlogSession(fixture('qlogs/pcap2qlog-draft01-spin-bit.qlog'));
     expect(problems).toEqual([]);
     const [c] = session.tracker.connections;
     expect(session.tracker.connections).toHaveLength(1);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PacketSession } from '../../src/analysis/read-packets.js';
@@ -70,5 +71,43 @@ describe('a new attempt after Version Negotiation', () => {
     const { s } = await read(false);
     expect(s.tracker.connections).toHaveLength(1);
     expect(s.tracker.connections[0]!.abandonedAttempts).toHaveLength(1);
+  });
+});
+
+describe('a client that keeps its connection IDs after Version Negotiation', () => {
+  // nDPI's quic-forcing-vn-with-data (test/fixtures/captures-wild/PROVENANCE.md): Initial in
+  // 0xbabababa, Version Negotiation, the same client's Initial in v1 under the same DCID, Retry
+  it('draws the new Initial as the restart, before the Retry and its retried Initial', async () => {
+    const s = new PacketSession({ keylog: new KeyLog() });
+    const path = join(REPO, 'test', 'fixtures', 'captures-wild', 'quic-forcing-vn-with-data.pcapng');
+    for await (const _ev of s.read(await openCapture(path)));
+    expect(s.tracker.connections).toHaveLength(1);
+    const h = s.timeline.summary(s.tracker.connections[0]!);
+    const rows = h.events.slice(0, 5).map((e) => [e.event, e.by, e.restart ?? false]);
+    expect(rows).toEqual([
+      ['client_initial', 'client', false],
+      ['version_negotiation', 'server', false],
+      ['client_initial', 'client', true],
+      ['retry', 'server', false],
+      ['client_initial', 'client', false],
+    ]);
+    expect(h.roundTripReasons).toEqual(['version negotiation', 'retry']);
+  });
+});
+
+describe('an attempt answered with Version Negotiation and never followed up', () => {
+  it('ended by the Version Negotiation, not by an idle timeout', async () => {
+    // the first two records of captures/version-negotiation: the client's Initial and the answer
+    const buf = readFileSync(join(DIR, 'version-negotiation.pcap'));
+    let at = 24;
+    for (let n = 0; n < 2; n++) at += 16 + buf.readUInt32LE(at + 8);
+    const cut = join(mkdtempSync(join(tmpdir(), 'quiclens-')), 'vn-only.pcap');
+    writeFileSync(cut, buf.subarray(0, at));
+    const s = new PacketSession({ keylog: new KeyLog() });
+    for await (const _ev of s.read(await openCapture(cut)));
+    const h = s.timeline.summary(s.tracker.connections[0]!);
+    expect(h.ended).toBe('version_negotiation');
+    expect(h.facts.ended).toEqual({ evidence: 'proven', reason: "the server's Version Negotiation (frame 2) was the last packet" });
+    expect(h.events.map((e) => e.event)).toEqual(['client_initial', 'version_negotiation']);
   });
 });

@@ -43,7 +43,7 @@ describe('a replayed 0-RTT datagram', () => {
     // the replayed early data is the request the client sent: an attacker could repeat it
     expect(copy[1]!.frames.some((f) => f.type === 'stream')).toBe(true);
     const replays = s.findings().filter((f) => f.code === 'zero_rtt_replay');
-    expect(replays).toEqual([{ severity: 'warning', code: 'zero_rtt_replay', connection: 3, frame: 61, message: expect.stringContaining('connection 2 sent in frame 31') }]);
+    expect(replays).toEqual([{ severity: 'warning', code: 'zero_rtt_replay', connection: 3, frame: 61, evidence: 'proven', message: expect.stringContaining('connection 2 sent in frame 31') }]);
     // one ClientHello in both, but the copied datagram is already the finding
     expect(s.findings().map((f) => f.code)).not.toContain('psk_binder_reused');
     expect(original.s.findings().map((f) => f.code)).not.toContain('zero_rtt_replay');

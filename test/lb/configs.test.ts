@@ -8,7 +8,7 @@ import { breaksMigration, judge } from '../../src/lb/verdicts.js';
 import { InputError } from '../../src/wire/input-issue.js';
 
 const own = (f: string) => join(__dirname, 'configs', f);
-const shared = (f: string) => join(__dirname, '../../../shared/lbconfigs', f);
+const thirdParty = (f: string) => join(__dirname, '../fixtures/lbconfigs', f);
 
 function only(file: string, opts = {}): QuicListener {
   const c = readLbConfig(file, opts);
@@ -26,9 +26,9 @@ function errorOf(f: () => unknown): InputError {
   throw new Error('expected an InputError');
 }
 
-describe('real configs from public repositories (../shared/lbconfigs)', () => {
+describe('real configs from public repositories (test/fixtures/lbconfigs)', () => {
   it('Envoy terminating HTTP/3: one QUIC listener that routes by connection ID among workers', () => {
-    const l = only(shared('envoy-http3-downstream.yaml'));
+    const l = only(thirdParty('envoy-http3-downstream.yaml'));
     expect(l.kind).toBe('envoy-quic');
     expect(l.listen).toBe('0.0.0.0:10000');
     expect(l.location.line).toBe(55); // `- name: listener_udp`
@@ -37,7 +37,7 @@ describe('real configs from public repositories (../shared/lbconfigs)', () => {
   });
 
   it('Envoy UDP proxy, round robin, no hash policy: a new session per 4-tuple, so any move breaks', () => {
-    const l = only(shared('envoy-udp-proxy.yaml'));
+    const l = only(thirdParty('envoy-udp-proxy.yaml'));
     expect(l.kind).toBe('envoy-udp-proxy');
     expect(l.routingKey).toBe('four_tuple');
     expect(l.backends.map((b) => b.address)).toEqual(['service-udp:5005']);
@@ -48,7 +48,7 @@ describe('real configs from public repositories (../shared/lbconfigs)', () => {
   });
 
   it('HAProxy bind quic4@:443: a QUIC terminator whose threads route by connection ID', () => {
-    const l = only(shared('haproxy-quic-frontend.cfg'));
+    const l = only(thirdParty('haproxy-quic-frontend.cfg'));
     expect(l.kind).toBe('haproxy-quic');
     expect(l.listen).toBe('0.0.0.0:443');
     expect(l.location.line).toBe(6);
@@ -57,7 +57,7 @@ describe('real configs from public repositories (../shared/lbconfigs)', () => {
   });
 
   it('HAProxy 2.8 and later refuse migration and drop datagrams from a new address or port, so even NAT rebinding breaks', () => {
-    const l = only(shared('haproxy-quic-frontend.cfg'));
+    const l = only(thirdParty('haproxy-quic-frontend.cfg'));
     const { verdicts, reasons } = judge(l);
     expect(verdicts).toMatchObject({ portChange: 'breaks', addressChange: 'breaks' });
     expect(reasons.join(' ')).toMatch(/disable_active_migration/);
@@ -66,7 +66,7 @@ describe('real configs from public repositories (../shared/lbconfigs)', () => {
   });
 
   it('the HAProxy version decides: 2.6 has no migration handling, before 2.6 no QUIC to speak of', () => {
-    const file = shared('haproxy-quic-frontend.cfg');
+    const file = thirdParty('haproxy-quic-frontend.cfg');
     const v26 = readLbConfig(file, { haproxyVersion: '2.6.12' }).listeners[0]!;
     expect(v26.migrationDisabled).toBeUndefined();
     expect(v26.notes.join(" ")).toMatch(/HAProxy 2\.6\.12 has no migration handling/);
@@ -286,7 +286,7 @@ describe('configs that cannot be what they are read as', () => {
     expect(errorOf(() => readLbConfig(bomb, { kind: 'envoy' })).message).toMatch(/cannot read this YAML/);
   });
   it('HAProxy before 2.6 has no QUIC: its binds break every move', () => {
-    const l = readLbConfig(shared('haproxy-quic-frontend.cfg'), { haproxyVersion: '2.4' }).listeners[0]!;
+    const l = readLbConfig(thirdParty('haproxy-quic-frontend.cfg'), { haproxyVersion: '2.4' }).listeners[0]!;
     expect(judge(l).verdicts).toMatchObject({ portChange: 'breaks', addressChange: 'breaks' });
   });
 });

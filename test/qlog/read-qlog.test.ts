@@ -10,7 +10,7 @@ import { collect, collectDir, packets, sent } from './collect.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => join(here, 'fixtures', name);
-const SHARED = '/work/shared/qlogs';
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'qlogs');
 const CAPTURES = join(here, '..', '..', 'captures');
 
 /** every frame_type a normalised event may carry: RFC 9000 and extension frames in snake_case */
@@ -40,14 +40,14 @@ function pcap2qlogWitness(file: string) {
 }
 
 describe('pcap2qlog draft-01/02 files', () => {
-  const files = readdirSync(SHARED).filter((f) => f.endsWith('.qlog'));
+  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.qlog'));
 
-  it('finds the three shared files', () => {
+  it('finds the three third-party files', () => {
     expect(files.sort()).toEqual(['pcap2qlog-draft01-new-cid.qlog', 'pcap2qlog-draft01-spin-bit.qlog', 'pcap2qlog-draft02-ngtcp2-draft29.qlog']);
   });
 
   it.each(files)('%s: each trace\'s vantage, packets sent, first packet and frame types match the file', async (name) => {
-    const file = join(SHARED, name);
+    const file = join(FIXTURES, name);
     const { traces, events, problems } = await collect(file);
     const witness = pcap2qlogWitness(file);
     expect(problems).toEqual([]);
@@ -67,7 +67,7 @@ describe('pcap2qlog draft-01/02 files', () => {
   });
 
   it('draft-01 new-cid: values read with jq', async () => {
-    const file = join(SHARED, 'pcap2qlog-draft01-new-cid.qlog');
+    const file = join(FIXTURES, 'pcap2qlog-draft01-new-cid.qlog');
     const { traces, events } = await collect(file);
     const [trace] = traces;
     expect(trace).toMatchObject({ format: 'draft-01', qlogVersion: 'draft-01', vantage: 'network', groupId: '7e37e4dcc6682da8', title: 'Connection 1' });
@@ -101,7 +101,7 @@ describe('pcap2qlog draft-01/02 files', () => {
   });
 
   it('draft-01 spin-bit: 1RTT DCIDs and the events with no kind of their own', async () => {
-    const { events } = await collect(join(SHARED, 'pcap2qlog-draft01-spin-bit.qlog'));
+    const { events } = await collect(join(FIXTURES, 'pcap2qlog-draft01-spin-bit.qlog'));
     const oneRtt = packets(events).filter((p) => p.packetType === '1RTT');
     expect(oneRtt).toHaveLength(15);
     expect(oneRtt.slice(0, 2).map((p) => [p.kind, p.dcid, p.packetNumber])).toEqual([
@@ -114,7 +114,7 @@ describe('pcap2qlog draft-01/02 files', () => {
   });
 
   it('draft-02 ngtcp2-draft29: two traces, the Retry and the 1RTT packets of the second', async () => {
-    const { traces, events } = await collect(join(SHARED, 'pcap2qlog-draft02-ngtcp2-draft29.qlog'));
+    const { traces, events } = await collect(join(FIXTURES, 'pcap2qlog-draft02-ngtcp2-draft29.qlog'));
     expect(traces.map((t) => [t.format, t.qlogVersion, t.groupId])).toEqual([
       ['draft-02', 'draft-02-wip', 'f36e07bf0b7088ef28c71d488acaaff39ffc'],
       ['draft-02', 'draft-02-wip', '2e9a32ed45c9066ad4f9ac32c1d23c19e480'],
@@ -385,7 +385,7 @@ describe('hand-written fixtures', () => {
     expect(problems[0]!.message).toMatch(/^record 4 is not valid JSON \(.+\): expected one JSON object per record/);
     expect(problems[1]!.message).toBe('record 6 is an array: expected a JSON object (the qlog header or an event)');
     expect(problems[2]!.message).toBe('record 7 is not a qlog event: expected a numeric "time"');
-    expect(formatIssue(problems[0]!)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line 4\\): record 4 `));
+    expect(formatIssue(problems[0]!)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line 4, column 151\\): record 4 is not valid JSON \\(expected .,. or .}., found `));
     expect(events.map((e) => e.position)).toEqual([2, 3, 5, 8]);
     expect(packets(events).map((p) => [p.kind, p.packetType, p.packetNumber])).toEqual([
       ['packet_sent', 'initial', 0],
@@ -458,17 +458,34 @@ describe('inputs that are not qlog', () => {
     expect((await collectDir(fixture('no-such-dir'))).problems.map((p) => [p.fatal, p.message])).toEqual([[true, 'no such folder']]);
   });
 
-  it('a JSON qlog cut short: fatal, with the line where the text ends', async () => {
+  it('a JSON qlog cut short in its events array: the events before the cut are read, and where it stopped is said (as qvis does)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quiclens-qlog-'));
     const file = join(dir, 'cut.qlog');
     const whole = readFileSync(fixture('qlog03-contained.qlog'), 'utf8');
     const cut = whole.slice(0, whole.indexOf('"time": 25'));
     writeFileSync(file, cut);
+    const complete = await collect(fixture('qlog03-contained.qlog'));
+    const { traces, events, problems } = await collect(file);
+    expect(traces).toHaveLength(1);
+    // every event that ended before the cut, and none after it
+    const before = complete.events.filter((e) => e.position <= events.length);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.length).toBeLessThan(complete.events.length);
+    expect(events.map((e) => e.name)).toEqual(before.map((e) => e.name));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file, fatal: false, line: cut.split('\n').length });
+    expect(problems[0]!.message).toMatch(/^the JSON document is cut short \(expected .*found the end of the text\): the events before line \d+, column \d+ are read/);
+  });
+
+  it('a JSON qlog cut short before any event array: fatal, with the line where the text ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quiclens-qlog-'));
+    const file = join(dir, 'cut-head.qlog');
+    writeFileSync(file, '{"qlog_version": "0.3",\n "traces": [{"vantage_point": {"type": "cli');
     const { traces, problems } = await collect(file);
     expect(traces).toEqual([]);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file, fatal: true, line: cut.split('\n').length });
-    expect(problems[0]!.message).toMatch(/^not valid JSON \(.*\): the file is cut short: expected one qlog JSON document$/);
+    expect(problems[0]).toMatchObject({ file, fatal: true, line: 2 });
+    expect(problems[0]!.message).toBe(`not valid JSON (expected a closing '"', found the end of the text): the file is cut short: expected one qlog JSON document`);
   });
 
   it('JSON-SEQ events with no header record: reported, then read with an unknown vantage point', async () => {

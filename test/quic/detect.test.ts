@@ -27,6 +27,15 @@ describe('recognising QUIC by structure, on any port (RFC 8999, RFC 9000 §14.1)
     expect(looksLikeQuic(hex(packet), none)).toBe(false);
   });
 
+  it('accepts a short long header of an unknown version on a QUIC port (443, 8443, --port), not elsewhere', () => {
+    const unknown = hex('c6' + '10010000' + '01' + '00' + '00' + '0000000000000132');
+    expect(looksLikeQuic(unknown, none)).toBe(false);
+    expect(looksLikeQuic(unknown, { ...none, quicPort: true })).toBe(true);
+    expect(looksLikeQuic(unknown, { ...none, portHint: true })).toBe(true);
+    // CIDs longer than any version allows stay out, whatever the port
+    expect(looksLikeQuic(hex('c6' + '10010000' + '40' + '00'.repeat(70)), { ...none, quicPort: true })).toBe(false);
+  });
+
   it('accepts a short header only on a flow already known as QUIC, or on a --port', () => {
     const short = hex(v1.extra_short_server.protected_packet);
     expect(looksLikeQuic(short, none)).toBe(false);

@@ -100,11 +100,11 @@ describe('transport parameters framed as drafts up to 26 framed them', () => {
     const { KeyLog } = await import('../../src/crypto/keylog.js');
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { SHARED } = await import('../support/vectors.js');
+    const { FIXTURES } = await import('../support/vectors.js');
     const keylog = new KeyLog();
-    keylog.add(readFileSync(join(SHARED, 'captures-ext', 'new-cid-draft.keys'), 'latin1'));
+    keylog.add(readFileSync(join(FIXTURES, 'captures-ext', 'new-cid-draft.keys'), 'latin1'));
     const s = new PacketSession({ keylog });
-    for await (const _ of s.read(await openCapture(join(SHARED, 'captures-ext', 'new-cid-draft.pcap'))));
+    for await (const _ of s.read(await openCapture(join(FIXTURES, 'captures-ext', 'new-cid-draft.pcap'))));
     const c = s.tracker.connections[0]!;
     expect(c.tls.problems).toEqual([]);
     expect(c.tls.clientParameters).toMatchObject({ max_idle_timeout: 10000, initial_max_data: 32768 });

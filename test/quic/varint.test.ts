@@ -4,7 +4,7 @@ import { ByteReader } from '../../src/wire/byte-reader.js';
 import { WireError } from '../../src/wire/wire-error.js';
 import { loadVectors } from '../support/vectors.js';
 
-// RFC 9000 Appendix A.1, from ../shared/vectors/rfc9000-examples.json
+// RFC 9000 Appendix A.1, from test/fixtures/vectors/rfc9000-examples.json
 const examples = loadVectors('rfc9000-examples.json') as { varints: { hex: string; value: string }[] };
 
 describe('variable-length integers (RFC 9000 §16, A.1)', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARED } from './vectors.js';
+import { FIXTURES } from './vectors.js';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,15 +21,15 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Every capture of captures/ and ../shared/captures-ext, with the key log found beside it. */
+/** Every capture of captures/ and test/fixtures/captures-ext, with the key log found beside it. */
 export function sampleCaptures(): SampleCapture[] {
-  const files = [...walk(join(REPO, 'captures')), ...walk(join(SHARED, 'captures-ext'))];
+  const files = [...walk(join(REPO, 'captures')), ...walk(join(FIXTURES, 'captures-ext'))];
   return files
     .filter((f) => /\.pcap(ng)?$/.test(f))
     .sort()
     .map((path) => {
       const dir = dirname(path);
       const keys = walk(dir).find((f) => dirname(f) === dir && (/keys\.log$/.test(f) || f === path.replace(/\.pcap(ng)?$/, '.keys')));
-      return { name: path.replace(`${REPO}/`, '').replace(`${SHARED}/`, 'shared/'), path, keylog: keys };
+      return { name: path.replace(`${REPO}/`, ''), path, keylog: keys };
     });
 }

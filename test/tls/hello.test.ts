@@ -6,10 +6,10 @@ import { StreamReassembler } from '../../src/quic/stream-reassembler.js';
 import { HandshakeFramer, HandshakeType } from '../../src/tls/handshake-message.js';
 import { cipherSuiteName, groupName } from '../../src/tls/names.js';
 import { parseServerHello } from '../../src/tls/server-hello.js';
-import { SHARED } from '../support/vectors.js';
+import { FIXTURES } from '../support/vectors.js';
 
-// one message per file, with its 4-byte handshake header (../shared/tls-messages, from aioquic's tests)
-const message = (name: string) => readFileSync(join(SHARED, 'tls-messages', `${name}.bin`));
+// one message per file, with its 4-byte handshake header (test/fixtures/tls-messages, from aioquic's tests)
+const message = (name: string) => readFileSync(join(FIXTURES, 'tls-messages', `${name}.bin`));
 
 describe('TLS 1.3 hellos in CRYPTO frames (RFC 8446 §4.1.2, §4.1.3)', () => {
   it('reads a ClientHello with SNI: random, suites, groups, versions', () => {

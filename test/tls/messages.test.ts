@@ -5,9 +5,9 @@ import { parseCertificate } from '../../src/tls/certificate.js';
 import { parseEncryptedExtensions } from '../../src/tls/encrypted-extensions.js';
 import { HandshakeFramer } from '../../src/tls/handshake-message.js';
 import { parseNewSessionTicket } from '../../src/tls/new-session-ticket.js';
-import { SHARED } from '../support/vectors.js';
+import { FIXTURES } from '../support/vectors.js';
 
-const body = (name: string) => new HandshakeFramer().push(readFileSync(join(SHARED, 'tls-messages', `${name}.bin`)))[0]!.body;
+const body = (name: string) => new HandshakeFramer().push(readFileSync(join(FIXTURES, 'tls-messages', `${name}.bin`)))[0]!.body;
 
 describe('TLS 1.3 messages after the hellos (RFC 8446 §4.3–§4.6, from aioquic test data)', () => {
   it('EncryptedExtensions: the chosen ALPN and 0-RTT acceptance', () => {

@@ -1,7 +1,7 @@
 import { parseDuration } from '../duration.js';
 import { listenAddress } from '../listen-address.js';
 import type { Backend, LbConfig, QuicListener, RoutingKey, SourceLocation } from '../model.js';
-import { asArray, asRecord, readYamlMappings, type YamlDocument, type YamlPath } from '../yaml-documents.js';
+import { asArray, asRecord, nonNegativeNumber, scalarText, readYamlMappings, type YamlDocument, type YamlPath } from '../yaml-documents.js';
 
 /** the UDP proxy's session idle timeout when unset (udp_proxy.proto: idle_timeout, default 60 s) */
 const DEFAULT_IDLE_TIMEOUT = 60;
@@ -17,9 +17,11 @@ interface Cluster {
 
 function addressOf(sa: Record<string, unknown> | undefined): string | undefined {
   if (!sa) return undefined;
-  const host = String(sa.address ?? '');
-  const port = sa.port_value ?? sa.portValue;
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const host = scalarText(sa.address) ?? '';
+  // a port that is missing or not a scalar leaves the address without one, never `:undefined`
+  const port = scalarText(sa.port_value ?? sa.portValue);
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port === undefined ? h : `${h}:${port}`;
 }
 
 function clustersOf(doc: YamlDocument, root: Record<string, unknown>): Map<string, Cluster> {
@@ -33,11 +35,12 @@ function clustersOf(doc: YamlDocument, root: Record<string, unknown>): Map<strin
         const ep = asRecord(e);
         const address = addressOf(asRecord(asRecord(asRecord(ep?.endpoint)?.address)?.socket_address));
         if (!address) return;
-        const weight = Number(asRecord(ep?.load_balancing_weight)?.value ?? ep?.load_balancing_weight ?? 1);
+        const weight = nonNegativeNumber(asRecord(ep?.load_balancing_weight)?.value ?? ep?.load_balancing_weight) ?? 1;
         backends.push({ address, weight, location: doc.at(['static_resources', 'clusters', ci, 'load_assignment', 'endpoints', gi, 'lb_endpoints', ei]) });
       });
     });
-    out.set(String(cluster.name), { name: String(cluster.name), lbPolicy: String(cluster.lb_policy ?? 'ROUND_ROBIN'), backends });
+    const name = scalarText(cluster.name) ?? '(unnamed)';
+    out.set(name, { name, lbPolicy: scalarText(cluster.lb_policy) ?? 'ROUND_ROBIN', backends });
   });
   return out;
 }
@@ -138,7 +141,7 @@ export function readEnvoy(file: string, text: string): LbConfig {
     asArray(asRecord(root.static_resources)?.listeners).forEach((l, li) => {
       const listener = asRecord(l);
       const sa = asRecord(asRecord(listener?.address)?.socket_address);
-      if (!listener || String(sa?.protocol ?? 'TCP').toUpperCase() !== 'UDP') return;
+      if (!listener || (scalarText(sa?.protocol) ?? 'TCP').toUpperCase() !== 'UDP') return;
       const path = ['static_resources', 'listeners', li];
       const base = { location: doc.at(path), listen: listenAddress(addressOf(sa) ?? '') ?? '' };
       const quic = asRecord(asRecord(listener.udp_listener_config)?.quic_options);

@@ -109,6 +109,9 @@ export function readIpvs(file: string, text: string): LbConfig {
     const vip = listenAddress(udp) ?? udp;
     if (cmd === '-A' || cmd === '--add-service') {
       const p = opt(o, '-p', '--persistent');
+      if (typeof p === 'string' && !/^\d+$/.test(p)) {
+        throw new InputError({ file, line: i + 1, column: 1, message: `expected -p SECONDS (a whole number), found '${p.slice(0, 40)}'`, fatal: true });
+      }
       const flags = opt(o, '-b', '--sched-flags');
       services.set(vip, {
         location,
@@ -124,7 +127,11 @@ export function readIpvs(file: string, text: string): LbConfig {
     if (!service) throw new InputError({ file, line: i + 1, column: 1, message: `real server for ${vip}, which no -A line before it defines`, fatal: true });
     const real = opt(o, '-r', '--real-server');
     if (typeof real !== 'string') throw new InputError({ file, line: i + 1, column: 1, message: 'expected -r ADDRESS:PORT on a real-server line', fatal: true });
-    service.backends.push({ address: real, weight: Number(opt(o, '-w', '--weight') ?? 1), location });
+    const w = opt(o, '-w', '--weight');
+    if (w !== undefined && (typeof w !== 'string' || !/^\d+$/.test(w))) {
+      throw new InputError({ file, line: i + 1, column: 1, message: `expected -w WEIGHT (a whole number), found '${typeof w === 'string' ? w.slice(0, 40) : 'nothing'}'`, fatal: true });
+    }
+    service.backends.push({ address: real, weight: Number(w ?? 1), location });
   });
   return { file, kind: 'ipvs', listeners: [...services.values()].map(listenerOf) };
 }

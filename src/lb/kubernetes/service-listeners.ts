@@ -1,5 +1,5 @@
 import type { LbConfig, QuicListener } from '../model.js';
-import { asArray, asRecord, readYamlMappings, type YamlDocument } from '../yaml-documents.js';
+import { asArray, asRecord, nonNegativeNumber, readYamlMappings, scalarText, type YamlDocument } from '../yaml-documents.js';
 
 /** sessionAffinityConfig.clientIP.timeoutSeconds when unset: 3 hours (core/v1 Service) */
 const DEFAULT_AFFINITY_SECONDS = 10800;
@@ -9,18 +9,22 @@ const CONNTRACK_UDP_STREAM_SECONDS = 120;
 function serviceListeners(doc: YamlDocument, svc: Record<string, unknown>, path: (string | number)[]): QuicListener[] {
   const meta = asRecord(svc.metadata);
   const spec = asRecord(svc.spec) ?? {};
-  const name = `${meta?.namespace ? `${String(meta.namespace)}/` : ''}${String(meta?.name ?? '(unnamed)')}`;
+  const namespace = scalarText(meta?.namespace);
+  const name = `${namespace ? `${namespace}/` : ''}${scalarText(meta?.name) ?? '(unnamed)'}`;
   const affinity = spec.sessionAffinity === 'ClientIP';
-  const seconds = Number(asRecord(asRecord(spec.sessionAffinityConfig)?.clientIP)?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS);
-  const type = String(spec.type ?? 'ClusterIP');
+  // a timeout that is not a number of seconds is as good as unset: the API server would refuse it
+  const seconds = nonNegativeNumber(asRecord(asRecord(spec.sessionAffinityConfig)?.clientIP)?.timeoutSeconds) ?? DEFAULT_AFFINITY_SECONDS;
+  const type = scalarText(spec.type) ?? 'ClusterIP';
   const selector = asRecord(spec.selector);
   const out: QuicListener[] = [];
   asArray(spec.ports).forEach((p, pi) => {
     const port = asRecord(p);
-    if (!port || String(port.protocol ?? 'TCP').toUpperCase() !== 'UDP') return;
+    if (!port || (scalarText(port.protocol) ?? 'TCP').toUpperCase() !== 'UDP') return;
+    const number = scalarText(port.port) ?? '(no port)';
+    const target = scalarText(port.targetPort) ?? number;
     const notes = [
-      `Service ${name} (${type}), UDP port ${String(port.port)} → targetPort ${String(port.targetPort ?? port.port)}`,
-      selector ? `endpoints: the pods matching ${Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(', ')}` : 'endpoints: whatever EndpointSlices name',
+      `Service ${name} (${type}), UDP port ${number} → targetPort ${target}`,
+      selector ? `endpoints: the pods matching ${Object.entries(selector).map(([k, v]) => `${k}=${scalarText(v) ?? '?'}`).join(', ')}` : 'endpoints: whatever EndpointSlices name',
       'kube-proxy (iptables, nftables or ipvs mode) picks an endpoint for each new conntrack flow; a flow is the 4-tuple',
     ];
     if (type === 'LoadBalancer' || type === 'NodePort') {
@@ -31,10 +35,13 @@ function serviceListeners(doc: YamlDocument, svc: Record<string, unknown>, path:
       );
     }
     const location = doc.at([...path, 'spec', 'ports', pi]);
+    // a port's name or appProtocol may say what it carries, whatever its number
+    const label = [port.name, port.appProtocol].find((v) => typeof v === 'string' && /quic|http3|(^|[^a-z0-9])h3([^a-z0-9]|$)/i.test(v));
     out.push({
+      ...(label !== undefined ? { saysQuic: `the port is labelled '${String(label)}'` } : {}),
       location,
       kind: 'kubernetes-service',
-      listen: `${name}:${String(port.port)}`,
+      listen: `${name}:${number}`,
       routingKey: affinity ? 'source_address' : 'four_tuple',
       backends: [],
       choice: { algorithm: 'opaque', name: affinity ? 'client_ip_affinity' : 'random' },
@@ -56,11 +63,11 @@ export function readKubernetes(file: string, text: string): LbConfig {
   const listeners: QuicListener[] = [];
   const manifests = readYamlMappings(file, text, 'Kubernetes manifests (documents with apiVersion and kind, such as a Service)', (root) => typeof root.kind === 'string');
   for (const { doc, root } of manifests) {
-    if (root.kind === 'Service') listeners.push(...serviceListeners(doc, root, []));
+    if (root.kind === 'Service') for (const l of serviceListeners(doc, root, [])) listeners.push(l);
     else if (root.kind === 'List') {
       asArray(root.items).forEach((item, i) => {
         const r = asRecord(item);
-        if (r?.kind === 'Service') listeners.push(...serviceListeners(doc, r, ['items', i]));
+        if (r?.kind === 'Service') for (const l of serviceListeners(doc, r, ['items', i])) listeners.push(l);
       });
     }
   }

@@ -79,7 +79,7 @@ function choiceOf(upstream: NginxDirective): { choice: BackendChoice; routingKey
     const key = hash.args[0] ?? '';
     const consistent = hash.args[1] === 'consistent';
     const reading = readHashKey(key);
-    const notes = [`upstream ${upstream.args[0]} hashes '${key}'${consistent ? ' consistently (ketama)' : ''}`];
+    const notes = [`upstream ${upstream.args[0] || '(unnamed)'} hashes '${key}'${consistent ? ' consistently (ketama)' : ''}`];
     const name = (vs: string[]) => vs.map((v) => `$${v}`).join(', ');
     if (reading.changing.length > 0) {
       notes.push(`the key uses ${name(reading.changing)}, which may change from one UDP session to the next: it is treated as per flow`);
@@ -96,7 +96,7 @@ function choiceOf(upstream: NginxDirective): { choice: BackendChoice; routingKey
   return {
     choice: { algorithm: 'opaque', name: method },
     routingKey: 'four_tuple',
-    notes: [`upstream ${upstream.args[0]} balances by ${method.replace('_', ' ')}: each new UDP session (a new client address and port) may get another server`],
+    notes: [`upstream ${upstream.args[0] || '(unnamed)'} balances by ${method.replace('_', ' ')}: each new UDP session (a new client address and port) may get another server`],
   };
 }
 
@@ -138,7 +138,7 @@ function streamListeners(stream: NginxDirective): QuicListener[] {
     const sticky = {
       key: 'four_tuple' as const,
       ...(seconds !== undefined ? { seconds } : {}),
-      source: timeoutDirective ? `proxy_timeout ${timeoutDirective.args[0]} (line ${timeoutDirective.location.line})` : 'proxy_timeout default 10m',
+      source: timeoutDirective ? `proxy_timeout ${timeoutDirective.args[0] ?? '(no value)'} (line ${timeoutDirective.location.line})` : 'proxy_timeout default 10m',
     };
     for (const listen of listens) {
       const base = {
@@ -191,7 +191,7 @@ function workerCount(top: readonly NginxDirective[]): { n: number; text: string 
   if (!d) return { n: 1, text: 'worker_processes unset (1 worker)' };
   if (d.args[0] === 'auto') return { n: Math.max(2, cpus().length), text: `worker_processes auto (one per CPU) at line ${d.location.line}` };
   const n = Number(d.args[0]);
-  return { n: Number.isInteger(n) && n > 0 ? n : 1, text: `worker_processes ${d.args[0]} at line ${d.location.line}` };
+  return { n: Number.isInteger(n) && n > 0 ? n : 1, text: `worker_processes ${d.args[0] ?? '(no value)'} at line ${d.location.line}` };
 }
 
 function http3Listeners(top: readonly NginxDirective[], http: NginxDirective): QuicListener[] {

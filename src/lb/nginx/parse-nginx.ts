@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readBoundedText } from '../../wire/bounded-file.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { InputError } from '../../wire/input-issue.js';
 import type { SourceLocation } from '../model.js';
@@ -22,8 +23,48 @@ interface Token {
   column: number;
 }
 
+/**
+ * Limits on what is read, so that a hostile or broken config costs bounded time and memory
+ * (docs/lb/README.md lists them): real configs are a few hundred lines of short lines, with
+ * tens of includes at most a few levels deep.
+ */
+export const NGINX_LIMITS = {
+  /** bytes of one config file, the main one or an include */
+  fileBytes: 16 * 1024 * 1024,
+  /** characters on one line */
+  lineLength: 64 * 1024,
+  /** files read through `include`, counted over the whole config */
+  includes: 1000,
+  /** an include inside an include inside …, this many levels */
+  includeDepth: 16,
+} as const;
+
+/** the first line longer than the limit, if any: its number */
+function longLine(text: string): number | undefined {
+  let line = 1;
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    if (stop - start > NGINX_LIMITS.lineLength) return line;
+    if (end < 0) return undefined;
+    line++;
+    start = end + 1;
+  }
+}
+
+/** a word of the config in a message: one line, at most 40 characters */
+function quoted(word: string): string {
+  const line = word.split(/\r?\n/)[0]!;
+  return line.length > 40 || line !== word ? `${line.slice(0, 40)}…` : line;
+}
+
 /** nginx's lexical rules: words, quoted strings with backslash escapes, `#` comments to end of line. */
 function tokenize(text: string, file: string): Token[] {
+  const long = longLine(text);
+  if (long !== undefined) {
+    throw new InputError({ file, line: long, column: 1, message: `line ${long} is longer than ${NGINX_LIMITS.lineLength} characters: expected an nginx config`, fatal: true });
+  }
   const tokens: Token[] = [];
   let line = 1;
   let col = 1;
@@ -97,14 +138,15 @@ function expandInclude(pattern: string, from: string, at: SourceLocation): strin
   }
 }
 
+/** a config file's text, refused past NGINX_LIMITS.fileBytes without reading more than that */
 function readText(file: string, includedAt?: SourceLocation): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    if (includedAt) throw new InputError({ file: includedAt.file, line: includedAt.line, column: includedAt.column, message: `include ${file}: ${why}`, fatal: true });
-    throw new InputError({ file, message: `cannot read the config: ${why}`, fatal: true });
-  }
+  // bounded, and a FIFO with no writer is refused rather than waited on (wire/bounded-file.ts)
+  return readBoundedText(file, { maxBytes: NGINX_LIMITS.fileBytes, what: 'an nginx config file', ...(includedAt ? { namedAt: { ...includedAt, by: 'include' } } : {}) });
+}
+
+/** what the whole parse of one config shares: how many includes were read so far */
+interface ParseContext {
+  includes: number;
 }
 
 /**
@@ -112,7 +154,12 @@ function readText(file: string, includedAt?: SourceLocation): string {
  * includes' directives appear where the include stood. Syntax errors name file, line and
  * column.
  */
-export function parseNginx(file: string, text = readText(file), seen: ReadonlySet<string> = new Set()): NginxDirective[] {
+export function parseNginx(file: string, text?: string): NginxDirective[] {
+  return parseFile(file, text ?? readText(file), [], { includes: 0 });
+}
+
+/** one file of the config; `chain` is the includes that led here, outermost first */
+function parseFile(file: string, text: string, chain: readonly string[], ctx: ParseContext): NginxDirective[] {
   const tokens = tokenize(text, file);
   let pos = 0;
   const here = (t: Token): SourceLocation => ({ file, line: t.line, column: t.column });
@@ -128,7 +175,7 @@ export function parseNginx(file: string, text = readText(file), seen: ReadonlySe
         pos++;
         return out;
       }
-      if (t.punct) throw new InputError({ file, line: t.line, column: t.column, message: `unexpected '${t.text}': expected a directive name`, fatal: true });
+      if (t.punct) throw new InputError({ file, line: t.line, column: t.column, message: `unexpected '${quoted(t.text)}': expected a directive name`, fatal: true });
       pos++;
       const args: string[] = [];
       let end: Token | undefined;
@@ -142,20 +189,27 @@ export function parseNginx(file: string, text = readText(file), seen: ReadonlySe
       }
       if (!end || end.text === '}') {
         const at = end ?? tokens[tokens.length - 1]!;
-        throw new InputError({ file, line: at.line, column: at.column, message: `directive '${t.text}' is not terminated: expected ';' or '{'`, fatal: true });
+        throw new InputError({ file, line: at.line, column: at.column, message: `directive '${quoted(t.text)}' is not terminated: expected ';' or '{'`, fatal: true });
       }
       const d: NginxDirective = { name: t.text, args, location: here(t) };
       if (end.text === '{') d.children = block(t, depth + 1);
       if (d.name === 'include' && !d.children) {
         for (const path of args.flatMap((a) => expandInclude(a, file, d.location))) {
-          if (seen.has(path)) throw new InputError({ file, line: t.line, column: t.column, message: `include ${path} includes itself`, fatal: true });
-          out.push(...parseNginx(path, readText(path, d.location), new Set([...seen, file])));
+          if (path === file || chain.includes(path)) throw new InputError({ file, line: t.line, column: t.column, message: `include ${path} includes itself`, fatal: true });
+          if (chain.length + 1 > NGINX_LIMITS.includeDepth) {
+            throw new InputError({ file, line: t.line, column: t.column, message: `include ${path}: includes nested more than ${NGINX_LIMITS.includeDepth} deep`, fatal: true });
+          }
+          if (++ctx.includes > NGINX_LIMITS.includes) {
+            throw new InputError({ file, line: t.line, column: t.column, message: `include ${path}: more than ${NGINX_LIMITS.includes} included files in this config`, fatal: true });
+          }
+          // one push per directive: spreading an include's directives into one call overflows the stack
+          for (const included of parseFile(path, readText(path, d.location), [...chain, file], ctx)) out.push(included);
         }
         continue;
       }
       out.push(d);
     }
-    if (closing) throw new InputError({ file, line: closing.line, column: closing.column, message: `block '${closing.text}' is never closed: expected '}' before the end of the file`, fatal: true });
+    if (closing) throw new InputError({ file, line: closing.line, column: closing.column, message: `block '${quoted(closing.text)}' is never closed: expected '}' before the end of the file`, fatal: true });
     return out;
   };
   return block(null);

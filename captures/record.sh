@@ -123,6 +123,14 @@ scenario_key_update() {
   start_capture key-update; start_server 127.0.0.1 $NOGSO
   client 127.0.0.1 "$URL" --key-update=30ms --delay-stream=60ms; finish
 }
+# the server offers a preferred address (RFC 9000 §9.6): a second address on loopback,
+# 127.0.0.2, where it listens as well. Once the handshake is confirmed the client probes it
+# under the CID from the preferred_address transport parameter and moves there; the request
+# is held back so that the transfer runs on the new path
+scenario_preferred_address() {
+  start_capture preferred-address; start_server 127.0.0.1 $NOGSO --preferred-ipv4-addr=127.0.0.2:$PORT
+  client 127.0.0.1 "$URL" --delay-stream=60ms; finish
+}
 scenario_loss() { start_capture loss; start_server 127.0.0.1 $NOGSO -t 0.1 -r 0.1; client 127.0.0.1 "$URL" -t 0.1 -r 0.1; finish; }
 scenario_chacha20() {
   start_capture chacha20; start_server 127.0.0.1 $NOGSO
@@ -305,6 +313,6 @@ CONF
   echo "record.sh: nginx-lb: the migration kept its server in 8 attempts" >&2
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops gap chromium chromium_gso wifi_to_lte proxy_legs nginx_lb)
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding preferred_address key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops gap chromium chromium_gso wifi_to_lte proxy_legs nginx_lb)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

@@ -2,6 +2,7 @@ import type { Datagram, Endpoint } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import type { Connection, Role } from './connection.js';
+import { isPreferredAddress } from './preferred-address.js';
 import { emptyTlsFacts } from './tls-facts.js';
 
 /**
@@ -21,7 +22,17 @@ export class ConnectionTracker {
   private readonly byPath = new Map<string, Connection>();
   /** connections by their server's address, for short headers on a path not seen before */
   private readonly byServer = new Map<string, Set<Connection>>();
+  /** connections by their client's first address, for short headers to a server address not seen before */
+  private readonly byClient = new Map<string, Set<Connection>>();
+  /** connections whose preferred_address CID is already known as theirs */
+  private readonly preferredCidLearned = new WeakSet<Connection>();
   private readonly all: Connection[] = [];
+  /** attempts the server answered with Version Negotiation, until the client's next attempt joins one */
+  private readonly answeredWithVn = new Set<Connection>();
+  /** the replay connection opened for the datagram being read */
+  private replayOpen: { datagram: Datagram; connection: Connection } | null = null;
+  /** where a connection's current attempt began, after an abandoned one */
+  private readonly attemptStart = new WeakMap<Connection, { frame: number; time: number }>();
 
   get connections(): readonly Connection[] {
     return this.all;
@@ -33,14 +44,37 @@ export class ConnectionTracker {
     let conn = this.find(dcid, scid, d);
     // a short header to a CID we never saw issued (NEW_CONNECTION_ID still encrypted)
     // belongs to the connection already using its 4-tuple
-    if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d)) ?? this.soleConnectionOfServer(d);
-    if (!conn) conn = this.open(h, d);
+    if (!conn && h.form === 'short') conn = this.byPath.get(pathKey(d)) ?? this.soleConnectionOfServer(d) ?? this.soleConnectionOfClient(d);
+    if (!conn) conn = this.restartAfterVersionNegotiation(h, d) ?? this.open(h, d);
     this.byPath.set(pathKey(d), conn);
     const direction = this.directionOf(conn, dcid, d);
     this.learn(conn, h, direction, dcid, scid, d);
     conn.packets++;
     conn.lastTime = d.time;
+    if (h.form === 'long' && h.type === 'version_negotiation' && direction === 'server') {
+      conn.versionNegotiation = { frame: d.frame, time: d.time, versions: h.supportedVersions ?? [], packets: conn.packets };
+      this.answeredWithVn.add(conn);
+    }
     return { connection: conn, direction };
+  }
+
+  /**
+   * A datagram that replays another connection's first flight (see zero-rtt-replay.ts): its
+   * packets go to a connection of their own, marked as a replay of `original`. Its CIDs are
+   * the original's, so they are not indexed: the original's later packets stay with it.
+   */
+  trackReplay(h: PacketHeader, d: Datagram, original: Connection): { connection: Connection; direction: Role } {
+    let conn = this.replayOpen?.datagram === d ? this.replayOpen.connection : undefined;
+    if (!conn) {
+      conn = this.create({ version: h.version ?? null, client: d.src, server: d.dst, frame: d.frame, time: d.time, roleSource: 'first_initial' });
+      conn.replayOf = original.id;
+      this.replayOpen = { datagram: d, connection: conn };
+    }
+    const dcid = h.dcid.toString('hex');
+    this.learn(conn, h, 'client', dcid, h.form === 'long' ? h.scid.toString('hex') : null, null);
+    conn.packets++;
+    conn.lastTime = d.time;
+    return { connection: conn, direction: 'client' };
   }
 
   /**
@@ -51,6 +85,22 @@ export class ConnectionTracker {
     if (resetToken) conn.resetTokens[issuer].add(resetToken);
     (issuer === 'client' ? conn.clientCids : conn.serverCids).add(cid);
     if (conn.roleSource !== 'logged') this.byCid.set(cid, conn);
+  }
+
+  /**
+   * The CID in the server's preferred_address transport parameter (RFC 9000 §18.2): the
+   * client probes and then uses the preferred address under it, so it names this connection
+   * like a CID from NEW_CONNECTION_ID, with sequence number 1 (§5.1.1). Returns the CID
+   * the first time the server's parameters show one, so that the caller can teach the
+   * short-header decoder its length; null otherwise.
+   */
+  learnPreferredAddressCid(conn: Connection): string | null {
+    const pa = conn.tls.serverParameters?.preferred_address;
+    if (!pa || this.preferredCidLearned.has(conn)) return null;
+    this.preferredCidLearned.add(conn);
+    if (pa.connection_id === '') return null;
+    this.addIssuedCid(conn, 'server', pa.connection_id, pa.stateless_reset_token);
+    return pa.connection_id;
   }
 
   private find(dcid: string, scid: string | null, d: Datagram): Connection | undefined {
@@ -87,6 +137,68 @@ export class ConnectionTracker {
     return undefined;
   }
 
+  /**
+   * The heuristic for a short header with an unknown DCID between a live connection's client
+   * address and a server address not seen before. Without keys the preferred_address
+   * transport parameter (and its CID) is unreadable, and a server changes its address only
+   * by moving to its preferred address (RFC 9000 §9.6); a new connection would begin with a
+   * long header (§7). So the packet belongs to the connection of that client address, when
+   * exactly one is alive. What the move was is then inferred, not proven (migrations say so).
+   */
+  private soleConnectionOfClient(d: Datagram): Connection | undefined {
+    for (const endpoint of [d.src, d.dst]) {
+      const live = [...(this.byClient.get(formatEndpoint(endpoint)) ?? [])].filter((c) => d.time - c.lastTime <= IDLE_SECONDS);
+      if (live.length === 1) return live[0];
+    }
+    return undefined;
+  }
+
+  /**
+   * A client's new attempt after Version Negotiation (RFC 9000 §6.2): it abandons the first
+   * and starts again, with new CIDs and often from a new port, in a version the server
+   * offered. Nothing in the packets names the old attempt, so the join rests on what they do
+   * show: a client Initial from the same client IP to the same server address, in one of
+   * the versions the Version Negotiation listed (not the one it answered), within
+   * RESTART_SECONDS of it, when the old attempt sent nothing after it. Exactly one such
+   * attempt joins; with several, none does (they cannot be told apart).
+   */
+  private restartAfterVersionNegotiation(h: PacketHeader, d: Datagram): Connection | undefined {
+    if (h.form !== 'long' || !(h.type === 'initial' || (h.type === 'unknown' && d.payload.length >= 1200))) return undefined;
+    const candidates: Connection[] = [];
+    for (const c of this.answeredWithVn) {
+      const vn = c.versionNegotiation!;
+      if (d.time - vn.time > RESTART_SECONDS) {
+        this.answeredWithVn.delete(c);
+        continue;
+      }
+      const sameEnds = c.client?.ip === d.src.ip && c.server !== null && sameEndpoint(c.server, d.dst);
+      if (sameEnds && c.packets === vn.packets && d.time >= vn.time && vn.versions.includes(h.version) && h.version !== c.version) candidates.push(c);
+    }
+    if (candidates.length !== 1) return undefined;
+    const conn = candidates[0]!;
+    this.answeredWithVn.delete(conn);
+    (conn.abandonedAttempts ??= []).push({
+      firstFrame: this.attemptStart.get(conn)?.frame ?? conn.firstFrame,
+      firstTime: this.attemptStart.get(conn)?.time ?? conn.firstTime,
+      version: conn.version,
+      client: conn.client,
+      originalDcid: conn.originalDcid,
+      versionNegotiationFrame: conn.versionNegotiation!.frame,
+      offered: conn.versionNegotiation!.versions,
+    });
+    // the new attempt is a new handshake: its own Initial DCID, SCIDs and TLS
+    this.attemptStart.set(conn, { frame: d.frame, time: d.time });
+    conn.client = d.src;
+    conn.originalDcid = null;
+    conn.clientInitialScid = null;
+    conn.serverInitialScid = null;
+    conn.version = h.version;
+    conn.tls = emptyTlsFacts();
+    const clients = this.byClient.get(formatEndpoint(d.src)) ?? new Set<Connection>();
+    this.byClient.set(formatEndpoint(d.src), clients.add(conn));
+    return conn;
+  }
+
   private open(h: PacketHeader, d: Datagram): Connection {
     const role = senderRoleOfFirstPacket(h, d);
     const conn = this.create({
@@ -102,13 +214,19 @@ export class ConnectionTracker {
     // keep only connections still within the idle window: the set stays small
     for (const c of set) if (d.time - c.lastTime > IDLE_SECONDS) set.delete(c);
     this.byServer.set(key, set.add(conn));
+    const clientKey = formatEndpoint(conn.client!);
+    const clients = this.byClient.get(clientKey) ?? new Set<Connection>();
+    for (const c of clients) if (d.time - c.lastTime > IDLE_SECONDS) clients.delete(c);
+    this.byClient.set(clientKey, clients.add(conn));
     return conn;
   }
 
   private directionOf(conn: Connection, dcid: string, d: Datagram): Role {
-    // the server's address is stable (short of a preferred address), the client's may move
+    // the server's address is stable but for a move to its preferred address; the client's may move
     if (conn.server && sameEndpoint(d.src, conn.server)) return 'server';
     if (conn.server && sameEndpoint(d.dst, conn.server)) return 'client';
+    if (isPreferredAddress(conn, d.src)) return 'server';
+    if (isPreferredAddress(conn, d.dst)) return 'client';
     if (conn.serverCids.has(dcid)) return 'client';
     if (conn.clientCids.has(dcid)) return 'server';
     return conn.client && sameEndpoint(d.src, conn.client) ? 'client' : 'server';
@@ -161,6 +279,7 @@ export class ConnectionTracker {
     if (!logged.version) conn.version = version;
     conn.packets++;
     conn.lastTime = time;
+
   }
 
   private learn(conn: Connection, h: PacketHeader, from: Role, dcid: string | null, scid: string | null, d: Datagram | null): void {
@@ -210,6 +329,9 @@ export function senderRoleOfFirstPacket(h: PacketHeader, d: Datagram): Role {
 
 /** how long a connection without packets still counts as alive: a generous idle timeout */
 const IDLE_SECONDS = 60;
+
+/** a client starts again as soon as it reads Version Negotiation; this allows a slow one */
+const RESTART_SECONDS = 10;
 
 function pathKey(d: Datagram): string {
   const a = formatEndpoint(d.src);

@@ -3,6 +3,25 @@ import type { TlsFacts } from './tls-facts.js';
 
 export type Role = 'client' | 'server';
 
+/** A connection attempt the server answered with Version Negotiation. */
+export interface AbandonedAttempt {
+  firstFrame: number;
+  firstTime: number;
+  /** the version the client tried */
+  version: number | null;
+  client: Endpoint | null;
+  /** the DCID of its first Initial */
+  originalDcid: string | null;
+  /** the record of the Version Negotiation packet, and the versions it offered */
+  versionNegotiationFrame: number;
+  offered: number[];
+}
+
+/** how many attempts came before a connection's current one (0 without Version Negotiation) */
+export function attemptOf(conn: Connection): number {
+  return conn.abandonedAttempts?.length ?? 0;
+}
+
 /** What quiclens knows about one QUIC connection so far. */
 export interface Connection {
   /** 1-based, in order of first appearance */
@@ -44,6 +63,22 @@ export interface Connection {
   serverInitialScid: string | null;
   retryScid: string | null;
   tls: TlsFacts;
+  /**
+   * The server's Version Negotiation (RFC 9000 §6, §17.2.1) for this connection's latest
+   * attempt: where, and the versions it offered. Set until the client's next attempt joins.
+   */
+  versionNegotiation?: { frame: number; time: number; versions: number[]; packets: number };
+  /**
+   * Attempts the client abandoned on Version Negotiation (RFC 9000 §6.2), oldest first: it
+   * started again in one of the offered versions, from a new port and with new CIDs, and
+   * that attempt is this connection's current one
+   */
+  abandonedAttempts?: AbandonedAttempt[];
+  /**
+   * a copy of another connection's first flight (its 0-RTT packet byte for byte, after the
+   * server had answered it): the id of that connection. Kept apart, never found by CID
+   */
+  replayOf?: number;
   /** stateless reset tokens (hex) each side issued (RFC 9000 §10.3): the server's transport parameter, NEW_CONNECTION_ID */
   resetTokens: { client: Set<string>; server: Set<string> };
 }

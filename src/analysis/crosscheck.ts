@@ -1,4 +1,4 @@
-import type { Connection, Role } from './connection.js';
+import { attemptOf, type Connection, type Role } from './connection.js';
 import type { PacketRecord } from './packet-record.js';
 
 /** A packet as the crosscheck names it: where it is (capture frame or log record) and what it was. */
@@ -105,13 +105,27 @@ function frameTypes(p: PacketRecord): string | null {
 }
 const UNNUMBERED = new Set(['retry', 'version_negotiation', 'stateless_reset']);
 
-/** What the capture shows, kept per connection by packet number for the logs to be held against. */
+/**
+ * One attempt of a captured connection: what one endpoint log covers. A client that Version
+ * Negotiation sent back starts a new attempt (RFC 9000 §6.2) with new CIDs and packet
+ * numbers from 0, and its endpoints log each attempt apart; quiclens joins them into one
+ * connection, so the wire is held against the logs attempt by attempt.
+ */
+export interface WireAttempt {
+  connection: Connection;
+  attempt: number;
+  /** the DCID of the attempt's first client Initial: the logs' group_id */
+  originalDcid: string | null;
+}
+
+/** What the capture shows, kept per connection attempt by packet number for the logs to be held against. */
 export class WireIndex {
-  private readonly byConnection = new Map<Connection, Map<number, WirePacket>>();
-  /** packets without a number (Retry, Version Negotiation) per connection and sender */
-  private readonly unnumbered = new Map<Connection, { direction: Role; frame: number; type: string }[]>();
-  /** per connection, the senders and spaces with packets that could not be opened: "client handshake" */
-  private readonly unopened = new Map<Connection, Set<string>>();
+  private readonly attempts = new Map<Connection, WireAttempt[]>();
+  private readonly byConnection = new Map<WireAttempt, Map<number, WirePacket>>();
+  /** packets without a number (Retry, Version Negotiation) per attempt and sender */
+  private readonly unnumbered = new Map<WireAttempt, { direction: Role; frame: number; type: string }[]>();
+  /** per attempt, the senders and spaces with packets that could not be opened: "client handshake" */
+  private readonly unopened = new Map<WireAttempt, Set<string>>();
 
   /**
    * @param wanted the original DCIDs of the connections some log names: only those are kept,
@@ -121,41 +135,53 @@ export class WireIndex {
 
   add(p: PacketRecord): void {
     if (this.wanted && !this.wanted.has(p.connection.originalDcid ?? '')) return;
+    const at = this.attemptOfPacket(p);
     if (p.pn === null && !UNNUMBERED.has(p.header.type) && !p.statelessReset) {
       // no keys for it: what the logs say of this space cannot be checked
-      const set = this.unopened.get(p.connection) ?? new Set<string>();
-      this.unopened.set(p.connection, set.add(`${p.direction} ${space(p.header.type)}`));
+      const set = this.unopened.get(at) ?? new Set<string>();
+      this.unopened.set(at, set.add(`${p.direction} ${space(p.header.type)}`));
       return;
     }
     if (p.pn === null) {
       if (UNNUMBERED.has(p.header.type) || p.statelessReset) {
-        const list = this.unnumbered.get(p.connection) ?? [];
+        const list = this.unnumbered.get(at) ?? [];
         list.push({ direction: p.direction, frame: p.frame, type: p.statelessReset ? 'stateless_reset' : p.header.type });
-        this.unnumbered.set(p.connection, list);
+        this.unnumbered.set(at, list);
       }
       return;
     }
-    let m = this.byConnection.get(p.connection);
-    if (!m) this.byConnection.set(p.connection, (m = new Map()));
+    let m = this.byConnection.get(at);
+    if (!m) this.byConnection.set(at, (m = new Map()));
     const k = key(p.direction, p.header.type, p.pn);
     // a capture on a proxy sees each packet twice: the first copy stands
     if (!m.has(k)) m.set(k, { frame: p.frame, type: p.header.type, frames: frameTypes(p) ?? '', length: p.header.length });
   }
 
-  connections(): Connection[] {
-    return [...this.byConnection.keys()];
+  /** the attempt a packet belongs to: its connection's current one as the packet passes */
+  private attemptOfPacket(p: PacketRecord): WireAttempt {
+    const list = this.attempts.get(p.connection) ?? [];
+    let last = list.at(-1);
+    if (!last || last.attempt !== attemptOf(p.connection)) {
+      list.push((last = { connection: p.connection, attempt: attemptOf(p.connection), originalDcid: p.connection.originalDcid }));
+      this.attempts.set(p.connection, list);
+    }
+    return last;
   }
 
-  packets(c: Connection): Map<number, WirePacket> {
+  connections(): WireAttempt[] {
+    return [...this.attempts.values()].flat();
+  }
+
+  packets(c: WireAttempt): Map<number, WirePacket> {
     return this.byConnection.get(c) ?? new Map();
   }
 
-  unnumberedOf(c: Connection): { direction: Role; frame: number; type: string }[] {
+  unnumberedOf(c: WireAttempt): { direction: Role; frame: number; type: string }[] {
     return this.unnumbered.get(c) ?? [];
   }
 
   /** whether the capture holds packets of this sender and space that could not be opened */
-  unopenedIn(c: Connection, direction: Role, type: string): boolean {
+  unopenedIn(c: WireAttempt, direction: Role, type: string): boolean {
     return this.unopened.get(c)?.has(`${direction} ${space(type)}`) ?? false;
   }
 }
@@ -184,7 +210,7 @@ export class LoggedIndex {
  * group_id, or the server's original_destination_connection_id after a Retry, see
  * LoggedPackets).
  */
-export function twinOf(wire: WireIndex, logged: Connection): Connection | undefined {
+export function twinOf(wire: WireIndex, logged: Connection): WireAttempt | undefined {
   return logged.originalDcid === null ? undefined : wire.connections().find((c) => c.originalDcid === logged.originalDcid);
 }
 
@@ -195,11 +221,11 @@ export function twinOf(wire: WireIndex, logged: Connection): Connection | undefi
  * connection, when given: a packet it received that the capture lacks was dropped by the
  * capture, not by the network.
  */
-export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: Connection | undefined, peer?: LoggedIndex): LogCrosscheck {
+export function crosscheckLog(wire: WireIndex, log: LoggedIndex, twin: WireAttempt | undefined, peer?: LoggedIndex): LogCrosscheck {
   const out: LogCrosscheck = {
     file: log.file,
     vantage: log.vantage,
-    connection: twin?.id ?? null,
+    connection: twin?.connection.id ?? null,
     sent: { logged: log.sent.size, onWire: 0 },
     received: { logged: log.received.size, onWire: 0 },
     missingFromCapture: [],

@@ -12,7 +12,7 @@ import { GquicMessageFramer } from '../tls/gquic-handshake.js';
 import { ByteReader } from '../wire/byte-reader.js';
 import { StreamReassembler } from '../quic/stream-reassembler.js';
 import { HandshakeFramer, HandshakeType } from '../tls/handshake-message.js';
-import type { Connection, Role } from './connection.js';
+import { attemptOf, type Connection, type Role } from './connection.js';
 import { recordGquicMessage, recordHandshakeMessage } from './tls-facts.js';
 import { WireError } from '../wire/wire-error.js';
 import type { DecryptResult } from './packet-record.js';
@@ -45,6 +45,8 @@ interface ConnectionCrypto {
   keys: ConnectionKeys;
   /** per sender and level: CRYPTO reassembly and TLS message framing */
   tls: Map<string, { stream: StreamReassembler; framer: HandshakeFramer }>;
+  /** the connection attempt these belong to: a new one after Version Negotiation has its own keys and TLS */
+  attempt: number;
   /** the same for gQUIC's own handshake messages (CHLO, REJ) */
   gquic: Map<string, GquicStream>;
   /** the version of the client Initials whose CRYPTO data the client's TLS state holds */
@@ -251,7 +253,9 @@ export class Decryption {
 
   private stateOf(conn: Connection): ConnectionCrypto {
     let s = this.byConnection.get(conn);
-    if (!s) this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map(), gquic: new Map(), sync: new PacketNumberSync() }));
+    if (!s || s.attempt !== attemptOf(conn)) {
+      this.byConnection.set(conn, (s = { keys: new ConnectionKeys(), tls: new Map(), gquic: new Map(), sync: new PacketNumberSync(), attempt: attemptOf(conn) }));
+    }
     return s;
   }
 }

@@ -1,4 +1,5 @@
-import type { Connection, Role } from './connection.js';
+import { versionInfo } from '../quic/versions.js';
+import { attemptOf, type Connection, type Role } from './connection.js';
 import { unreadReason, type Fact } from './finding.js';
 import type { DecryptResult, PacketRecord } from './packet-record.js';
 
@@ -31,10 +32,15 @@ export interface HandshakeEvent {
   by: Role;
   /** a few words: the packet and its key frames, the error of a close */
   detail: string;
+  /** a client_initial that starts a new attempt after Version Negotiation (RFC 9000 §6.2) */
+  restart?: true;
 }
 
-/** how a connection ended: a CONNECTION_CLOSE, or its packets stopped with none (idle timeout, or the capture ended) */
-export type ConnectionEnd = 'connection_close' | 'idle';
+/**
+ * how a connection ended: a CONNECTION_CLOSE, its packets stopped with none (idle timeout, or
+ * the capture ended), or the server refused its version and the client did not go on
+ */
+export type ConnectionEnd = 'connection_close' | 'idle' | 'version_negotiation';
 
 /** design.md's `handshake` object */
 export interface HandshakeSummary {
@@ -92,7 +98,7 @@ interface State {
   /** before validation, a server datagram brought it within one datagram of the limit */
   atLimit: boolean;
   /** the connection's latest packet; only these facts: a record holds views of the capture */
-  last: { time: number; frame: number; by: Role } | null;
+  last: { time: number; frame: number; by: Role; versionNegotiation: boolean } | null;
   /** each side's latest packet could be read (a CONNECTION_CLOSE would have shown) */
   lastRead: { client: Exclude<DecryptResult, true> | null; server: Exclude<DecryptResult, true> | null };
   /** `client handshake`, `server 1RTT`, …: packets whose frames could not be read */
@@ -101,6 +107,10 @@ interface State {
   stallUnknown: boolean;
   /** each sender's key phase, and the packet number where it took it: an older packet in the old phase is late, not an update */
   keyPhase: { client: { phase: number; pn: number } | null; server: { phase: number; pn: number } | null };
+  /** the connection attempt seen so far: the client starts a new one after Version Negotiation */
+  attempt: number;
+  /** the version of the client's first long header */
+  clientVersion: number | null;
 }
 
 /**
@@ -127,11 +137,28 @@ export class HandshakeTimeline {
         unread: new Map(),
         stallUnknown: false,
         keyPhase: { client: null, server: null },
+        attempt: 0,
+        clientVersion: null,
       };
       this.byConnection.set(p.connection, s);
     }
+    // a new attempt numbers its packets from 0 again: nothing of it is a copy of the old one.
+    // It is a connection of its own joined to the old (new connection IDs), or the same one
+    // when the client kept its connection IDs: then its first Initial in another version
+    // after the Version Negotiation starts it
+    const long = p.header.form === 'long' ? p.header : null;
+    if (p.direction === 'client' && long) s.clientVersion ??= long.version;
+    const sameIdsRestart =
+      p.direction === 'client' && long !== null && long.type !== 'version_negotiation' && s.seen.has('version_negotiation') && !s.seen.has('version_restart') && s.clientVersion !== long.version;
+    const restarted = attemptOf(p.connection) !== s.attempt || sameIdsRestart;
+    if (sameIdsRestart) s.seen.add('version_restart');
+    if (restarted) {
+      s.attempt = attemptOf(p.connection);
+      s.counted.clear();
+      s.unread.clear();
+    }
     if (isCopy(s, p)) return;
-    s.last = { time: p.time, frame: p.frame, by: p.direction };
+    s.last = { time: p.time, frame: p.frame, by: p.direction, versionNegotiation: p.header.type === 'version_negotiation' };
     const unread = p.decrypted === true || p.decrypted === 'not encrypted' ? null : p.decrypted;
     s.lastRead[p.direction] = unread;
     if (unread !== null && !s.unread.has(`${p.direction} ${p.header.type}`)) s.unread.set(`${p.direction} ${p.header.type}`, unread);
@@ -155,7 +182,13 @@ export class HandshakeTimeline {
     const every = (event: HandshakeEventName, detail: string) => s.events.push({ time: p.time, event, frame: p.frame, by: p.direction, detail });
     const t = p.header.type;
     const crypto = p.frames.some((f) => f.type === 'crypto');
-    if (t === 'version_negotiation') once('version_negotiation', 'Version Negotiation');
+    if (restarted) {
+      // RFC 9000 §6.2: the client abandoned the attempt Version Negotiation answered and
+      // starts again in a version the server offered, from scratch: one more round trip
+      const version = p.header.form === 'long' ? versionInfo(p.header.version).name : 'another version';
+      s.events.push({ time: p.time, event: 'client_initial', frame: p.frame, by: p.direction, detail: `Initial: ClientHello again, in ${version}`, restart: true });
+      s.seen.add('client_initial');
+    } else if (t === 'version_negotiation') once('version_negotiation', `Version Negotiation: ${(p.header.form === 'long' ? (p.header.supportedVersions ?? []) : []).map((v) => versionInfo(v).name).join(', ')}`);
     else if (t === 'retry') once('retry', 'Retry');
     else if (p.direction === 'client' && (t === 'initial' || t === 'unknown')) {
       once('client_initial', 'Initial: ClientHello');
@@ -263,6 +296,11 @@ export class HandshakeTimeline {
     if (close) {
       ended = 'connection_close';
       facts.ended = { evidence: 'proven', reason: `CONNECTION_CLOSE (frame ${close.frame})` };
+    } else if (s?.last?.versionNegotiation) {
+      // an attempt answered with Version Negotiation and never followed up: the client
+      // abandons it (RFC 9000 §6.2), it did not idle out
+      ended = 'version_negotiation';
+      facts.ended = { evidence: 'proven', reason: `the server's Version Negotiation (frame ${s.last.frame}) was the last packet` };
     } else if (s?.last) {
       // the side that closes sends nothing after its CONNECTION_CLOSE (RFC 9000 §10.2.1), so
       // only a last packet that could not be read may hide one

@@ -1,9 +1,9 @@
 import type { Endpoint } from '../capture/types.js';
-import { ipBytes } from '../capture/ip-address.js';
 import { formatEndpoint } from '../capture/types.js';
-import type { Connection, Role } from './connection.js';
+import { attemptOf, type Connection, type Role } from './connection.js';
 import { unreadReason, type Evidence, type Fact, type Finding, type Unjudged } from './finding.js';
 import type { DecryptResult, PacketRecord } from './packet-record.js';
+import { isPreferredAddress, preferredAddresses } from './preferred-address.js';
 
 /** design.md's migration kinds (RFC 9000 §9) */
 export type MigrationKind = 'active' | 'nat_rebinding' | 'preferred_address' | 'probe_only';
@@ -23,11 +23,15 @@ export interface Migration {
   frame: number;
   /** null when the packets that would tell are encrypted (facts.kind says why) */
   kind: MigrationKind | null;
-  /** the client's address before and after, or `unlogged` when the input (a qlog) has none */
+  /** whose address changed: the client's, or the server's (a move to its preferred address, RFC 9000 §9.6) */
+  side: Role;
+  /** that side's address before and after, or `unlogged` when the input (a qlog) has none */
   from: string;
   to: string;
-  /** the client's IP address changed, not only its port (a move between networks); null when the addresses are not known */
+  /** that side's IP address changed, not only its port (a move between networks); null when the addresses are not known */
   addressChanged: boolean | null;
+  /** a move to the server's preferred address: what the server offered, and what proves the move is to it */
+  preferredAddress?: PreferredAddressMove;
   /** the first PATH_CHALLENGE on the new path and its PATH_RESPONSE (hex data) */
   challenge: string | null;
   response: string | null;
@@ -39,6 +43,25 @@ export interface Migration {
   challenges: PathChallenge[];
   /** where kind and validated come from: proven by frames read, inferred from the headers, or unknown */
   facts: { kind: Fact; validated: Fact };
+}
+
+/** A move to the server's preferred address (RFC 9000 §9.6) and what it rests on. */
+export interface PreferredAddressMove {
+  /**
+   * `proven`: the new server address is the one in the server's preferred_address transport
+   * parameter, read from its EncryptedExtensions. `inferred`: the parameters were not read,
+   * but the server's address changed mid-connection under a DCID not used before, which
+   * RFC 9000 §9.6 allows only as a move to a preferred address.
+   */
+  evidence: 'proven' | 'inferred';
+  /** why it is only inferred; null when proven */
+  reason: string | null;
+  /** the addresses the server offered; null when its transport parameters are unknown */
+  offered: string[] | null;
+  /** the CID the server offered with it (hex); null when unknown */
+  cid: string | null;
+  /** the client's address before and after the move (it may move too); `unlogged` when the input has none */
+  client: { from: string; to: string };
 }
 
 /** probes further apart than this belong to different moves (a qlog without addresses) */
@@ -60,8 +83,13 @@ interface PathState {
   previous: string | null;
   clientDcids: Set<string>;
   clientUsed: boolean;
+  /** the path leads to a new server address: a move to the preferred address, proven or inferred */
+  serverMove: 'proven' | 'inferred' | null;
   /** UDP payload bytes each side sent on the path */
   bytes: { client: number; server: number };
+  /** packets each side sent on the path, and the client's latest there */
+  packets: { client: number; server: number };
+  lastClient: { frame: number; time: number } | null;
   /** why some of each side's packets on the path could not be read, if any could not */
   unread: { client: Exclude<DecryptResult, true> | null; server: Exclude<DecryptResult, true> | null };
 }
@@ -81,12 +109,16 @@ export interface Leg {
 }
 
 interface ConnectionPaths {
+  /** the connection attempt the paths belong to (a new one after Version Negotiation) */
+  attempt: number;
   paths: Map<string, PathState>;
   /** the path in use on each leg, by the leg's server-side address */
   current: Map<string, string>;
   /** the path of the first packet: the first leg's server-side address and its moves */
   firstServer: string | null;
   challenges: (PathChallenge & { path: string })[];
+  /** DCIDs the server sent to (a leg repeats them) */
+  serverDcids: Set<string>;
   unmatchedResponses: { data: string; frame: number; by: Role }[];
   /** when the client saw HANDSHAKE_DONE: the handshake is confirmed (RFC 9001 §4.1.2) */
   confirmedAt: number | null;
@@ -114,12 +146,15 @@ export class MigrationTracker {
   observe(p: PacketRecord): void {
     if (p.header.form === 'long' && p.header.type === 'version_negotiation') return;
     let s = this.byConnection.get(p.connection);
-    if (!s) {
+    // a new attempt after Version Negotiation starts over, often from a new port: not a move
+    if (!s || s.attempt !== attemptOf(p.connection)) {
       s = {
+        attempt: attemptOf(p.connection),
         paths: new Map(),
         current: new Map(),
         firstServer: null,
         challenges: [],
+        serverDcids: new Set(),
         unmatchedResponses: [],
         confirmedAt: null,
         serverUnread: null,
@@ -136,13 +171,30 @@ export class MigrationTracker {
       s.firstServer ??= serverKey;
       // a move within a leg comes from that leg's current path; a move to the server's
       // preferred address comes from the first leg's; any other new server side is a leg
-      const previous = s.current.get(serverKey) ?? (server && this.isPreferredAddress(p.connection, server) ? (s.current.get(s.firstServer) ?? null) : null);
-      path = { client, server, firstFrame: p.frame, firstTime: p.time, previous, clientDcids: new Set(), clientUsed: false, bytes: { client: 0, server: 0 }, unread: { client: null, server: null } };
+      const serverMove = s.current.has(serverKey) || !server ? null : this.serverMove(s, p, server);
+      const previous = s.current.get(serverKey) ?? (serverMove ? (s.current.get(s.firstServer) ?? null) : null);
+      path = {
+        client,
+        server,
+        firstFrame: p.frame,
+        firstTime: p.time,
+        previous,
+        clientDcids: new Set(),
+        clientUsed: false,
+        serverMove,
+        bytes: { client: 0, server: 0 },
+        packets: { client: 0, server: 0 },
+        lastClient: null,
+        unread: { client: null, server: null },
+      };
       s.paths.set(key, path);
       if (!s.current.has(serverKey)) s.current.set(serverKey, key);
     }
     if (p.direction === 'client') path.clientDcids.add(p.header.dcid.toString('hex'));
+    else s.serverDcids.add(p.header.dcid.toString('hex'));
     if (p.header.offset === 0) path.bytes[p.direction] += p.datagramBytes;
+    path.packets[p.direction]++;
+    if (p.direction === 'client') path.lastClient = { frame: p.frame, time: p.time };
     if (p.decrypted !== true && p.decrypted !== 'not encrypted') {
       path.unread[p.direction] ??= p.decrypted;
       if (p.direction === 'server') s.serverUnread ??= { time: p.time, reason: p.decrypted };
@@ -195,15 +247,31 @@ export class MigrationTracker {
     return probe ? probedKey : keyOf(u.current);
   }
 
-  private isPreferredAddress(c: Connection, server: Endpoint): boolean {
-    const pa = c.tls.serverParameters?.preferred_address;
-    if (!pa) return false;
-    const same = (a: string, b: string) => {
-      const x = ipBytes(a);
-      const y = ipBytes(b);
-      return x !== undefined && y !== undefined && x.equals(y);
-    };
-    return (same(server.ip, pa.ip_v4) && server.port === pa.port_v4) || (same(server.ip, pa.ip_v6) && server.port === pa.port_v6);
+  /**
+   * A server address not seen before in this connection: a move to the preferred address
+   * when it is the one the server's transport parameters offered (proven). Without them (no
+   * keys) it is inferred when the first packet there is a short header under a DCID no other
+   * path carried: a second leg of a capture on a proxy starts with the long headers of the
+   * handshake, or repeats the other leg's CIDs. Otherwise a leg.
+   */
+  private serverMove(s: ConnectionPaths, p: PacketRecord, server: Endpoint): 'proven' | 'inferred' | null {
+    const offered = isPreferredAddress(p.connection, server);
+    if (offered !== null) return offered ? 'proven' : null;
+    if (p.header.form !== 'short' || s.paths.size === 0) return null;
+    const dcid = p.header.dcid.toString('hex');
+    const seen = [...s.paths.values()].some((x) => x.clientDcids.has(dcid)) || s.serverDcids.has(dcid);
+    return seen ? null : 'inferred';
+  }
+
+  /** the client's latest packet to a server address, on any of its paths there */
+  private lastClientTo(s: ConnectionPaths, server: Endpoint | null): { frame: number; time: number } | null {
+    if (!server) return null;
+    const at = formatEndpoint(server);
+    let last: { frame: number; time: number } | null = null;
+    for (const x of s.paths.values()) {
+      if (x.server && formatEndpoint(x.server) === at && x.lastClient && (!last || x.lastClient.time > last.time)) last = x.lastClient;
+    }
+    return last;
   }
 
   /** the legs the capture point saw: one unless it sits on a proxy or balancer */
@@ -227,19 +295,45 @@ export class MigrationTracker {
       if (path.previous === null) continue;
       const old = s.paths.get(path.previous)!;
       const onPath = s.challenges.filter((c) => c.path === key);
-      const toPreferred = path.server !== null && old.server !== null && formatEndpoint(path.server) !== formatEndpoint(old.server) && this.isPreferredAddress(conn, path.server);
+      const offered = preferredAddresses(conn);
+      // a log without addresses: the client's first probe after the server offered a
+      // preferred address is most likely the move to it (RFC 9000 §9.6), but only that
+      const unloggedMove = path.server === null && old.previous === null && onPath.some((c) => c.by === 'client') && offered !== null && offered.length > 0;
+      const toServer = unloggedMove || (path.serverMove !== null && path.server !== null && old.server !== null && formatEndpoint(path.server) !== formatEndpoint(old.server));
+      const evidence = unloggedMove ? 'inferred' : path.serverMove;
+      const reason = unloggedMove
+        ? `the log has no addresses: the server offered ${offered.map(formatEndpoint).join(' and ')} as its preferred address, and this is the client's first probe of a new path`
+        : "the server's transport parameters are encrypted (no key log for this connection); a server changes its address only to move to its preferred address (RFC 9000 §9.6)";
       const answered = onPath.find((c) => c.response);
       const firstChallenge = answered ?? onPath[0];
+      const side: Role = toServer ? 'server' : 'client';
+      const before = side === 'server' ? old.server : old.client;
+      const after = side === 'server' ? path.server : path.client;
+      const clientMove = { from: old.client ? formatEndpoint(old.client) : UNLOGGED, to: path.client ? formatEndpoint(path.client) : UNLOGGED };
       // a log without DCIDs (the empty string stands for them) cannot tell
       const newDcid = path.clientDcids.has('') || old.clientDcids.has('') ? null : [...path.clientDcids].every((d) => !old.clientDcids.has(d));
-      const { validated, kind } = judgePath(path, onPath, toPreferred, newDcid);
+      const { validated, kind } = toServer
+        ? judgePreferredPath(path, onPath, this.lastClientTo(s, old.server), evidence === 'proven' ? null : reason)
+        : judgePath(path, onPath, newDcid);
       out.push({
         time: path.firstTime,
         frame: path.firstFrame,
         kind: kind.value,
-        from: old.client ? formatEndpoint(old.client) : UNLOGGED,
-        to: path.client ? formatEndpoint(path.client) : UNLOGGED,
-        addressChanged: old.client && path.client ? old.client.ip !== path.client.ip : null,
+        side,
+        from: before ? formatEndpoint(before) : UNLOGGED,
+        to: after ? formatEndpoint(after) : UNLOGGED,
+        addressChanged: before && after ? before.ip !== after.ip : null,
+        ...(toServer
+          ? {
+              preferredAddress: {
+                evidence: evidence ?? 'inferred',
+                reason: evidence === 'proven' ? null : reason,
+                offered: offered ? offered.map(formatEndpoint) : null,
+                cid: conn.tls.serverParameters?.preferred_address?.connection_id ?? null,
+                client: clientMove,
+              },
+            }
+          : {}),
         challenge: firstChallenge?.data ?? null,
         response: answered ? answered.data : null,
         validated: validated.value,
@@ -273,10 +367,11 @@ export class MigrationTracker {
       // unconfirmed at the move: proven by HANDSHAKE_DONE read after it, or by every server packet before it read without one
       const unconfirmed = s.confirmedAt !== null ? m.time < s.confirmedAt : s.serverUnread === null || s.serverUnread.time > m.time;
       if (m.kind !== null && m.kind !== 'probe_only' && unconfirmed) {
-        say('error', 'migration_during_handshake', m.frame, `the client's path changed to ${m.to} before the handshake was confirmed (RFC 9000 §9)`, [m.facts.kind]);
+        const moved = m.side === 'server' ? `the client moved to the server's preferred address ${m.to}` : `the client's path changed to ${m.to}`;
+        say('error', 'migration_during_handshake', m.frame, `${moved} before the handshake was confirmed (RFC 9000 §9, §9.6.1)`, [m.facts.kind]);
       }
       if (m.validated === false && m.kind !== null && m.kind !== 'probe_only') {
-        say('warning', 'path_not_validated', m.frame, `no PATH_RESPONSE validated the new path ${m.to} (RFC 9000 §8.2)`, [m.facts.kind, m.facts.validated]);
+        say('warning', 'path_not_validated', m.frame, `no PATH_RESPONSE validated the new path ${m.side === 'server' ? `to the server's address ${m.to}` : m.to} (RFC 9000 §8.2)`, [m.facts.kind, m.facts.validated]);
       }
     }
     for (const r of s.unmatchedResponses) {
@@ -321,7 +416,7 @@ type Judged<T> = { value: T | null; fact: Fact };
  * from the DCID: a client that moves on purpose takes a new connection ID (§9.5), a NAT
  * rebinding keeps the old one, the client not knowing it moved.
  */
-function judgePath(path: PathState, onPath: PathChallenge[], toPreferred: boolean, newDcid: boolean | null): { validated: Judged<boolean>; kind: Judged<MigrationKind> } {
+function judgePath(path: PathState, onPath: PathChallenge[], newDcid: boolean | null): { validated: Judged<boolean>; kind: Judged<MigrationKind> } {
   const answered = onPath.find((c) => c.response);
   const hidden = path.unread.client ?? path.unread.server;
   const grew = path.bytes.server > 3 * path.bytes.client;
@@ -338,8 +433,7 @@ function judgePath(path: PathState, onPath: PathChallenge[], toPreferred: boolea
 
   const clientProbed = onPath.some((c) => c.by === 'client');
   let kind: Judged<MigrationKind>;
-  if (toPreferred) kind = { value: 'preferred_address', fact: { evidence: 'proven', reason: "the server's address became the preferred_address it offered" } };
-  else if (path.clientUsed) {
+  if (path.clientUsed) {
     kind = clientProbed
       ? { value: 'active', fact: { evidence: 'proven', reason: "the client probed the path (PATH_CHALLENGE), then sent non-probing frames on it" } }
       : path.unread.client === null
@@ -349,6 +443,51 @@ function judgePath(path: PathState, onPath: PathChallenge[], toPreferred: boolea
   else if (grew) kind = dcidKind(newDcid, `${growth}: it moved here, which it does only after a non-probing packet from the client (RFC 9000 §9.3)`, path.unread.client);
   else kind = { value: null, fact: { evidence: 'unknown', reason: `whether the client's packets on the path carried more than probes (${unreadReason(path.unread.client)})` } };
   return { validated, kind };
+}
+
+/**
+ * A move to the server's preferred address (RFC 9000 §9.6). The kind is proven when the new
+ * server address is the one its transport parameters offered, else inferred (`inferredWhy`).
+ * Validation: a PATH_RESPONSE read proves it; every packet on the path read without one
+ * proves its absence. Where the path's packets are encrypted, the headers still show the
+ * client's traffic: if it went on to the preferred address after its last packet to the old
+ * one, and the server answered from there, the client had moved, which it does once the
+ * path is validated (§9.6.1: it validates the new address before it sends non-probing
+ * packets there). The other reading, a client that moved without validating, breaks that
+ * rule and is the less likely. Otherwise validation is unknown.
+ */
+function judgePreferredPath(
+  path: PathState,
+  onPath: PathChallenge[],
+  lastToOld: { frame: number; time: number } | null,
+  inferredWhy: string | null,
+): { validated: Judged<boolean>; kind: Judged<MigrationKind> } {
+  const kind: Judged<MigrationKind> = {
+    value: 'preferred_address',
+    fact: inferredWhy === null ? { evidence: 'proven', reason: "the server's address became the preferred_address it offered" } : { evidence: 'inferred', reason: inferredWhy },
+  };
+  const answered = onPath.find((c) => c.response);
+  const hidden = path.unread.client ?? path.unread.server;
+  if (answered) return { kind, validated: { value: true, fact: { evidence: 'proven', reason: `PATH_RESPONSE (frame ${answered.response!.frame}) to the ${answered.by}'s PATH_CHALLENGE (frame ${answered.frame})` } } };
+  if (hidden === null) return { kind, validated: { value: false, fact: { evidence: 'proven', reason: 'no PATH_RESPONSE on this path answered a PATH_CHALLENGE' } } };
+  const moved = path.lastClient !== null && (lastToOld === null || path.lastClient.time > lastToOld.time) && path.packets.client >= 2 && path.packets.server >= 1;
+  if (moved) {
+    const since = lastToOld ? `; its last packet to the old address was frame ${lastToOld.frame}` : '';
+    return {
+      kind,
+      validated: {
+        value: true,
+        fact: {
+          evidence: 'inferred',
+          reason:
+            `the client sent its traffic to the preferred address (${path.packets.client} packets, the last frame ${path.lastClient!.frame}${since}) and the server answered from it (${path.packets.server} packets): ` +
+            `a client moves there once it has validated the path (RFC 9000 §9.6.1), or moved without validating, which breaks that rule and is less likely; ` +
+            `PATH_CHALLENGE and PATH_RESPONSE would be in packets not read (${unreadReason(hidden)})`,
+        },
+      },
+    };
+  }
+  return { kind, validated: { value: null, fact: { evidence: 'unknown', reason: `PATH_CHALLENGE and PATH_RESPONSE would be in packets not read (${unreadReason(hidden)}), and the client did not move its traffic there in the capture` } } };
 }
 
 /** a path the client used, whose own probe could not be read: active or NAT rebinding by its DCID */

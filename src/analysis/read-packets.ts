@@ -20,6 +20,7 @@ import { Http3Tracker } from './http3-requests.js';
 import { isStatelessReset } from './stateless-reset.js';
 import { MigrationTracker } from './migrations.js';
 import { auditZeroRtt, ZeroRttCounter, type ZeroRttStatus } from './zero-rtt.js';
+import { ZeroRttReplays } from './zero-rtt-replay.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 import { LoggedPackets } from './logged-packets.js';
@@ -60,6 +61,7 @@ export class PacketSession {
   private readonly framePermissions = new FramePermissionAudit();
   readonly http3 = new Http3Tracker();
   private readonly zeroRttCounter = new ZeroRttCounter();
+  private readonly replays = new ZeroRttReplays();
   readonly paths = new MigrationTracker();
   readonly timeline = new HandshakeTimeline();
   private readonly amplification = new AmplificationAudit();
@@ -105,6 +107,7 @@ export class PacketSession {
   findings(): Finding[] {
     return [
       ...this.packetFindings,
+      ...this.replays.findings(),
       ...this.tracker.connections.flatMap((c) => [...auditHandshake(c), ...auditZeroRtt(c, this.http3.requests(c), this.zeroRtt(c)), ...this.paths.audit(c)]),
     ];
   }
@@ -184,10 +187,12 @@ export class PacketSession {
       zero ??= file.stats.firstTime ?? d.time;
       const t0 = zero;
       const units: { header: PacketHeader; opened?: DecryptedPacket; gso?: number }[] = decoded.packets.map((header) => ({ header }));
+      // a copy of an earlier first flight is a replay, not more of that connection
+      const replayOf = this.replays.replayed(d, decoded.packets);
       for (let i = 0; i < units.length; i++) {
         const unit = units[i]!;
         const header = unit.header;
-        const { connection, direction } = this.tracker.track(header, d);
+        const { connection, direction } = replayOf ? this.tracker.trackReplay(header, d, replayOf.connection) : this.tracker.track(header, d);
         let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction, { frame: d.frame, time: d.time });
         const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
         if (split) {
@@ -197,6 +202,8 @@ export class PacketSession {
         }
         if (opened.decrypted === 'aead failed') this.decryption.undecrypted(connection, header, direction, d.frame);
         const gsoSize = split ? split[0]!.gso : unit.gso;
+        const preferredCid = this.tracker.learnPreferredAddressCid(connection);
+        if (preferredCid) this.decoder.dcids.learnCid(Buffer.from(preferredCid, 'hex'), connection.version ?? 0);
         const exponent = ackDelayExponent(connection, direction);
         for (const f of opened.frames) {
           if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
@@ -232,6 +239,7 @@ export class PacketSession {
           };
         }
         this.analyse(packet);
+        this.replays.observe(packet, d.payload);
         yield { kind: 'packet', packet };
       }
       if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);

@@ -1,4 +1,5 @@
 import type { TransportParameters } from '../quic/transport-parameters.js';
+import { ipv4Text, ipv6Text } from '../capture/ip-address.js';
 import { hexOf, integer, isObject } from './qlog-values.js';
 
 const INTEGERS = [
@@ -40,13 +41,27 @@ export function transportParametersFromQlog(params: Record<string, unknown>): Tr
   const pa = params.preferred_address;
   if (isObject(pa)) {
     p.preferred_address = {
-      ip_v4: typeof pa.ip_v4 === 'string' ? pa.ip_v4 : '',
+      ip_v4: address(pa.ip_v4, 4),
       port_v4: integer(pa.port_v4) ?? 0,
-      ip_v6: typeof pa.ip_v6 === 'string' ? pa.ip_v6 : '',
+      ip_v6: address(pa.ip_v6, 16),
       port_v6: integer(pa.port_v6) ?? 0,
       connection_id: hexOf(pa.connection_id) ?? '',
       stateless_reset_token: hexOf(pa.stateless_reset_token) ?? '',
     };
   }
   return p;
+}
+
+/**
+ * qlog's IPAddress is text or the address bytes in hex (ngtcp2 writes `"7f000002"`): the
+ * hex form becomes text, so that it compares with the addresses of a capture. Absent: the
+ * all-zero address, as RFC 9000 §18.2 sends for a family it does not offer.
+ */
+function address(v: unknown, bytes: 4 | 16): string {
+  if (typeof v !== 'string') return bytes === 4 ? '0.0.0.0' : '::';
+  if (v.length === bytes * 2 && /^[0-9a-f]+$/i.test(v)) {
+    const b = Buffer.from(v, 'hex');
+    return bytes === 4 ? ipv4Text(b) : ipv6Text(b);
+  }
+  return v;
 }

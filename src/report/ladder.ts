@@ -27,8 +27,8 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
   ];
   const firstInitial = h.events.findIndex((e) => e.event === 'client_initial');
   const lines = h.events.map((e, i) => {
-    // a second client Initial is the one that answers a Retry
-    const sentence = e.event === 'client_initial' && i > firstInitial ? RETRIED_INITIAL : EXPLAIN[e.event];
+    // a client Initial after the first: a new attempt after Version Negotiation, or the one that answers a Retry
+    const sentence = e.restart ? EXPLAIN_RESTART : e.event === 'client_initial' && i > firstInitial ? RETRIED_INITIAL : EXPLAIN[e.event];
     const row = `${ms(e.time).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
     return explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row;
   });
@@ -74,6 +74,11 @@ function wrap(text: string, indent: number, width: number): string {
   return out.map((l) => ' '.repeat(indent) + l).join('\n');
 }
 
+/** the client's Initial of a new attempt after Version Negotiation */
+const EXPLAIN_RESTART =
+  'The client gives up the first attempt and starts a new one in a version the server offered: a new Initial and ClientHello, new connection IDs, often a new port (RFC 9000 §6.2). The handshake starts over: this is the extra round trip.';
+
+/** the Initial that answers a Retry */
 const RETRIED_INITIAL =
   "The client sends its Initial again, now carrying the Retry's token and addressed to the connection ID the Retry chose: the server sees that the client receives packets at its address (RFC 9000 §8.1.2).";
 

@@ -65,6 +65,17 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
       handshake: handshakeToJson(v.handshake(c), zeroRtt(c)),
       originalDcid: c.originalDcid,
+      // a copy of another connection's first flight (a replay), by that connection's id
+      replayOf: c.replayOf ?? null,
+      // attempts the server answered with Version Negotiation, before the one above
+      abandonedAttempts: (c.abandonedAttempts ?? []).map((a) => ({
+        firstFrame: a.firstFrame,
+        version: a.version === null ? null : formatVersion(a.version),
+        client: a.client ? formatEndpoint(a.client) : null,
+        originalDcid: a.originalDcid,
+        versionNegotiationFrame: a.versionNegotiationFrame,
+        offered: a.offered.map(formatVersion),
+      })),
       clientCids: [...c.clientCids],
       serverCids: [...c.serverCids],
       firstFrame: c.firstFrame,
@@ -217,7 +228,7 @@ function migrationLine(m: Migration, colour: Palette): string {
         : m.validationMs !== null
           ? colour.green(`validated in ${m.validationMs} ms`)
           : colour.green('validated');
-  const line = `${m.time.toFixed(6)} s  frame ${m.frame}  ${kindWords(m)}  ${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
+  const line = `${m.time.toFixed(6)} s  frame ${m.frame}  ${kindWords(m)}  ${sideText(m)}${m.from} → ${m.to} (${change}), ${validated}, ${m.newDcid === null ? 'DCIDs not logged' : m.newDcid ? 'new DCID' : 'same DCID'}`;
   const notes = factNotes(m);
   return notes.length ? `${line}\n${notes.map((n) => `       ${colour.dim(n)}`).join('\n')}` : line;
 }
@@ -226,6 +237,11 @@ function migrationLine(m: Migration, colour: Palette): string {
 function kindWords(m: Migration): string {
   if (m.kind === null) return 'kind unknown';
   return m.facts.kind.evidence === 'inferred' ? `${m.kind} (inferred)` : m.kind;
+}
+
+/** a server's move (to its preferred address) names its side; a client's is the usual case */
+function sideText(m: Migration): string {
+  return m.side === 'server' ? 'server ' : '';
 }
 
 /** one line for each of a migration's facts that is not proven: the inference or why it is unknown */
@@ -251,7 +267,7 @@ export function migrationsTable(v: AnalysisView, findings: readonly Finding[], c
         `${m.time.toFixed(6)} s`,
         String(m.frame),
         kindWords(m),
-        `${m.from} → ${m.to}`,
+        `${sideText(m)}${m.from} → ${m.to}`,
         m.addressChanged === null ? colour.dim('not logged') : m.addressChanged ? 'address' : 'port',
         m.challenges.map((x) => `${x.by} ${x.data.slice(0, 8)}… (${x.frame})${x.response ? ` → ${x.response.frame}` : colour.yellow(' unanswered')}`).join('\n') || colour.dim(m.facts.validated.evidence === 'proven' ? 'none' : 'not readable'),
         m.validated === null ? colour.dim('unknown') : !m.validated ? colour.yellow('no') : m.validationMs !== null ? `${m.validationMs} ms` : m.facts.validated.evidence === 'inferred' ? 'yes (inferred)' : 'yes',

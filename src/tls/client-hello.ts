@@ -14,6 +14,12 @@ export interface ClientHello {
   pskModes: number[];
   /** pre_shared_key present: the client tries to resume */
   resumption: boolean;
+  /**
+   * pre_shared_key's binders (hex), one per offered identity: an HMAC over this very
+   * ClientHello, so a client never sends the same one twice; the same binder in two
+   * connections is one ClientHello replayed
+   */
+  pskBinders: string[];
   /** early_data present: the client sends 0-RTT */
   earlyData: boolean;
   /** quic_transport_parameters, undecoded here */
@@ -42,6 +48,7 @@ export function parseClientHello(body: Buffer, base = 0): ClientHello {
     keyShareGroups: [],
     pskModes: [],
     resumption: false,
+    pskBinders: [],
     earlyData: false,
     extensions,
   };
@@ -68,6 +75,7 @@ export function parseClientHello(body: Buffer, base = 0): ClientHello {
         break;
       case ExtensionType.pre_shared_key:
         hello.resumption = true;
+        hello.pskBinders = readPskBinders(e.data, at);
         break;
       case ExtensionType.early_data:
         hello.earlyData = true;
@@ -79,6 +87,16 @@ export function parseClientHello(body: Buffer, base = 0): ClientHello {
     }
   }
   return hello;
+}
+
+/** pre_shared_key in a ClientHello (RFC 8446 §4.2.11): identities (identity, ticket age), then binders */
+function readPskBinders(data: Buffer, base: number): string[] {
+  const r = new ByteReader(data, base);
+  r.skip(r.u16('the PSK identities length'), 'the PSK identities');
+  const binders = r.sub(r.u16('the PSK binders length'), 'the PSK binders');
+  const out: string[] = [];
+  while (!binders.atEnd) out.push(binders.bytes(binders.u8('a PSK binder length'), 'a PSK binder').toString('hex'));
+  return out;
 }
 
 /** key_share in a ClientHello (RFC 8446 §4.2.8): the groups the client sent shares for */

@@ -30,14 +30,21 @@ describe('packets on the wire are the packets the endpoints logged as sent', () 
       if (ev.kind !== 'packet') continue;
       const p = ev.packet;
       const server = (p.direction === 'client' ? p.dst : p.src)!;
-      const key = `${p.direction}/${p.connection.id}/${server.ip}:${server.port}`;
+      // a move to the server's preferred address (RFC 9000 §9.6) changes the server's address
+      // within one leg: the packets on both addresses are one sequence
+      const side = capture.name.includes('preferred-address') ? 'one leg' : `${server.ip}:${server.port}`;
+      // each attempt around Version Negotiation is logged apart (RFC 9000 §6.2)
+      const key = `${p.direction}/${p.connection.id}.${p.connection.abandonedAttempts?.length ?? 0}/${side}`;
       wire.set(key, [...(wire.get(key) ?? []), p.header.type]);
     }
     const legsOf = (prefix: string) => [...wire.entries()].filter(([k]) => k.startsWith(`${prefix}/`)).map(([, t]) => t);
     // ngtcp2's group_id is the DCID the client's Initials carry: the original one, or after
     // a Retry the server's new CID
-    const connectionOf = (groupId: string) =>
-      session.tracker.connections.find((c) => c.originalDcid === groupId || c.serverCids.has(groupId))?.id;
+    const connectionOf = (groupId: string) => {
+      const c = session.tracker.connections.find((x) => x.originalDcid === groupId || x.serverCids.has(groupId));
+      const abandoned = (c?.abandonedAttempts ?? []).findIndex((a) => a.originalDcid === groupId);
+      return c && `${c.id}.${abandoned >= 0 ? abandoned : (c.abandonedAttempts?.length ?? 0)}`;
+    };
     const logs = readEndpointLogs(join(dirname(capture.path), 'qlog'));
     expect(logs.length).toBeGreaterThan(0);
     const scenario = capture.name.split('/')[1]!;

@@ -19,6 +19,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pcapToPcapng } from './pcap-to-pcapng.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const READERS = ['pcap', 'pcapng', 'qlog', 'keylog', 'lb'];
@@ -331,7 +332,7 @@ async function loadSeeds(lib, readers) {
     keylog: readFileSync(join(dirname(p), 'keys.log'), 'latin1'),
   }));
   // the packets a plaintext mutant is sealed into: found once per seed, only for the readers that use them
-  const pcapngs = pcaps.map((s) => ({ ...s, bytes: toPcapng(s.bytes, s.keylog), packets: [] }));
+  const pcapngs = pcaps.map((s) => ({ ...s, bytes: pcapToPcapng(s.bytes, s.keylog), packets: [] }));
   for (const s of pcaps) s.packets = readers.includes('pcap') ? await sealedPackets(lib, s) : [];
   for (const s of pcapngs) s.packets = readers.includes('pcapng') ? await sealedPackets(lib, s) : [];
   const qlogs = [
@@ -343,57 +344,6 @@ async function loadSeeds(lib, readers) {
     join(caps, 'nginx-lb/nginx.conf'),
   ].map((p) => ({ path: p, bytes: readFileSync(p) }));
   return { pcaps, pcapngs, qlogs, configs };
-}
-
-/** a pcap as pcapng: one Section Header, one Interface Description, the key log in a Decryption Secrets Block, an Enhanced Packet Block per record */
-function toPcapng(pcap, keylog) {
-  const little = pcap.readUInt32LE(0) === 0xa1b2c3d4 || pcap.readUInt32LE(0) === 0xa1b23c4d;
-  const nanos = pcap.readUInt32LE(0) === 0xa1b23c4d || pcap.readUInt32BE(0) === 0xa1b23c4d;
-  const u32 = (b, o) => (little ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const block = (type, body) => {
-    const pad = (4 - (body.length % 4)) % 4;
-    const len = 12 + body.length + pad;
-    const b = Buffer.alloc(len);
-    b.writeUInt32LE(type, 0);
-    b.writeUInt32LE(len, 4);
-    body.copy(b, 8);
-    b.writeUInt32LE(len, len - 4);
-    return b;
-  };
-  const shb = Buffer.alloc(16);
-  shb.writeUInt32LE(0x1a2b3c4d, 0);
-  shb.writeUInt16LE(1, 4);
-  shb.writeBigInt64LE(-1n, 8);
-  const idb = Buffer.alloc(8 + (nanos ? 8 : 0));
-  idb.writeUInt16LE(u32(pcap, 20) & 0xffff, 0);
-  idb.writeUInt32LE(262144, 4);
-  if (nanos) {
-    idb.writeUInt16LE(9, 8); // if_tsresol
-    idb.writeUInt16LE(1, 10);
-    idb[12] = 9;
-  }
-  const secret = Buffer.from(keylog, 'latin1');
-  const dsbHead = Buffer.alloc(8);
-  dsbHead.writeUInt32LE(0x544c534b, 0);
-  dsbHead.writeUInt32LE(secret.length, 4);
-  const blocks = [block(0x0a0d0d0a, shb), block(1, idb), block(10, Buffer.concat([dsbHead, secret]))];
-  for (let off = 24; off + 16 <= pcap.length; ) {
-    const sec = u32(pcap, off);
-    const sub = u32(pcap, off + 4);
-    const cap = u32(pcap, off + 8);
-    const orig = u32(pcap, off + 12);
-    const data = pcap.subarray(off + 16, off + 16 + cap);
-    const ts = BigInt(sec) * (nanos ? 1_000_000_000n : 1_000_000n) + BigInt(sub);
-    const head = Buffer.alloc(20);
-    head.writeUInt32LE(0, 0);
-    head.writeUInt32LE(Number(ts >> 32n), 4);
-    head.writeUInt32LE(Number(ts & 0xffffffffn), 8);
-    head.writeUInt32LE(cap, 12);
-    head.writeUInt32LE(orig, 16);
-    blocks.push(block(6, Buffer.concat([head, data])));
-    off += 16 + cap;
-  }
-  return Buffer.concat(blocks);
 }
 
 /**

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/captures.js';
+import { pcapToPcapng } from '../../scripts/pcap-to-pcapng.mjs';
 
 // Section 6 and the FIFO hangs of section 8 of issue 12, as a user meets them on the command line.
 const BIN = join(REPO, 'bin/quiclens.js');
@@ -24,44 +25,6 @@ function fifo(name: string): string {
   return path;
 }
 
-/** the same records as a pcapng file: SHB, one IDB (Ethernet), an EPB per record (pcapng §4.1-4.3) */
-function asPcapng(pcap: Buffer): Buffer {
-  const block = (type: number, body: Buffer) => {
-    const pad = (4 - (body.length % 4)) % 4;
-    const len = 12 + body.length + pad;
-    const b = Buffer.alloc(len);
-    b.writeUInt32LE(type, 0);
-    b.writeUInt32LE(len, 4);
-    body.copy(b, 8);
-    b.writeUInt32LE(len, len - 4);
-    return b;
-  };
-  const shb = Buffer.alloc(16);
-  shb.writeUInt32LE(0x1a2b3c4d, 0);
-  shb.writeUInt16LE(1, 4);
-  shb.writeBigInt64LE(-1n, 8);
-  const idb = Buffer.alloc(8);
-  idb.writeUInt16LE(pcap.readUInt32LE(20), 0);
-  idb.writeUInt32LE(262144, 4);
-  const blocks = [block(0x0a0d0d0a, shb), block(1, idb)];
-  for (let off = 24; off + 16 <= pcap.length; ) {
-    const sec = pcap.readUInt32LE(off);
-    const usec = pcap.readUInt32LE(off + 4);
-    const caplen = pcap.readUInt32LE(off + 8);
-    const ts = BigInt(sec) * 1_000_000n + BigInt(usec);
-    const epb = Buffer.alloc(20 + caplen);
-    epb.writeUInt32LE(0, 0);
-    epb.writeUInt32LE(Number(ts >> 32n), 4);
-    epb.writeUInt32LE(Number(ts & 0xffffffffn), 8);
-    epb.writeUInt32LE(caplen, 12);
-    epb.writeUInt32LE(pcap.readUInt32LE(off + 12), 16);
-    pcap.copy(epb, 20, off + 16, off + 16 + caplen);
-    blocks.push(block(6, epb));
-    off += 16 + caplen;
-  }
-  return Buffer.concat(blocks);
-}
-
 describe('a capture from a pipe: - and /dev/stdin', () => {
   const bytes = readFileSync(join(REPO, HANDSHAKE));
   const fromFile = JSON.parse(quiclens(['summary', HANDSHAKE, '--keylog', KEYS, '--format', 'json']).out);
@@ -76,7 +39,7 @@ describe('a capture from a pipe: - and /dev/stdin', () => {
   });
 
   it('/dev/stdin reads a pcapng stream, with no realpath or seek error', () => {
-    const r = quiclens(['packets', '/dev/stdin', '--format', 'ndjson'], asPcapng(bytes));
+    const r = quiclens(['packets', '/dev/stdin', '--format', 'ndjson'], pcapToPcapng(bytes));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(178);

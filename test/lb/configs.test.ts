@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { QuicListener } from '../../src/lb/model.js';
 import { readLbConfig, sniffConfigKind } from '../../src/lb/read-config.js';
 import { breaksMigration, judge } from '../../src/lb/verdicts.js';
-import { InputError } from '../../src/wire/input-issue.js';
+import { errorOf } from '../support/input-error.js';
 
 const own = (f: string) => join(__dirname, 'configs', f);
 const thirdParty = (f: string) => join(__dirname, '../fixtures/lbconfigs', f);
@@ -16,15 +16,6 @@ function only(file: string, opts = {}): QuicListener {
   return c.listeners[0]!;
 }
 
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('real configs from public repositories (test/fixtures/lbconfigs)', () => {
   it('Envoy terminating HTTP/3: one QUIC listener that routes by connection ID among workers', () => {

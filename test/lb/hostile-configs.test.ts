@@ -8,7 +8,7 @@ import { readLbConfig } from '../../src/lb/read-config.js';
 import { MAX_YAML_BYTES, readYamlDocuments } from '../../src/lb/yaml-documents.js';
 import { palette } from '../../src/report/colour.js';
 import { lbTable, lbToJson } from '../../src/report/lb-report.js';
-import { InputError } from '../../src/wire/input-issue.js';
+import { errorOf } from '../support/input-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quiclens-hostile-lb-'));
 let n = 0;
@@ -16,15 +16,6 @@ function write(text: string, name = `c${n++}.conf`): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
-}
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
 }
 const PLAIN = palette({ isTTY: false } as NodeJS.WriteStream, false);
 const INTERNAL = /\bundefined\b|\bNaN\b|\[object Object\]/;

@@ -90,3 +90,20 @@ export async function streamSource(name: string, stream: Readable): Promise<Byte
     },
   };
 }
+
+/**
+ * The source's bytes as chunks, from its first byte (the head again) to its end, for a
+ * reader that takes a byte stream (a qlog arriving on a pipe); the source is closed after.
+ */
+export async function* sourceChunks(source: ByteSource): AsyncGenerator<Buffer> {
+  try {
+    while (true) {
+      const buf = Buffer.allocUnsafe(source.chunkSize);
+      const n = await source.read(buf, 0, buf.length);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    await source.close();
+  }
+}

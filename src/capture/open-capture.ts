@@ -43,6 +43,12 @@ export async function openCaptureStream(name: string, stream: Readable): Promise
   } catch (err) {
     throw new InputError({ file: name, message: fileErrorMessage(err, 'a capture'), fatal: true });
   }
+  return openCaptureSource(source);
+}
+
+/** A capture from a stream already opened (its head read): as openCaptureStream. */
+export async function openCaptureSource(source: ByteSource): Promise<CaptureFile> {
+  const name = source.name;
   let format: CaptureFormat;
   try {
     format = recognise(name, source.head, true);
@@ -76,9 +82,7 @@ function recognise(path: string, first: Buffer, stream: boolean): CaptureFormat 
     throw new InputError({
       file: path,
       offset: 0,
-      message: stream
-        ? 'found JSON text (a qlog?): a qlog is read from a file, not from a pipe; save it to a file and name the file'
-        : 'expected a capture (pcap or pcapng) here, found JSON text (a qlog?)',
+      message: 'expected a capture (pcap or pcapng) here, found JSON text (a qlog?)',
       fatal: true,
     });
   }

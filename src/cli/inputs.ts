@@ -1,8 +1,11 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openCapture, openCaptureStream, type CaptureFile } from '../capture/open-capture.js';
-import { openQlog, type QlogFile } from '../qlog/open-qlog.js';
+import type { Readable } from 'node:stream';
+import { sourceChunks, streamSource, type ByteSource } from '../capture/byte-source.js';
+import { openCapture, openCaptureSource, type CaptureFile } from '../capture/open-capture.js';
+import { sniffFormat } from '../capture/sniff-format.js';
+import { openQlog, openQlogStream, type QlogFile } from '../qlog/open-qlog.js';
 import { fileErrorMessage } from '../wire/file-error.js';
 import { InputError } from '../wire/input-issue.js';
 import type { ProblemReporter } from './problems.js';
@@ -22,7 +25,7 @@ type Input = CaptureFile | QlogFile;
  * file that cannot be opened is reported and left out; the others are still analysed.
  *
  * Standard input (`-`, `/dev/stdin`) and a FIFO or device named on the command line are
- * read as a stream, once, as a capture. Inside a folder only regular files are read: a
+ * read as a stream, once: a capture or a qlog, told apart by the first bytes. Inside a folder only regular files are read: a
  * FIFO there may have no writer, and a read would wait for one forever.
  */
 export async function* openInputs(paths: readonly string[], problems: ProblemReporter): AsyncGenerator<Input> {
@@ -86,18 +89,33 @@ async function* reported(opening: Promise<Input>, problems: ProblemReporter): As
   }
 }
 
-async function openStdin(path: string): Promise<Input> {
+async function openStdin(path: string, captureOnly = false): Promise<Input> {
   if (process.stdin.isTTY) {
     throw new InputError({ file: path, message: 'standard input is a terminal: pipe a capture in (tcpdump -w - | quiclens summary -)', fatal: true });
   }
-  return openCaptureStream(path, process.stdin);
+  return openStream(path, process.stdin, captureOnly);
 }
 
 /**
- * A FIFO or device named on the command line, read as a capture stream, as tcpdump -r
+ * A stream, by its first bytes: a capture (pcap, pcapng) or a qlog (JSON, JSON-SEQ). Only
+ * those bytes are read before the reader that takes it begins.
+ */
+async function openStream(name: string, stream: Readable, captureOnly: boolean): Promise<Input> {
+  let source: ByteSource;
+  try {
+    source = await streamSource(name, stream);
+  } catch (err) {
+    throw new InputError({ file: name, message: fileErrorMessage(err, captureOnly ? 'a capture' : 'a capture or a qlog'), fatal: true });
+  }
+  if (!captureOnly && sniffFormat(source.head) === 'qlog') return openQlogStream(name, sourceChunks(source));
+  return openCaptureSource(source);
+}
+
+/**
+ * A FIFO or device named on the command line, read as a stream (a capture or a qlog), as tcpdump -r
  * reads one. Opening a FIFO waits for a writer; after a second the user is told so.
  */
-async function openFifo(path: string, problems: ProblemReporter): Promise<Input> {
+async function openFifo(path: string, problems: ProblemReporter, captureOnly = false): Promise<Input> {
   const stream = createReadStream(path);
   const notice = setTimeout(
     () => problems.report({ file: path, message: 'waiting for a program to write to this FIFO (Ctrl-C to stop)', fatal: false }),
@@ -106,7 +124,7 @@ async function openFifo(path: string, problems: ProblemReporter): Promise<Input>
   stream.once('open', () => clearTimeout(notice));
   stream.once('error', () => clearTimeout(notice));
   try {
-    return await openCaptureStream(path, stream);
+    return await openStream(path, stream, captureOnly);
   } finally {
     clearTimeout(notice);
   }
@@ -192,10 +210,10 @@ async function* openFolder(dir: string, problems: ProblemReporter, seen: Set<str
  * input or a FIFO, as the other commands read them; an InputError when it cannot be opened.
  */
 export async function openCaptureInput(path: string, problems: ProblemReporter): Promise<CaptureFile> {
-  if (isStdin(path)) return (await openStdin(path)) as CaptureFile;
+  if (isStdin(path)) return (await openStdin(path, true)) as CaptureFile;
   const info = await stat(path).catch((err: unknown) => {
     throw new InputError({ file: path, message: fileErrorMessage(err, 'a capture file'), fatal: true });
   });
-  if (info.isFIFO() || info.isCharacterDevice()) return (await openFifo(path, problems)) as CaptureFile;
+  if (info.isFIFO() || info.isCharacterDevice()) return (await openFifo(path, problems, true)) as CaptureFile;
   return openCapture(path);
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../wire/input-issue.js';
 import type { QlogItem } from './qlog-events.js';
-import { readQlog } from './read-qlog.js';
+import { readQlog, readQlogStream } from './read-qlog.js';
 import { sniffQlog } from './sniff-qlog.js';
 
 /** What `summary` and the other commands report of a qlog input, as they do of a capture. */
@@ -33,4 +33,24 @@ export async function openQlog(path: string): Promise<QlogFile | undefined> {
   if (sniff.kind === 'unreadable') throw new InputError({ file: path, message: sniff.message, fatal: true });
   if (sniff.kind !== 'json' && sniff.kind !== 'json-seq') return undefined;
   return { kind: 'qlog', path, format: 'qlog', stats: { path, format: 'qlog', records: 0 }, items: () => readQlog(path) };
+}
+
+/**
+ * A qlog arriving on a stream (standard input, a FIFO), whose first bytes already said it
+ * is JSON. It is read once, as it comes.
+ */
+export function openQlogStream(name: string, chunks: AsyncIterable<Uint8Array>): QlogFile {
+  let used = false;
+  return {
+    kind: 'qlog',
+    path: name,
+    format: 'qlog',
+    stats: { path: name, format: 'qlog', records: 0 },
+    items: () => {
+      // a pipe's bytes are gone once read
+      if (used) throw new Error(`${name}: a stream is read once`);
+      used = true;
+      return readQlogStream(name, chunks);
+    },
+  };
 }

@@ -9,7 +9,7 @@ import type { QlogEvent, QlogEventBase, QlogFormat, QlogItem, QlogTrace } from '
 import { numeric, parseTimeFormat, TraceClock, type TimeMode } from './qlog-time.js';
 import { isObject, type JsonObject } from './qlog-values.js';
 import { ReorderWindow } from './reorder.js';
-import { sniffQlog } from './sniff-qlog.js';
+import { FIRST_LINE_LIMIT, sniffQlog, sniffQlogHead } from './sniff-qlog.js';
 import { formatOf, isSeqHeader, traceSetup } from './trace-header.js';
 
 export interface ReadQlogOptions {
@@ -62,6 +62,75 @@ export async function* readQlog(file: string, opts: ReadQlogOptions = {}): Async
       yield* readJsonFile(file, opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES);
       return;
   }
+}
+
+/**
+ * Reads a qlog arriving on a stream (standard input, a FIFO) as readQlog reads a file: its
+ * first line says JSON-SEQ / NDJSON (then read record by record as the records arrive) or one
+ * JSON document (gathered up to the document limit). Only the first line (at most
+ * FIRST_LINE_LIMIT bytes) is held before reading starts.
+ */
+export async function* readQlogStream(name: string, chunks: AsyncIterable<Uint8Array>, opts: ReadQlogOptions = {}): AsyncGenerator<QlogItem> {
+  const it = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let ended = false;
+  try {
+    while (headSize < FIRST_LINE_LIMIT) {
+      const next = await it.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      const chunk = Buffer.from(next.value);
+      head.push(chunk);
+      headSize += chunk.length;
+      // a line feed after the first non-blank byte ends the first line: enough to tell the kind
+      if (firstLineEnded(Buffer.concat(head, headSize))) break;
+    }
+  } catch (err) {
+    yield problem({ file: name, message: `cannot read: ${jsonErrorText(err)}`, fatal: true });
+    await it.return?.();
+    return;
+  }
+  const first = Buffer.concat(head, headSize);
+  const rest: AsyncIterable<Uint8Array> = {
+    async *[Symbol.asyncIterator]() {
+      if (first.length > 0) yield first;
+      if (ended) return;
+      try {
+        for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+      } finally {
+        await it.return?.();
+      }
+    },
+  };
+  const sniff = sniffQlogHead(first);
+  switch (sniff.kind) {
+    case 'unreadable':
+    case 'empty':
+    case 'not-qlog':
+      await it.return?.();
+      yield problem({
+        file: name,
+        offset: sniff.kind === 'not-qlog' ? sniff.offset : 0,
+        message: `expected a qlog: JSON starting with "{" or JSON-SEQ records starting with 0x1E, found ${sniff.kind === 'not-qlog' ? sniff.found : 'nothing'}`,
+        fatal: true,
+      });
+      return;
+    case 'json-seq':
+      yield* readJsonSeq(name, opts, rest);
+      return;
+    case 'json':
+      yield* readJsonStream(name, rest, opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES);
+      return;
+  }
+}
+
+function firstLineEnded(bytes: Buffer): boolean {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0d || bytes[i] === 0x0a || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+  return i < bytes.length && bytes.indexOf(0x0a, i) >= 0;
 }
 
 /**
@@ -123,7 +192,7 @@ function jsonSyntax(text: string): { message: string; line: number; column: numb
 /* ------------------------------------------------------------------------------------ */
 /* JSON-SEQ                                                                              */
 
-async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator<QlogItem> {
+async function* readJsonSeq(file: string, opts: ReadQlogOptions, input?: AsyncIterable<Uint8Array>): AsyncGenerator<QlogItem> {
   const window = new ReorderWindow<QlogEvent>(opts.reorderWindow ?? DEFAULT_WINDOW);
   let setup: { trace: QlogTrace; clock: TraceClock } | undefined;
   const at = (r: JsonSeqRecord) => ({ file, line: r.line, frame: r.recordNumber, offset: r.offset });
@@ -135,9 +204,9 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
   };
 
   let last: JsonSeqRecord | undefined;
-  const stream = createReadStream(file);
+  const stream = input ? undefined : createReadStream(file);
   try {
-    for await (const r of splitJsonSeq(stream, { maxRecordBytes: opts.maxRecordBytes })) {
+    for await (const r of splitJsonSeq(input ?? stream!, { maxRecordBytes: opts.maxRecordBytes })) {
       last = r;
       if (r.oversize) {
         yield problem({ ...at(r), message: `record ${r.recordNumber} is ${r.byteLength} bytes, more than the ${opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES}-byte limit for one record: skipped`, fatal: true });
@@ -203,7 +272,7 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
   } catch (err) {
     yield problem({ file, message: `reading stopped: ${jsonErrorText(err)}`, fatal: true });
   } finally {
-    stream.destroy();
+    stream?.destroy();
   }
   for (const e of window.drain()) yield eventItem(e);
   if (window.late > 0) {
@@ -223,28 +292,61 @@ async function* readJsonSeq(file: string, opts: ReadQlogOptions): AsyncGenerator
 /* One JSON document                                                                     */
 
 async function* readJsonFile(file: string, maxBytes: number): AsyncGenerator<QlogItem> {
+  let source: string;
+  try {
+    const size = (await stat(file)).size;
+    if (size > maxBytes) {
+      yield problem({
+        file,
+        offset: 0,
+        message: `a qlog JSON document of ${size} bytes is more than the ${maxBytes} bytes quiclens reads whole: write the log as JSON-SEQ (which is read record by record), or split it`,
+        fatal: true,
+      });
+      return;
+    }
+    source = await readFile(file, 'utf8');
+  } catch (err) {
+    yield problem({ file, message: `cannot read: ${jsonErrorText(err)}`, fatal: true });
+    return;
+  }
+  yield* readJsonText(file, source);
+}
+
+/**
+ * One JSON document arriving on a pipe: gathered up to `maxBytes` (its size is not known
+ * before it ends), then read as a file's is. Past the limit the rest is not read.
+ */
+async function* readJsonStream(name: string, chunks: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<QlogItem> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of chunks) {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        yield problem({
+          file: name,
+          offset: maxBytes,
+          message: `a qlog JSON document of more than ${maxBytes} bytes is more than quiclens reads whole: write the log as JSON-SEQ (which is read record by record), or split it`,
+          fatal: true,
+        });
+        return;
+      }
+      parts.push(Buffer.from(chunk));
+    }
+  } catch (err) {
+    yield problem({ file: name, message: `cannot read: ${jsonErrorText(err)}`, fatal: true });
+    return;
+  }
+  yield* readJsonText(name, Buffer.concat(parts, size).toString('utf8'));
+}
+
+async function* readJsonText(file: string, text: string): AsyncGenerator<QlogItem> {
   let root: unknown;
   let cutShort: InputIssue | undefined;
   {
     // a JSON document cannot be parsed in pieces without a streaming parser; its events
     // are then converted one trace at a time, without a second copy of the file's events
-    let source: string;
-    try {
-      const size = (await stat(file)).size;
-      if (size > maxBytes) {
-        yield problem({
-          file,
-          offset: 0,
-          message: `a qlog JSON document of ${size} bytes is more than the ${maxBytes} bytes quiclens reads whole: write the log as JSON-SEQ (which is read record by record), or split it`,
-          fatal: true,
-        });
-        return;
-      }
-      source = await readFile(file, 'utf8');
-    } catch (err) {
-      yield problem({ file, message: `cannot read: ${jsonErrorText(err)}`, fatal: true });
-      return;
-    }
+    let source = text;
     if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
     try {
       root = JSON.parse(source);

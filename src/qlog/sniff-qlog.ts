@@ -19,7 +19,7 @@ export type QlogSniff =
   | { kind: 'unreadable'; message: string };
 
 /** how far to look for the end of the first line; a header record is far smaller */
-const FIRST_LINE_LIMIT = 1024 * 1024;
+export const FIRST_LINE_LIMIT = 1024 * 1024;
 
 const isBlank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
 
@@ -45,6 +45,14 @@ export async function sniffQlog(path: string): Promise<QlogSniff> {
     const message = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory, expected a qlog file' : e.message;
     return { kind: 'unreadable', message };
   }
+  return sniffQlogHead(head);
+}
+
+/**
+ * The same judgement from bytes already read: a file's first MiB, or what a pipe gave up to
+ * the end of its first line (at most FIRST_LINE_LIMIT bytes, so a pipe is sniffed in bounded memory).
+ */
+export function sniffQlogHead(head: Buffer): QlogSniff {
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && isBlank(head[i]!)) i++;
   if (i >= head.length) return { kind: 'empty' };

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, openSync, ftruncateSync, closeSync, copyFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, openSync, ftruncateSync, closeSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,11 +52,8 @@ describe('a capture from a pipe: - and /dev/stdin', () => {
     expect(r.out.trim().split('\n')).toHaveLength(5);
   });
 
-  it('what is no capture says what it found; a qlog on a pipe is asked for as a file', () => {
+  it('what is no capture nor qlog says what it found', () => {
     expect(quiclens(['summary', '-'], Buffer.from('hello world, not a capture')).err).toMatch(/^quiclens: \/dev\/stdin \(byte offset 0\): expected a pcap or pcapng file .* found 68656c6c\n$/);
-    const r = quiclens(['summary', '-'], Buffer.from('{"qlog_version":"0.3","traces":[]}'));
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/a qlog is read from a file, not from a pipe/);
   });
 
   it('streams: the first packets are printed before the pipe has sent the rest', async () => {
@@ -77,6 +74,105 @@ describe('a capture from a pipe: - and /dev/stdin', () => {
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(178);
   }, 30_000);
+});
+
+describe('a qlog from a pipe: told from a capture by its first bytes', () => {
+  const QLOGS = readdirSync(join(REPO, 'captures/handshake/qlog')).filter((n) => n.endsWith('.sqlog')).map((n) => `captures/handshake/qlog/${n}`);
+  // the facts of a summary, with the input's name (which differs: /dev/stdin) taken out
+  const facts = (out: string, name: string) => {
+    const doc = JSON.parse(out.split(JSON.stringify(name)).join('"INPUT"'));
+    return { records: doc.inputs[0].records, format: doc.inputs[0].format, connections: doc.connections };
+  };
+
+  it.each(QLOGS)('%s piped to `summary -` gives the connection facts the file gives', (file) => {
+    const fromFile = quiclens(['summary', file, '--format', 'json']);
+    const r = quiclens(['summary', '-', '--format', 'json'], readFileSync(join(REPO, file)));
+    expect(r.err).toBe(fromFile.err);
+    expect(r.code).toBe(0);
+    const piped = facts(r.out, '/dev/stdin');
+    expect(piped.format).toBe('qlog');
+    expect(piped.records).toBeGreaterThan(100);
+    expect(piped).toEqual(facts(fromFile.out, file));
+  });
+
+  it('a whole-document JSON qlog on /dev/stdin is read as its file is', () => {
+    const file = 'test/qlog/fixtures/qlog03-contained.qlog';
+    const fromFile = facts(quiclens(['summary', file, '--format', 'json']).out, file);
+    const r = quiclens(['summary', '/dev/stdin', '--format', 'json'], readFileSync(join(REPO, file)));
+    expect(r.code).toBe(0);
+    expect(facts(r.out, '/dev/stdin')).toEqual(fromFile);
+    expect(fromFile.connections.length).toBeGreaterThan(0);
+  });
+
+  it('a piped JSON document cut short is read up to the cut, as a file is, and a record cut short in JSON-SEQ likewise', () => {
+    const doc = readFileSync(join(REPO, 'test/qlog/fixtures/qlog03-contained.qlog'));
+    const cut = quiclens(['summary', '-', '--format', 'json'], doc.subarray(0, Math.floor(doc.length * 0.8)));
+    expect(cut.err).toMatch(/^quiclens: \/dev\/stdin \(line \d+, column \d+\): the JSON document is cut short/);
+    const seq = readFileSync(join(REPO, QLOGS[0]!));
+    const r = quiclens(['summary', '-', '--format', 'json'], seq.subarray(0, seq.length - 10));
+    expect(r.err).toMatch(/is cut short at the end of the file/);
+    expect(JSON.parse(r.out).inputs[0].records).toBeGreaterThan(100);
+  });
+
+  it('JSON-SEQ records are read as they arrive: the first packets are printed before the rest is sent', async () => {
+    // the file's events four times over, each copy later than the one before: more events
+    // than the reorder window (1024) holds, so packets come out before the stream ends
+    const [header, ...events] = readFileSync(join(REPO, QLOGS[0]!), 'utf8').split('\x1e').filter((r) => r.trim() !== '');
+    const copies = [0, 1, 2, 3].map((k) => events.map((e) => {
+      const v = JSON.parse(e);
+      return `\x1e${JSON.stringify({ ...v, time: v.time + 100 * k })}\n`;
+    }).join(''));
+    const bytes = Buffer.from(`\x1e${header}${copies.join('')}`);
+    const child = spawn('node', [BIN, 'packets', '-', '--format', 'ndjson'], { cwd: REPO });
+    let out = '';
+    const firstLine = new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve();
+      });
+    });
+    const split = Buffer.byteLength(`\x1e${header}${copies.slice(0, 3).join('')}`);
+    child.stdin.write(bytes.subarray(0, split));
+    // nothing more is written until a packet has been printed: a reader that waits for the end would hang here
+    await firstLine;
+    expect(JSON.parse(out.split('\n')[0]!)).toMatchObject({ time: 0 });
+    child.stdin.end(bytes.subarray(split));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    const once = quiclens(['packets', QLOGS[0]!, '--format', 'ndjson']).out.trim().split('\n').length;
+    expect(out.trim().split('\n')).toHaveLength(4 * once);
+  }, 30_000);
+
+  it('a JSON document on a pipe larger than the document limit is refused there, not held whole', () => {
+    // 65 MiB of an array that never closes: the reader stops at the limit
+    const big = Buffer.alloc(65 * 1024 * 1024, 0x20);
+    big.write('{"traces":[', 0);
+    const r = quiclens(['summary', '-'], big);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^quiclens: \/dev\/stdin \(byte offset 67108864\): a qlog JSON document of more than 67108864 bytes/);
+  });
+
+  it('a FIFO named as the input carries a qlog; while no writer has come, the user is told', async () => {
+    const f = fifo('qlog.fifo');
+    const child = spawn('node', [BIN, 'summary', f, '--format', 'json'], { cwd: REPO });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const told = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('waiting')) resolve();
+    }));
+    await told;
+    writeFileSync(f, readFileSync(join(REPO, QLOGS[1]!)));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(err).toBe(`quiclens: ${f}: waiting for a program to write to this FIFO (Ctrl-C to stop)\n`);
+    expect(facts(out, f)).toEqual(facts(quiclens(['summary', QLOGS[1]!, '--format', 'json']).out, QLOGS[1]!));
+  }, 30_000);
+
+  it('crosscheck, which takes a capture only, says a piped qlog is not one', () => {
+    const r = quiclens(['crosscheck', '-', QLOGS[1]!], readFileSync(join(REPO, QLOGS[0]!)));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/expected a capture \(pcap or pcapng\) here, found JSON text \(a qlog\?\)/);
+  });
 });
 
 describe('FIFOs: read as a pipe when named as the capture, never waited on forever elsewhere', () => {

@@ -5,6 +5,7 @@ import type { Frame } from '../quic/frames/index.js';
 import { StreamCoverage } from '../quic/stream-coverage.js';
 import { StreamReassembler } from '../quic/stream-reassembler.js';
 import { ByteReader } from '../wire/byte-reader.js';
+import { WireError } from '../wire/wire-error.js';
 import type { Connection, Role } from './connection.js';
 
 /** One HTTP/3 request and its response (RFC 9114 §4), as far as the capture shows it. */
@@ -36,7 +37,16 @@ export interface Http3Request {
   frame: number;
   /** header references the capture cannot resolve (dynamic-table entries never seen) */
   unresolved?: string[];
+  /**
+   * HEADERS whose field section does not decode (a Huffman string that is not valid, RFC 7541
+   * Appendix B; a section cut short inside its frame): which side's, the packet, and what was
+   * wrong. The fields it would have given stay unknown; the rest of the stream is still read.
+   */
+  problems?: string[];
 }
+
+/** at most this many decode problems are kept per request: a broken stream can repeat one per frame */
+const MAX_PROBLEMS = 8;
 
 /** RFC 9114 §6.2: the first varint of a unidirectional stream says what it carries */
 type UniRole = 'control' | 'push' | 'qpack_encoder' | 'qpack_decoder' | 'reserved' | 'unknown';
@@ -69,7 +79,7 @@ export class Http3Requests {
   /** each side's announced QPACK_MAX_TABLE_CAPACITY: the bound its peer encodes against */
   private readonly maxCapacity = { client: 0, server: 0 };
   /** field sections waiting for encoder-stream inserts not seen yet */
-  private readonly blocked: { from: Role; stream: number; block: Buffer }[] = [];
+  private readonly blocked: { from: Role; stream: number; block: Buffer; frame: number }[] = [];
 
   streamFrame(f: Frame & { type: 'stream' }, from: Role, packetType: string, frame: number): void {
     const s = this.stream(from, f.stream_id);
@@ -88,7 +98,7 @@ export class Http3Requests {
       });
     }
     const fresh = s.bytes.push(f.offset, f.raw);
-    if (fresh.length > 0) this.consume(s, from, f.stream_id, fresh);
+    if (fresh.length > 0) this.consume(s, from, f.stream_id, fresh, frame);
   }
 
   /** RESET_STREAM (RFC 9000 §19.4): the sender abandoned the stream at its final size */
@@ -142,7 +152,8 @@ export class Http3Requests {
     return s;
   }
 
-  private consume(s: StreamState, from: Role, stream: number, bytes: Buffer): void {
+  /** `frame`: the packet whose bytes completed what is read now */
+  private consume(s: StreamState, from: Role, stream: number, bytes: Buffer, frame: number): void {
     if (s.role === null) {
       const all = s.pending.length ? Buffer.concat([s.pending, bytes]) : bytes;
       const r = new ByteReader(all);
@@ -170,7 +181,7 @@ export class Http3Requests {
           if (ev.kind === 'data') {
             if (from === 'client') req.requestBodyBytes += ev.bytes;
             else req.responseBodyBytes += ev.bytes;
-          } else if (ev.type === 'headers') this.headers(from, stream, ev.payload);
+          } else if (ev.type === 'headers') this.headers(from, stream, ev.payload, frame);
         }
         return;
       default:
@@ -191,19 +202,26 @@ export class Http3Requests {
     }
   }
 
-  private headers(from: Role, stream: number, block: Buffer, retry = false): void {
+  private headers(from: Role, stream: number, block: Buffer, frame: number, retry = false): void {
     const peer = from === 'client' ? 'server' : 'client';
+    const req = this.requests.get(stream)!;
     let section;
     try {
       section = decodeFieldSection(block, this.tables[from], this.maxCapacity[peer]);
-    } catch {
+    } catch (err) {
+      // the HEADERS frame is whole (the frame reader gave all its bytes), so a decode error is
+      // bad bytes, not missing ones: said on the request, and its fields stay unknown
+      if (!(err instanceof WireError)) throw err;
+      const problems = (req.problems ??= []);
+      if (problems.length < MAX_PROBLEMS) {
+        problems.push(`${from === 'client' ? 'request' : 'response'} HEADERS on stream ${stream} (frame ${frame}) does not decode: ${err.message}, at byte ${err.offset} of its field section`);
+      }
       return;
     }
     if (section.unresolved.length > 0 && !retry) {
-      this.blocked.push({ from, stream, block });
+      this.blocked.push({ from, stream, block, frame });
       if (this.blocked.length > 64) this.blocked.shift();
     }
-    const req = this.requests.get(stream)!;
     for (const [name, value] of section.fields) {
       if (from === 'client') {
         if (name === ':method') req.method = value;
@@ -219,7 +237,7 @@ export class Http3Requests {
 
   /** field sections that referenced inserts not yet seen: try again now that more arrived */
   private retryBlocked(): void {
-    for (const b of this.blocked.splice(0)) this.headers(b.from, b.stream, b.block, true);
+    for (const b of this.blocked.splice(0)) this.headers(b.from, b.stream, b.block, b.frame, true);
   }
 }
 

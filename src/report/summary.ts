@@ -184,6 +184,7 @@ export function requestsText(v: AnalysisView, colour: Palette): string {
       const early = r.zeroRtt ? colour.yellow(' (in 0-RTT)') : '';
       const unresolved = r.unresolved ? colour.dim(` [unresolved: ${r.unresolved.join(', ')}]`) : '';
       lines.push(`  ${c.id}  stream ${r.stream}  ${r.method ?? '?'} ${url} → ${status}${size}${early}${unresolved}`);
+      for (const p of r.problems ?? []) lines.push(`      ${colour.yellow(`undecodable: ${p}`)}`);
     }
   }
   return lines.length ? `\n${colour.bold('HTTP/3 requests')}\n${lines.join('\n')}\n` : '';

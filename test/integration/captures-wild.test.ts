@@ -108,4 +108,36 @@ describe('captures from other projects: link types, versions, hellos', () => {
     expect(c.originalDcid).toBe('00');
     expect(c.version).toBe(0x10010000);
   });
+
+  it('Linux SLL (113), QUIC v2 over IPv6 loopback: nDPI\'s SNI, ALPN, version and JA4 hashes; every packet opens', async () => {
+    const { connections, packets, issues, linkTypes } = await read('quic-v2-sll.pcapng');
+    expect(linkTypes).toEqual([113]);
+    expect(issues).toEqual([]);
+    expect(packets).toHaveLength(24);
+    expect(packets.every((p) => p.decrypted === true)).toBe(true);
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect(c.version).toBe(0x6b3343cf);
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['::1', 42086, '::1', 4443]);
+    expect(c.tls.clientHello?.serverName).toBe('test');
+    expect(c.tls.clientHello?.alpn).toEqual(['h3']);
+    // nDPI prints q13d0310h0_55b375c5d22e_0a3b52e28cea: the two hashes agree; its ALPN
+    // part "h0" differs from the "h3" the JA4 spec gives for a first ALPN of "h3".
+    expect(c.tls.ja4).toBe('q13d0310h3_55b375c5d22e_0a3b52e28cea');
+  });
+
+  it('raw IP (101), mvfst 0xfaceb001 whose Initial fails its AEAD tag, as nDPI and tshark also find it', async () => {
+    const { connections, packets, issues, linkTypes } = await read('quic-mvfst-22_decryption_error-rawip.pcap');
+    expect(linkTypes).toEqual([101]);
+    expect(issues).toEqual([]);
+    expect(packets).toHaveLength(11);
+    expect(packets[0]).toMatchObject({ frame: 1, type: 'initial', version: 0xfaceb001, decrypted: 'aead failed' });
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect(c.version).toBe(0xfaceb001);
+    expect(versionInfo(c.version!).name).toBe('Facebook mvfst (draft-22)');
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['10.230.40.168', 62196, '94.97.225.146', 443]);
+    expect(c.originalDcid).toBe('4002475601cf787b');
+    expect(c.tls.clientHello).toBeUndefined();
+  });
 });

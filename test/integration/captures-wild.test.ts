@@ -140,4 +140,25 @@ describe('captures from other projects: link types, versions, hellos', () => {
     expect(c.originalDcid).toBe('4002475601cf787b');
     expect(c.tls.clientHello).toBeUndefined();
   });
+
+  it('BSD loopback (DLT_NULL 0), QUIC v2: the ClientHello Suricata asserts (extensions, ALPN, JA3 fields)', async () => {
+    const { connections, packets, issues, linkTypes } = await read('suricata-quic-v2-null.pcap');
+    expect(linkTypes).toEqual([0]);
+    expect(issues).toEqual([]);
+    expect(packets).toHaveLength(18);
+    expect(packets.filter((p) => p.type === 'initial').map((p) => p.decrypted)).toEqual([true, true, true]);
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect(c.version).toBe(0x6b3343cf);
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['127.0.0.1', 64629, '127.0.0.1', 443]);
+    expect(c.originalDcid).toBe('0ac503e9808eff1ca8a3e6cb2cf0a394069f');
+    const hello = c.tls.clientHello!;
+    // Suricata's test: extensions[0] is status_request, extensions[6] is alpn with "h3", and the
+    // JA3 string 771,4865-4866-4867,5-10-11-13-65281-23-16-18-43-51-57,29-23-24-25,0.
+    expect(hello.extensions.map((e) => e.type)).toEqual([5, 10, 11, 13, 65281, 23, 16, 18, 43, 51, 57]);
+    expect(hello.alpn).toEqual(['h3']);
+    expect(hello.cipherSuites).toEqual([4865, 4866, 4867]);
+    expect(hello.supportedGroups).toEqual([29, 23, 24, 25]);
+    expect(hello.serverName).toBeUndefined();
+  });
 });

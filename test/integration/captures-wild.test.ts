@@ -8,7 +8,7 @@ import { REPO } from '../support/captures.js';
 /**
  * Other projects' test traces (test/fixtures/captures-wild/PROVENANCE.md), each checked
  * for the values the project's own tests assert (nDPI's tests/cfgs/default/result/*.out,
- * Zeek's btest baselines) and for the version name tshark 4.0 gives.
+ * Zeek's btest baselines, Suricata-verify's test.yaml) and for the version name tshark 4.0 gives.
  */
 const DIR = join(REPO, 'test', 'fixtures', 'captures-wild');
 

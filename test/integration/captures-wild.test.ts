@@ -8,7 +8,7 @@ import { REPO } from '../support/captures.js';
 /**
  * Other projects' test traces (test/fixtures/captures-wild/PROVENANCE.md), each checked
  * for the values the project's own tests assert (nDPI's tests/cfgs/default/result/*.out,
- * Zeek's btest baselines) and for the version name tshark 4.0 gives.
+ * Zeek's btest baselines, Suricata-verify's test.yaml) and for the version name tshark 4.0 gives.
  */
 const DIR = join(REPO, 'test', 'fixtures', 'captures-wild');
 
@@ -107,5 +107,58 @@ describe('captures from other projects: link types, versions, hellos', () => {
     expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['1.2.3.4', 45492, '7.7.7.7', 443]);
     expect(c.originalDcid).toBe('00');
     expect(c.version).toBe(0x10010000);
+  });
+
+  it('Linux SLL (113), QUIC v2 over IPv6 loopback: nDPI\'s SNI, ALPN, version and JA4 hashes; every packet opens', async () => {
+    const { connections, packets, issues, linkTypes } = await read('quic-v2-sll.pcapng');
+    expect(linkTypes).toEqual([113]);
+    expect(issues).toEqual([]);
+    expect(packets).toHaveLength(24);
+    expect(packets.every((p) => p.decrypted === true)).toBe(true);
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect(c.version).toBe(0x6b3343cf);
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['::1', 42086, '::1', 4443]);
+    expect(c.tls.clientHello?.serverName).toBe('test');
+    expect(c.tls.clientHello?.alpn).toEqual(['h3']);
+    // nDPI prints q13d0310h0_55b375c5d22e_0a3b52e28cea: the two hashes agree; its ALPN
+    // part "h0" differs from the "h3" the JA4 spec gives for a first ALPN of "h3".
+    expect(c.tls.ja4).toBe('q13d0310h3_55b375c5d22e_0a3b52e28cea');
+  });
+
+  it('raw IP (101), mvfst 0xfaceb001 whose Initial fails its AEAD tag, as nDPI and tshark also find it', async () => {
+    const { connections, packets, issues, linkTypes } = await read('quic-mvfst-22_decryption_error-rawip.pcap');
+    expect(linkTypes).toEqual([101]);
+    expect(issues).toEqual([]);
+    expect(packets).toHaveLength(11);
+    expect(packets[0]).toMatchObject({ frame: 1, type: 'initial', version: 0xfaceb001, decrypted: 'aead failed' });
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect(c.version).toBe(0xfaceb001);
+    expect(versionInfo(c.version!).name).toBe('Facebook mvfst (draft-22)');
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['10.230.40.168', 62196, '94.97.225.146', 443]);
+    expect(c.originalDcid).toBe('4002475601cf787b');
+    expect(c.tls.clientHello).toBeUndefined();
+  });
+
+  it('BSD loopback (DLT_NULL 0), QUIC v2: the ClientHello Suricata asserts (extensions, ALPN, JA3 fields)', async () => {
+    const { connections, packets, issues, linkTypes } = await read('suricata-quic-v2-null.pcap');
+    expect(linkTypes).toEqual([0]);
+    expect(issues).toEqual([]);
+    expect(packets).toHaveLength(18);
+    expect(packets.filter((p) => p.type === 'initial').map((p) => p.decrypted)).toEqual([true, true, true]);
+    expect(connections).toHaveLength(1);
+    const c = connections[0]!;
+    expect(c.version).toBe(0x6b3343cf);
+    expect([c.client?.ip, c.client?.port, c.server?.ip, c.server?.port]).toEqual(['127.0.0.1', 64629, '127.0.0.1', 443]);
+    expect(c.originalDcid).toBe('0ac503e9808eff1ca8a3e6cb2cf0a394069f');
+    const hello = c.tls.clientHello!;
+    // Suricata's test: extensions[0] is status_request, extensions[6] is alpn with "h3", and the
+    // JA3 string 771,4865-4866-4867,5-10-11-13-65281-23-16-18-43-51-57,29-23-24-25,0.
+    expect(hello.extensions.map((e) => e.type)).toEqual([5, 10, 11, 13, 65281, 23, 16, 18, 43, 51, 57]);
+    expect(hello.alpn).toEqual(['h3']);
+    expect(hello.cipherSuites).toEqual([4865, 4866, 4867]);
+    expect(hello.supportedGroups).toEqual([29, 23, 24, 25]);
+    expect(hello.serverName).toBeUndefined();
   });
 });

@@ -25,6 +25,27 @@ function fifo(name: string): string {
   return path;
 }
 
+/**
+ * `summary --format json` on a FIFO: started before any writer, so it must say it waits;
+ * once it has, `bytes` are written to the FIFO and the run's result is returned.
+ */
+async function summaryThroughFifo(f: string, bytes: Buffer): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn('node', [BIN, 'summary', f, '--format', 'json'], { cwd: REPO });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const told = new Promise<void>((resolve) =>
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('waiting')) resolve();
+    }),
+  );
+  await told;
+  writeFileSync(f, bytes);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, out, err };
+}
+
 describe('a capture from a pipe: - and /dev/stdin', () => {
   const bytes = readFileSync(join(REPO, HANDSHAKE));
   const fromFile = JSON.parse(quiclens(['summary', HANDSHAKE, '--keylog', KEYS, '--format', 'json']).out);
@@ -153,17 +174,8 @@ describe('a qlog from a pipe: told from a capture by its first bytes', () => {
 
   it('a FIFO named as the input carries a qlog; while no writer has come, the user is told', async () => {
     const f = fifo('qlog.fifo');
-    const child = spawn('node', [BIN, 'summary', f, '--format', 'json'], { cwd: REPO });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const told = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('waiting')) resolve();
-    }));
-    await told;
-    writeFileSync(f, readFileSync(join(REPO, QLOGS[1]!)));
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    const { code, out, err } = await summaryThroughFifo(f, readFileSync(join(REPO, QLOGS[1]!)));
+    expect(code).toBe(0);
     expect(err).toBe(`quiclens: ${f}: waiting for a program to write to this FIFO (Ctrl-C to stop)\n`);
     expect(facts(out, f)).toEqual(facts(quiclens(['summary', QLOGS[1]!, '--format', 'json']).out, QLOGS[1]!));
   }, 30_000);
@@ -178,17 +190,8 @@ describe('a qlog from a pipe: told from a capture by its first bytes', () => {
 describe('FIFOs: read as a pipe when named as the capture, never waited on forever elsewhere', () => {
   it('a FIFO named as the capture is read like a pipe; while no writer has come, the user is told', async () => {
     const f = fifo('capture.fifo');
-    const child = spawn('node', [BIN, 'summary', f, '--format', 'json'], { cwd: REPO });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const told = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('waiting')) resolve();
-    }));
-    await told;
-    writeFileSync(f, readFileSync(join(REPO, HANDSHAKE)));
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    const { code, out, err } = await summaryThroughFifo(f, readFileSync(join(REPO, HANDSHAKE)));
+    expect(code).toBe(0);
     expect(err).toBe(`quiclens: ${f}: waiting for a program to write to this FIFO (Ctrl-C to stop)\n`);
     expect(JSON.parse(out).connections).toHaveLength(1);
   }, 30_000);

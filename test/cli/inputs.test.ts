@@ -26,6 +26,27 @@ function fifo(name: string): string {
 }
 
 /**
+ * `packets - --format ndjson` fed `bytes` in two parts: the second is written only once the
+ * first packet line is out, so a reader that waits for the end of the pipe hangs the test.
+ */
+async function packetsFromPipeInTwoParts(bytes: Buffer, split: number): Promise<{ first: string; code: number | null; lines: string[] }> {
+  const child = spawn('node', [BIN, 'packets', '-', '--format', 'ndjson'], { cwd: REPO });
+  let out = '';
+  const firstLine = new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve();
+    });
+  });
+  child.stdin.write(bytes.subarray(0, split));
+  await firstLine;
+  const first = out.split('\n')[0]!;
+  child.stdin.end(bytes.subarray(split));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { first, code, lines: out.trim().split('\n') };
+}
+
+/**
  * `summary --format json` on a FIFO: started before any writer, so it must say it waits;
  * once it has, `bytes` are written to the FIFO and the run's result is returned.
  */
@@ -78,22 +99,10 @@ describe('a capture from a pipe: - and /dev/stdin', () => {
   });
 
   it('streams: the first packets are printed before the pipe has sent the rest', async () => {
-    const child = spawn('node', [BIN, 'packets', '-', '--format', 'ndjson'], { cwd: REPO });
-    let out = '';
-    const firstLine = new Promise<void>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve();
-      });
-    });
-    child.stdin.write(bytes.subarray(0, 3000));
-    // nothing more is written until a packet has been printed: a reader that waits for the end would hang here
-    await firstLine;
-    expect(JSON.parse(out.split('\n')[0]!)).toMatchObject({ frame: 1, type: 'initial' });
-    child.stdin.end(bytes.subarray(3000));
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { first, code, lines } = await packetsFromPipeInTwoParts(bytes, 3000);
+    expect(JSON.parse(first)).toMatchObject({ frame: 1, type: 'initial' });
     expect(code).toBe(0);
-    expect(out.trim().split('\n')).toHaveLength(178);
+    expect(lines).toHaveLength(178);
   }, 30_000);
 });
 
@@ -144,23 +153,12 @@ describe('a qlog from a pipe: told from a capture by its first bytes', () => {
       return `\x1e${JSON.stringify({ ...v, time: v.time + 100 * k })}\n`;
     }).join(''));
     const bytes = Buffer.from(`\x1e${header}${copies.join('')}`);
-    const child = spawn('node', [BIN, 'packets', '-', '--format', 'ndjson'], { cwd: REPO });
-    let out = '';
-    const firstLine = new Promise<void>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve();
-      });
-    });
     const split = Buffer.byteLength(`\x1e${header}${copies.slice(0, 3).join('')}`);
-    child.stdin.write(bytes.subarray(0, split));
-    // nothing more is written until a packet has been printed: a reader that waits for the end would hang here
-    await firstLine;
-    expect(JSON.parse(out.split('\n')[0]!)).toMatchObject({ time: 0 });
-    child.stdin.end(bytes.subarray(split));
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    const { first, code, lines } = await packetsFromPipeInTwoParts(bytes, split);
+    expect(JSON.parse(first)).toMatchObject({ time: 0 });
+    expect(code).toBe(0);
     const once = quiclens(['packets', QLOGS[0]!, '--format', 'ndjson']).out.trim().split('\n').length;
-    expect(out.trim().split('\n')).toHaveLength(4 * once);
+    expect(lines).toHaveLength(4 * once);
   }, 30_000);
 
   it('a JSON document on a pipe larger than the document limit is refused there, not held whole', () => {

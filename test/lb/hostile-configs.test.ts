@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { LbConfig, QuicListener } from '../../src/lb/model.js';
+import type { LbConfig } from '../../src/lb/model.js';
 import { NGINX_LIMITS, parseNginx } from '../../src/lb/nginx/parse-nginx.js';
 import { readLbConfig } from '../../src/lb/read-config.js';
 import { MAX_YAML_BYTES, readYamlDocuments } from '../../src/lb/yaml-documents.js';
 import { palette } from '../../src/report/colour.js';
 import { lbTable, lbToJson } from '../../src/report/lb-report.js';
 import { errorOf } from '../support/input-error.js';
+import { testListener } from '../support/lb-listener.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quiclens-hostile-lb-'));
 let n = 0;
@@ -144,17 +145,8 @@ describe('values the fuzzer found shown as internals (issue 12 §8, npm run fuzz
 
 describe('lb check on 130,000 listeners (issue 12 §8)', () => {
   it('the table is printed as aligned lines instead of overflowing the stack, every listener in it', () => {
-    const listener = (i: number): QuicListener => ({
-      location: { file: 'services.yaml', line: i + 1, column: 1 },
-      kind: 'kubernetes-service',
-      listen: `ns/svc${i}:443`,
-      routingKey: 'four_tuple',
-      backends: [],
-      choice: { algorithm: 'opaque', name: 'random' },
-      terminates: false,
-      notes: [],
-      advice: '',
-    });
+    const listener = (i: number) =>
+      testListener('kubernetes-service', `ns/svc${i}:443`, { location: { file: 'services.yaml', line: i + 1, column: 1 } });
     const config: LbConfig = { file: 'services.yaml', kind: 'kubernetes', listeners: Array.from({ length: 130_000 }, (_, i) => listener(i)) };
     const text = lbTable({ configs: [config] }, PLAIN);
     // one row per listener, then its detail paragraph: both start with the place

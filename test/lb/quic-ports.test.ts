@@ -1,32 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { LbConfig, QuicListener } from '../../src/lb/model.js';
+import type { LbConfig } from '../../src/lb/model.js';
 import { splitByQuicPort } from '../../src/lb/quic-ports.js';
+import { testListener } from '../support/lb-listener.js';
 
-const listener = (kind: string, listen: string, extra: Partial<QuicListener> = {}): QuicListener => ({
-  location: { file: 'lb.conf', line: 1 },
-  kind,
-  listen,
-  routingKey: 'four_tuple',
-  backends: [],
-  choice: { algorithm: 'opaque', name: 'random' },
-  terminates: false,
-  notes: [],
-  advice: '',
-  ...extra,
-});
 
 describe('splitByQuicPort: which listeners can carry QUIC', () => {
   const config: LbConfig = {
     file: 'lb.conf',
     kind: 'nginx',
     listeners: [
-      listener('nginx-stream-udp', '0.0.0.0:443'),
-      listener('nginx-stream-udp', '0.0.0.0:53'),
-      listener('nginx-http3', '0.0.0.0:8443', { terminates: true }),
-      listener('quic-lb', '0.0.0.0:4433'),
-      listener('kubernetes-service', 'edge:9000', { saysQuic: "the port is labelled 'h3'" }),
-      listener('ipvs-udp', '10.0.0.1:4433'),
-      listener('ipvs-udp', 'vip'),
+      testListener('nginx-stream-udp', '0.0.0.0:443'),
+      testListener('nginx-stream-udp', '0.0.0.0:53'),
+      testListener('nginx-http3', '0.0.0.0:8443', { terminates: true }),
+      testListener('quic-lb', '0.0.0.0:4433'),
+      testListener('kubernetes-service', 'edge:9000', { saysQuic: "the port is labelled 'h3'" }),
+      testListener('ipvs-udp', '10.0.0.1:4433'),
+      testListener('ipvs-udp', 'vip'),
     ],
   };
 

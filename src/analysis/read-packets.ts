@@ -24,6 +24,7 @@ import { ZeroRttReplays } from './zero-rtt-replay.js';
 import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 import { LoggedPackets } from './logged-packets.js';
+import { PacketFates } from './recovery/packet-fates.js';
 import type { QlogFile } from '../qlog/open-qlog.js';
 
 export type PacketEvent =
@@ -64,6 +65,8 @@ export class PacketSession {
   private readonly replays = new ZeroRttReplays();
   readonly paths = new MigrationTracker();
   readonly timeline = new HandshakeTimeline();
+  /** which packet numbers each side sent and the other acknowledged */
+  readonly fates = new PacketFates();
   private readonly amplification = new AmplificationAudit();
   private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
@@ -135,6 +138,7 @@ export class PacketSession {
     this.zeroRttCounter.observe(packet);
     this.paths.observe(packet);
     this.timeline.observe(packet);
+    this.fates.observe(packet);
   }
 
   /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */

@@ -372,7 +372,21 @@ netem_path() {
 scenario_netem_loss() { netem_path netem-loss 15 0.02 file.bin 8; }
 # the same path without loss: clean RTT samples
 scenario_netem_delay() { netem_path netem-delay 15 0 file.bin 8; }
+# head-of-line blocking confined to one stream: four requests for a 40 KB file over the lossy
+# path. ngtcp2's server sends the responses one after another (stream 0's, then 4's, ...),
+# so a loss blocks only the stream it hit while the next stream's data keeps arriving when
+# the loss falls near the end of a response; recorded again until hol-check.py finds such a
+# gap in the client's qlog (another stream delivered in order while it was open)
+scenario_netem_hol() {
+  head -c 40000 /dev/urandom > "$work/htdocs/hol.bin"
+  local attempt
+  for attempt in 1 2 3 4 5 6 7 8; do
+    netem_path netem-hol 15 0.03 hol.bin 4
+    if python3 "$here/hol-check.py" "$here/netem-hol/qlog"; then echo "netem-hol: kept attempt $attempt"; return; fi
+  done
+  echo "record.sh: netem-hol: no loss blocked one stream while another delivered, in 8 attempts" >&2
+}
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding preferred_address key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops gap chromium chromium_gso wifi_to_lte proxy_legs nginx_lb netem_loss netem_delay)
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding preferred_address key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops gap chromium chromium_gso wifi_to_lte proxy_legs nginx_lb netem_loss netem_delay netem_hol)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

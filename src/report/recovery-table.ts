@@ -116,3 +116,35 @@ export function recoveryText(connections: readonly Connection[], v: RecoveryView
   }
   return parts.join('\n\n') + '\n';
 }
+
+/** summary's three recovery cells: loss % per sender, retransmitted bytes per sender, the end-to-end smoothed RTT */
+export function recoverySummaryCells(r: ConnectionRecoveryReport | null, colour: Palette): [string, string, string] {
+  const unknown = colour.dim('?');
+  if (!r) return [unknown, unknown, unknown];
+  const [c, s] = r.directions as [DirectionRecovery, DirectionRecovery];
+  const pair = (f: (d: DirectionRecovery) => string | null) => `${f(c) ?? unknown} / ${f(s) ?? unknown}`;
+  return [
+    pair((d) => (d.lossPercent === null ? null : `${d.lossPercent.toFixed(1)} %`)),
+    pair((d) => (d.retransmittedBytes ? String(d.retransmittedBytes.stream + d.retransmittedBytes.crypto) : null)),
+    r.endToEndRtt ? msText(r.endToEndRtt.smoothedMs) : unknown,
+  ];
+}
+
+/** under summary's table: why a recovery cell is `?` */
+export function recoveryUnknownText(connections: readonly Connection[], v: RecoveryView | undefined, colour: Palette): string {
+  if (!v) return '';
+  const lines: string[] = [];
+  for (const c of connections) {
+    const r = v.report(c);
+    if (!r) {
+      if (!c.log) lines.push(`  ${c.id}  loss, retransmissions, RTT unknown: ${noRecoveryReason(c)}`);
+      continue;
+    }
+    const losses = [...new Set(r.directions.flatMap((d) => (d.facts.losses.evidence === 'unknown' ? [d.facts.losses.reason] : [])))];
+    if (losses.length) lines.push(`  ${c.id}  loss and RTT unknown: ${losses.join('; ')}`);
+    const retrans = [...new Set(r.directions.flatMap((d) => (d.facts.retransmissions.evidence === 'unknown' ? [d.facts.retransmissions.reason] : [])))];
+    if (retrans.length) lines.push(`  ${c.id}  retransmissions unknown: ${retrans.join('; ')}`);
+    if (!r.endToEndRtt && losses.length === 0) lines.push(`  ${c.id}  RTT unknown: ${r.endToEndFact.reason}`);
+  }
+  return lines.length ? `\n${colour.dim(lines.join('\n'))}` : '';
+}

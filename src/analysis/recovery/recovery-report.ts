@@ -114,8 +114,9 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const spaces = Object.fromEntries(PN_SPACES.map((s) => [s, spaceReport(st, sender, s, gapVerdicts(st, fates, sender, s, 0))])) as Record<PnSpace, SpaceRecovery>;
   const used = PN_SPACES.filter((s) => spaces[s].packets > 0);
   const unknown = used.filter((s) => spaces[s].fact.evidence === 'unknown');
+  const whys = [...new Set(unknown.map((s) => unreadReason(firstUnread(st.senders[other(sender)].spaces[s])!)))].join('; ');
   const losses: Fact = unknown.length
-    ? { evidence: 'unknown', reason: unknown.map((s) => spaces[s].fact.reason).join('; ') }
+    ? { evidence: 'unknown', reason: `the receiver's ${unknown.join(' and ')} ACKs would be in packets not read (${whys})` }
     : { evidence: 'proven', reason: "from the receiver's ACK frames: a packet is lost when ACKs reporting on its number skip it while acknowledging 3 later ones (RFC 9002 §6.1.1)" };
   const total = (k: 'lostAfterCapture' | 'lostBeforeCapture' | 'missedByCapture') => (unknown.length ? null : sum(used.map((s) => spaces[s][k]!)));
   const packets = sum(used.map((s) => spaces[s].packets));
@@ -129,7 +130,7 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const est = me.rtt.estimate;
   const peer = other(sender);
   const rttFact: Fact = losses.evidence === 'unknown'
-    ? { evidence: 'unknown', reason: `${losses.reason}: the samples there would change the estimate` }
+    ? { evidence: 'unknown', reason: losses.reason }
     : est
     ? me.unadjustedSamples > 0
       ? { evidence: 'inferred', reason: `${me.unadjustedSamples} of ${est.samples} samples keep their ack_delay: the ${peer}'s transport parameters (ack_delay_exponent) were not read` }
@@ -174,7 +175,10 @@ export function recoveryReport(conn: Connection, st: ConnectionRecovery, fates: 
   const endToEndRtt = c && s ? { minMs: round3(c.minMs + s.minMs), smoothedMs: round3(c.smoothedMs + s.smoothedMs), latestMs: round3(c.latestMs + s.latestMs) } : null;
   const endToEndFact: Fact = endToEndRtt
     ? { evidence: 'inferred', reason: 'the sum of the two legs at the capture point: each endpoint measures about this, wherever the capture ran' }
-    : { evidence: 'unknown', reason: `needs both legs: ${directions.filter((d) => !d.rtt).map((d) => `capture→${other(d.sender)}→capture ${d.facts.rtt.reason}`).join('; ')}` };
+    : {
+        evidence: 'unknown',
+        reason: `needs both legs; ${[...new Set(directions.filter((d) => !d.rtt).map((d) => d.facts.rtt.reason))].join('; ')}`,
+      };
   const count = (l: { count: number; omitted: number }) => ({ count: l.count, omitted: l.omitted });
   return {
     connection: conn.id,

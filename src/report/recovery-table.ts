@@ -43,6 +43,7 @@ function connectionTable(r: ConnectionRecoveryReport, colour: Palette): string {
   row('lost after the capture point', (d) => num(d.lostAfterCapture, colour));
   row('lost before the capture point', (d) => num(d.lostBeforeCapture, colour));
   row('missed by the capture (acknowledged)', (d) => num(d.missedByCapture, colour));
+  row('fate not in the capture', (d) => num(d.unresolved, colour));
   row('loss', (d) => (d.lossPercent === null ? colour.dim('unknown') : `${d.lossPercent.toFixed(2)} %`));
   row('retransmitted bytes', (d) => (d.retransmittedBytes ? `${d.retransmittedBytes.stream} STREAM\n${d.retransmittedBytes.crypto} CRYPTO` : colour.dim('unknown')));
   row('packets carrying data again', (d) => num(d.retransmittedPackets, colour));
@@ -95,6 +96,12 @@ export function recoveryText(connections: readonly Connection[], v: RecoveryView
         ? `end-to-end RTT (both legs): min ${msText(r.endToEndRtt.minMs)}, smoothed ${msText(r.endToEndRtt.smoothedMs)}, latest ${msText(r.endToEndRtt.latestMs)}`
         : colour.dim(`end-to-end RTT unknown: ${r.endToEndFact.reason}`),
     );
+    const h = r.handshake;
+    if (h && 'durationMs' in h)
+      lines.push(
+        `handshake ${msText(h.durationMs)} at the capture point: network ${msText(h.networkMs)} (one round trip), server ${msText(h.serverMs)}, client ${msText(h.clientMs)} ${colour.dim(`(inferred: ${h.fact.reason})`)}`,
+      );
+    else if (h) lines.push(colour.dim(`handshake split unknown: ${h.fact.reason}`));
     const facts = factLines(r);
     if (facts.length) lines.push(colour.dim(facts.map((f) => `  ${f}`).join('\n')));
     const losses = v.losses(c);

@@ -66,7 +66,7 @@ describe.each([
   ['netem-loss', '2% loss each way in a relay on the path, captured between the relay and the server'],
   ['netem-hol', '3% loss each way in the relay'],
   ['netem-delay', 'no loss'],
-] as const)('captures/%s: losses against what each sender declared lost (%s)', (name) => {
+] as const)('captures/%s: losses against what each sender declared lost (%s)', (name, _how) => {
   it.each(['client', 'server'] as const)('%s: every packet it declared lost, the capture finds lost, and the ack-eliciting ones found are within 2 of those declared', async (sender) => {
     const r = await run(name);
     const { found, mine, declared, eliciting } = compare(r, sender);

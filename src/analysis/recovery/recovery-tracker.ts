@@ -40,6 +40,9 @@ export class ConnectionRecovery {
   constructor(readonly connection: Connection) {}
 }
 
+/** packet numbers past a lost packet after which a late ACK of it (a spurious loss) is no longer looked for */
+const LOST_WATCH_SPAN = 1_000;
+
 const other = (r: Role): Role => (r === 'client' ? 'server' : 'client');
 
 /** whether a packet number is in an ACK frame's ranges (largest first, RFC 9000 §19.3.1) */
@@ -178,6 +181,8 @@ export class RecoveryTracker {
       }
     }
     for (const e of sp.lost.values()) {
+      // a late ACK comes within a few round trips: one this far behind is no longer watched, so each ACK's work stays small
+      if (e.pn + LOST_WATCH_SPAN < largest) sp.lost.delete(e.pn);
       if (!acks(f, e.pn)) continue;
       // found lost, then acknowledged: it had arrived (RFC 9002 §6.2's spurious loss)
       sp.lost.delete(e.pn);

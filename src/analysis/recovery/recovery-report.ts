@@ -15,6 +15,8 @@ export interface SpaceRecovery {
   /** packets that crossed the capture point (ack-eliciting or not) */
   packets: number;
   ackEliciting: number;
+  /** packets seen again under a number already seen (both legs of a proxy, or duplicated): not counted in `packets` */
+  duplicates: number;
   /** packets whose frames were not read */
   unread: number;
   /** crossed the capture point, never acknowledged while 3 later ones were */
@@ -98,6 +100,7 @@ function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps:
   return {
     packets: sp.packets,
     ackEliciting: sp.ackEliciting,
+    duplicates: sp.duplicates,
     unread: sum([...sp.unread.values()]),
     lostAfterCapture: known ? sp.lostAfterCapture : null,
     lostBeforeCapture: known ? gaps.lost : null,

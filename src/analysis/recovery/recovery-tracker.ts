@@ -84,12 +84,13 @@ export class RecoveryTracker {
     const st = this.state(p.connection);
     const me = st.senders[p.direction];
     const sp = me.spaces[space];
+    // the same packet seen again (on a proxy's second leg, or duplicated) is the same send
+    if (p.pn !== null && !sp.see(p.pn, p.frame, p.time)) return;
     sp.packets++;
     sp.bytes += p.header.length;
     if (p.decrypted !== true) sp.unread.set(p.decrypted, (sp.unread.get(p.decrypted) ?? 0) + 1);
     // without header protection removed, the number is unknown: counted, nothing more
     if (p.pn === null) return;
-    sp.see(p.pn, p.frame, p.time);
     const entry: SentPacket = { pn: p.pn, frame: p.frame, time: p.time, bytes: p.header.length, ackEliciting: null, data: [], resentBy: null, loss: null };
     if (p.decrypted === true) {
       entry.ackEliciting = isAckEliciting(p.frames);

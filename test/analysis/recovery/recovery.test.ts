@@ -125,6 +125,13 @@ describe('losses at the capture point', () => {
     expect(server.unresolved).toBe(3 + 7);
   });
 
+  it('a packet seen twice (a proxy capture sees both legs) counts once and sends nothing again', () => {
+    const { server } = session((c) => [...base(c), ...[0, 1, 2].map((pn) => packet(c, 'server', pn, [stream(pn * 1000)], 1.001 + pn * 0.001))]);
+    expect(server.packets).toBe(6);
+    expect(server.spaces.application.duplicates).toBe(3);
+    expect(server.retransmittedBytes).toEqual({ stream: 0, crypto: 0 });
+  });
+
   it('an RTT sample per newly acknowledged largest (RFC 9002 §5.1): the capture → client → capture leg', () => {
     const { c, recovery, server, report } = session(base);
     expect(recovery.rttSamples(c)).toMatchObject([{ sender: 'server', peer: 'client', latestMs: expect.closeTo(45, 6) }]);

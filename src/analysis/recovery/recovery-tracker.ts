@@ -79,6 +79,10 @@ export class RecoveryTracker {
 
   observe(p: PacketRecord): void {
     if (p.connection.log) return;
+    if (p.header.type === 'retry') {
+      this.retry(p);
+      return;
+    }
     const space = pnSpaceOf(p.header.type);
     if (space === null) return;
     const st = this.state(p.connection);
@@ -112,6 +116,20 @@ export class RecoveryTracker {
       flightChanged = true;
     }
     if (flightChanged) st.flight.push({ connection: p.connection.id, sender: p.direction, time: p.time, frame: p.frame, bytes: me.bytesInFlight });
+  }
+
+  /**
+   * A Retry answers the client's Initials without acknowledging them: the client starts again
+   * with the token, sending its ClientHello from CRYPTO offset 0 (RFC 9000 §17.2.5.2) and
+   * resetting its recovery state (RFC 9002 §6.3). Neither the resend nor the old Initials'
+   * silence is a loss.
+   */
+  private retry(p: PacketRecord): void {
+    const client = this.state(p.connection).senders.client;
+    const initial = client.spaces.initial;
+    for (const e of initial.inFlight.values()) if (e.ackEliciting) client.bytesInFlight -= e.bytes;
+    initial.inFlight.clear();
+    client.data.forget('initial');
   }
 
   /** the connection's recovery state; null when the capture held none of its packets (or it was read from a log) */

@@ -19,6 +19,8 @@ export interface SpaceRecovery {
   duplicates: number;
   /** packets whose frames were not read */
   unread: number;
+  /** 0-RTT packets never acknowledged because the server rejected early data: not losses */
+  rejectedZeroRtt: number;
   /** crossed the capture point, never acknowledged while 3 later ones were */
   lostAfterCapture: number | null;
   /** never crossed it, and the receiver's ACKs skip them */
@@ -101,6 +103,7 @@ function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps:
     packets: sp.packets,
     ackEliciting: sp.ackEliciting,
     duplicates: sp.duplicates,
+    rejectedZeroRtt: sp.rejectedZeroRtt,
     unread: sum([...sp.unread.values()]),
     lostAfterCapture: known ? sp.lostAfterCapture : null,
     lostBeforeCapture: known ? gaps.lost : null,

@@ -59,6 +59,12 @@ function acks(f: AckFrame, pn: number): boolean {
   return lo < r.length && r[lo]![1] >= pn;
 }
 
+/** a 0-RTT packet of a connection whose server rejected early data: discarded unacknowledged, not lost (RFC 9001 §4.6.2) */
+function rejectedEarly(c: Connection, e: SentPacket): boolean {
+  const ee = c.tls.encryptedExtensions;
+  return e.zeroRtt && ee !== undefined && !ee.earlyDataAccepted && !ee.earlyDataUnknown;
+}
+
 /** the STREAM and CRYPTO bytes a packet carries */
 function dataOf(p: PacketRecord, space: PnSpace): DataRange[] {
   const out: DataRange[] = [];
@@ -95,7 +101,7 @@ export class RecoveryTracker {
     if (p.decrypted !== true) sp.unread.set(p.decrypted, (sp.unread.get(p.decrypted) ?? 0) + 1);
     // without header protection removed, the number is unknown: counted, nothing more
     if (p.pn === null) return;
-    const entry: SentPacket = { pn: p.pn, frame: p.frame, time: p.time, bytes: p.header.length, ackEliciting: null, data: [], resentBy: null, loss: null };
+    const entry: SentPacket = { pn: p.pn, frame: p.frame, time: p.time, bytes: p.header.length, ackEliciting: null, zeroRtt: p.header.type === '0RTT', data: [], resentBy: null, loss: null };
     if (p.decrypted === true) {
       entry.ackEliciting = isAckEliciting(p.frames);
       entry.data = dataOf(p, space);
@@ -222,7 +228,8 @@ export class RecoveryTracker {
       }
       // the ACKs that would tell were not in the capture: its fate is unknown
       sp.inFlight.delete(e.pn);
-      sp.untracked++;
+      if (rejectedEarly(st.connection, e)) sp.rejectedZeroRtt++;
+      else sp.untracked++;
       if (e.ackEliciting) them.bytesInFlight -= e.bytes;
     }
     if (flightChanged) st.flight.push({ connection: p.connection.id, sender, time: p.time, frame: p.frame, bytes: them.bytesInFlight });
@@ -266,6 +273,10 @@ export class RecoveryTracker {
     const sp = me.spaces[space];
     sp.inFlight.delete(e.pn);
     if (e.ackEliciting) me.bytesInFlight -= e.bytes;
+    if (rejectedEarly(st.connection, e)) {
+      sp.rejectedZeroRtt++;
+      return;
+    }
     sp.lostAfterCapture++;
     const loss: LossEvent = {
       connection: st.connection.id,

@@ -13,6 +13,8 @@ export interface SentPacket {
   bytes: number;
   /** null: its frames were not read */
   ackEliciting: boolean | null;
+  /** a 0-RTT packet: a server that rejects early data discards it unacknowledged (RFC 9001 §4.6.2) */
+  zeroRtt: boolean;
   data: DataRange[];
   /** the first later packet that carried some of its data again */
   resentBy: { frame: number; pn: number; time: number } | null;
@@ -51,6 +53,8 @@ export class SenderSpace {
   lostAfterCapture = 0;
   /** those the receiver acknowledged after all */
   spuriousLosses = 0;
+  /** 0-RTT packets the server discarded because it rejected early data: not losses */
+  rejectedZeroRtt = 0;
   /** entries dropped to keep memory bounded, their fate untold */
   untracked = 0;
   largestAcked = -1;

@@ -125,6 +125,26 @@ describe('losses at the capture point', () => {
     expect(server.unresolved).toBe(3 + 7);
   });
 
+  it('0-RTT packets a server rejected go unacknowledged and are not losses (RFC 9001 §4.6.2)', () => {
+    const zeroRtt = (p: PacketRecord): PacketRecord => ({ ...p, header: { form: 'long', type: '0RTT', offset: 0, length: 1200, firstByte: 0xd0, dcid: Buffer.alloc(8), scid: Buffer.alloc(8), version: 1 } });
+    const run = (accepted: boolean) =>
+      session((c) => {
+        c.tls.encryptedExtensions = { earlyDataAccepted: accepted };
+        return [
+          ...[0, 1].map((pn) => zeroRtt(packet(c, 'client', pn, [stream(pn * 1000)], pn * 0.001))),
+          ...[2, 3, 4, 5, 6].map((pn) => packet(c, 'client', pn, [stream(pn * 1000)], 0.01 + pn * 0.001)),
+          packet(c, 'server', 0, [ack([[2, 6]])], 0.05),
+          // the client sends its early data again in 1-RTT
+          ...[0, 1].map((n) => packet(c, 'client', 7 + n, [stream(n * 1000)], 0.06 + n * 0.001)),
+        ];
+      }).report.directions[0]!;
+    const summary = (d: ReturnType<typeof run>) => [d.lostAfterCapture, d.spaces.application.rejectedZeroRtt, d.unresolved];
+    // the last two (the early data sent again) are still unacknowledged when the capture ends
+    expect(summary(run(false))).toEqual([0, 2, 2]);
+    // accepted, the server's ACK never reported on them: their fate is not in the capture
+    expect(summary(run(true))).toEqual([0, 0, 4]);
+  });
+
   it('a packet seen twice (a proxy capture sees both legs) counts once and sends nothing again', () => {
     const { server } = session((c) => [...base(c), ...[0, 1, 2].map((pn) => packet(c, 'server', pn, [stream(pn * 1000)], 1.001 + pn * 0.001))]);
     expect(server.packets).toBe(6);

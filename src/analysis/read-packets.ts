@@ -26,6 +26,7 @@ import type { PacketRecord } from './packet-record.js';
 import { LoggedPackets } from './logged-packets.js';
 import { PacketFates } from './recovery/packet-fates.js';
 import { isRecoveryLogEvent, LoggedRecoveryLog, type LoggedRecovery } from './recovery/logged-recovery.js';
+import { RecoveryAnalysis } from './recovery/recovery-analysis.js';
 import type { QlogFile } from '../qlog/open-qlog.js';
 
 export type PacketEvent =
@@ -68,6 +69,8 @@ export class PacketSession {
   readonly timeline = new HandshakeTimeline();
   /** which packet numbers each side sent and the other acknowledged */
   readonly fates = new PacketFates();
+  /** loss, retransmission, RTT, bytes in flight and flow control at the capture point */
+  readonly recovery = new RecoveryAnalysis(this.fates);
   private readonly amplification = new AmplificationAudit();
   private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
@@ -146,6 +149,7 @@ export class PacketSession {
     this.paths.observe(packet);
     this.timeline.observe(packet);
     this.fates.observe(packet);
+    this.recovery.observe(packet);
   }
 
   /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */

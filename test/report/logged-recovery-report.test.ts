@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PacketSession } from '../../src/analysis/read-packets.js';
+import { endpointLogsOf } from '../../src/analysis/recovery/logged-recovery.js';
+import { openCapture } from '../../src/capture/open-capture.js';
+import { KeyLog } from '../../src/crypto/keylog.js';
+import { openQlog } from '../../src/qlog/open-qlog.js';
+import { besideCapture, besideTable, besideToJson } from '../../src/report/logged-recovery-report.js';
+import type { Palette } from '../../src/report/colour.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LOSS = join(REPO, 'captures', 'loss');
+const plain: Palette = { dim: (s) => s, bold: (s) => s, red: (s) => s, yellow: (s) => s, green: (s) => s, cyan: (s) => s };
+
+/** captures/loss: the capture with its keys, and both endpoints' qlogs, in one session */
+async function lossSession(): Promise<PacketSession> {
+  const keylog = new KeyLog();
+  keylog.add(readFileSync(join(LOSS, 'keys.log'), 'latin1'));
+  const s = new PacketSession({ keylog });
+  for await (const _ of s.read(await openCapture(join(LOSS, 'loss.pcap'))));
+  for (const f of ['2411905e2aafd5e1a702bc6ad1a84d567a26.sqlog', 'ed751336a8b0154e79c48d81ba70515e14.sqlog']) for await (const _ of s.read((await openQlog(join(LOSS, 'qlog', f)))!));
+  return s;
+}
+
+describe('endpoint logs beside the capture (captures/loss)', () => {
+  it("each log's declared losses stand beside the capture's losses of the same sender", async () => {
+    const s = await lossSession();
+    const captured = s.tracker.connections.find((c) => !c.log)!;
+    const report = s.recovery.report(captured);
+    const logs = endpointLogsOf(captured, s.tracker.connections).map((c) => s.loggedRecovery(c)!);
+    const rows = besideCapture(report, logs);
+    const bySide = Object.fromEntries(rows.map((r) => [r.log.vantage, r]));
+    expect(bySide.server!.log.lost.total).toBe(36);
+    expect(bySide.client!.log.lost.total).toBe(3);
+    // the capture's own figures for each sender and space, from the recovery report
+    const server = report!.directions.find((d) => d.sender === 'server')!.spaces.application;
+    expect(bySide.server!.capture!.bySpace.application).toEqual({ lost: server.lostAfterCapture! + server.lostBeforeCapture!, lostAfterCapture: server.lostAfterCapture, lostBeforeCapture: server.lostBeforeCapture });
+    // issue 13: the sender's declared losses within ±2 of what the capture shows (all of them 1-RTT)
+    expect(Math.abs(bySide.server!.capture!.bySpace.application!.lost! - 36)).toBeLessThanOrEqual(2);
+    expect(Math.abs(bySide.client!.capture!.bySpace.application!.lost! - 3)).toBeLessThanOrEqual(2);
+    // the capture holds no client ACK of the server's Handshake packet: that space, and so the total, is unknown
+    expect(bySide.server!.capture!.bySpace.handshake).toMatchObject({ lost: null, unknownReason: expect.stringContaining('no ACK') });
+    expect(bySide.server!.capture!.lost).toBeNull();
+    const json = besideToJson(rows);
+    expect(json.find((j) => j.vantage === 'server')).toMatchObject({ lost: { total: 36, bySpace: { application: { count: 36 } } }, metrics: { updates: 257 }, capture: { lost: null, bySpace: { application: { lost: bySide.server!.capture!.bySpace.application!.lost } } } });
+    const text = besideTable(rows, plain);
+    expect(text).toContain('36 (0-RTT/1-RTT 36)');
+    expect(text).toContain('3 (0-RTT/1-RTT 3)');
+    expect(text).toContain(`${server.lostAfterCapture! + server.lostBeforeCapture!} or more (Handshake unknown; 0-RTT/1-RTT ${server.lostAfterCapture} after + ${server.lostBeforeCapture} before)`);
+    // the server's last congestion_window: 5162 bytes
+    expect(text).toContain('5,162 B');
+  });
+
+  it('a log with no capture beside it says unknown, not 0', () => {
+    const log = { connection: 1, file: 'x.sqlog', vantage: 'client' as const, lost: { total: 0, bySpace: {}, byTrigger: {} }, metrics: { updates: 0, summary: {}, samples: [], sampleStride: 1 }, dropped: { total: 2, byTrigger: { key_unavailable: 2 } } };
+    const text = besideTable(besideCapture(null, [log]), plain);
+    const row = text.split('\n').find((l) => l.includes('x.sqlog'))!;
+    expect(row.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['x.sqlog', 'client', '0', 'unknown', 'unknown', 'unknown', 'unknown', 'not logged', '2']);
+    expect(text).toContain('client: dropped: key_unavailable 2');
+  });
+});

@@ -6,6 +6,7 @@ import { exportQlogCommand, withExportOptions } from './export-command.js';
 import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
 import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
+import { recoveryCommand } from './recovery-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
 import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
@@ -88,6 +89,12 @@ await yargs(args)
     'every path change of every connection: its kind, the PATH_CHALLENGE/RESPONSE pairs, the verdict',
     (y) => withFailOnOption(withCommonOptions(y)),
     run(migrationsCommand) as never,
+  )
+  .command(
+    'recovery [inputs...]',
+    'per connection and sender: packets lost after and before the capture point, retransmitted bytes, RTT legs, bytes in flight, flow-control waits',
+    (y) => withCommonOptions(y),
+    run(recoveryCommand) as never,
   )
   .command('export <command>', 'write a capture in another format', (y) =>
     y

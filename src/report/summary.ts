@@ -13,6 +13,7 @@ import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
 import { connectionName, logName } from './connection-name.js';
 import { roundTime } from './packet-json.js';
+import { recoverySummaryJson, type RecoveryView } from './recovery-json.js';
 
 export interface InputSummary {
   path: string;
@@ -45,6 +46,8 @@ export interface AnalysisView {
   handshake(c: Connection): HandshakeSummary;
   /** 1-RTT packet numbers found again after the capture lost sync (absent: not tracked) */
   pnSync?(c: Connection): PnSyncReport;
+  /** loss, retransmission and RTT at the capture point (absent: not tracked) */
+  recovery?: RecoveryView;
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {
@@ -84,6 +87,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       log: c.log ?? null,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
       packetNumberSync: c.log ? null : (v.pnSync?.(c) ?? null),
+      recovery: v.recovery ? recoverySummaryJson(v.recovery.report(c)) : null,
       requests: requests(c),
       legs: v.legs(c),
       // packet times are already relative to the first record

@@ -24,7 +24,7 @@ export interface SpaceRecovery {
   missedByCapture: number | null;
   /** found lost, then acknowledged after all */
   spuriousLosses: number | null;
-  /** numbers whose fate the capture does not tell (no ACK read reports on them) */
+  /** packets (or missing numbers) whose fate the capture does not tell: no ACK read reports on them, or the capture ends first */
   unresolved: number | null;
   fact: Fact;
 }
@@ -73,15 +73,17 @@ function firstUnread(sp: SenderSpace): Exclude<DecryptResult, true> | undefined 
   return sp.unread.keys().next().value;
 }
 
-/** whether the receiver's ACKs of one space can be read: unknown when it sent packets there and none was read */
+/**
+ * whether the receiver's ACKs of one space can be read: unknown when it sent packets there
+ * and none of them was read. A receiver whose packets were all read and held no ACK leaves
+ * the sender's packets unresolved, not unknown.
+ */
 function ackFact(sender: SenderSpace, receiver: SenderSpace, space: PnSpace): Fact {
   if (sender.packets === 0) return { evidence: 'proven', reason: `no ${space} packets from this sender` };
-  if (receiver.ackFramesRead > 0) return { evidence: 'proven', reason: `${receiver.ackFramesRead} ACK frames from the receiver in the ${space} space` };
+  if (sender.ackFramesRead > 0) return { evidence: 'proven', reason: `${sender.ackFramesRead} ACK frames from the receiver in the ${space} space` };
   const why = firstUnread(receiver);
-  if (why && receiver.packets > receiver.ackEliciting)
-    return { evidence: 'unknown', reason: `the receiver's ${space} ACKs are in packets not read (${unreadReason(why)})` };
-  if (why) return { evidence: 'unknown', reason: `the receiver's ${space} packets were not read (${unreadReason(why)})` };
-  return { evidence: 'unknown', reason: `the capture holds no ACK from the receiver in the ${space} space` };
+  if (why) return { evidence: 'unknown', reason: `the receiver's ${space} ACKs would be in packets not read (${unreadReason(why)})` };
+  return { evidence: 'proven', reason: `the capture holds no ACK from the receiver in the ${space} space: the fate of these packets is not in it` };
 }
 
 function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps: GapVerdicts): SpaceRecovery {
@@ -96,7 +98,7 @@ function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps:
     lostBeforeCapture: known ? gaps.lost : null,
     missedByCapture: known ? gaps.missedByCapture : null,
     spuriousLosses: known ? sp.spuriousLosses : null,
-    unresolved: known ? gaps.unresolved + sp.untracked : null,
+    unresolved: known ? gaps.unresolved + sp.untracked + [...sp.inFlight.values()].filter((e) => e.ackEliciting !== false).length : null,
     fact,
   };
 }
@@ -126,13 +128,13 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const retrans = retransmissions.evidence !== 'unknown';
   const est = me.rtt.estimate;
   const peer = other(sender);
-  const rttFact: Fact = est
+  const rttFact: Fact = losses.evidence === 'unknown'
+    ? { evidence: 'unknown', reason: `${losses.reason}: the samples there would change the estimate` }
+    : est
     ? me.unadjustedSamples > 0
       ? { evidence: 'inferred', reason: `${me.unadjustedSamples} of ${est.samples} samples keep their ack_delay: the ${peer}'s transport parameters (ack_delay_exponent) were not read` }
       : { evidence: 'proven', reason: `${est.samples} samples: ${peer} ACKs whose largest acknowledged was a packet seen here (RFC 9002 §5.1)` }
-    : losses.evidence === 'unknown'
-      ? { evidence: 'unknown', reason: losses.reason }
-      : { evidence: 'unknown', reason: `no ${peer} ACK newly acknowledged an ack-eliciting packet seen here` };
+    : { evidence: 'unknown', reason: `no ${peer} ACK newly acknowledged an ack-eliciting packet seen here` };
   return {
     sender,
     spaces,
@@ -144,7 +146,7 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
     retransmittedBytes: retrans ? { ...me.retransmittedBytes } : null,
     retransmittedPackets: retrans ? me.retransmittedPackets : null,
     spuriousRetransmissions: retrans && losses.evidence !== 'unknown' ? me.spuriousRetransmissions : null,
-    rtt: est
+    rtt: est && rttFact.evidence !== 'unknown'
       ? {
           leg: `capture→${peer}→capture`,
           samples: est.samples,

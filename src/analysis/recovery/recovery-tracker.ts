@@ -77,17 +77,18 @@ export class RecoveryTracker {
   observe(p: PacketRecord): void {
     if (p.connection.log) return;
     const space = pnSpaceOf(p.header.type);
-    if (space === null || p.pn === null) return;
+    if (space === null) return;
     const st = this.state(p.connection);
     const me = st.senders[p.direction];
     const sp = me.spaces[space];
     sp.packets++;
     sp.bytes += p.header.length;
+    if (p.decrypted !== true) sp.unread.set(p.decrypted, (sp.unread.get(p.decrypted) ?? 0) + 1);
+    // without header protection removed, the number is unknown: counted, nothing more
+    if (p.pn === null) return;
     sp.see(p.pn, p.frame, p.time);
     const entry: SentPacket = { pn: p.pn, frame: p.frame, time: p.time, bytes: p.header.length, ackEliciting: null, data: [], resentBy: null, loss: null };
-    if (p.decrypted !== true) {
-      sp.unread.set(p.decrypted, (sp.unread.get(p.decrypted) ?? 0) + 1);
-    } else {
+    if (p.decrypted === true) {
       entry.ackEliciting = isAckEliciting(p.frames);
       entry.data = dataOf(p, space);
       if (entry.ackEliciting) sp.ackEliciting++;

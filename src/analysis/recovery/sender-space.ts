@@ -45,7 +45,7 @@ export class SenderSpace {
   bytes = 0;
   /** packets whose frames were not read, by why */
   readonly unread = new Map<Exclude<DecryptResult, true>, number>();
-  /** ACK frames the receiver sent in this space that the capture read */
+  /** ACK frames of this sender's packets (sent by the receiver in this space) that the capture read */
   ackFramesRead = 0;
   /** packets the receiver's ACKs skipped while acknowledging 3 later ones, and not acknowledged after */
   lostAfterCapture = 0;

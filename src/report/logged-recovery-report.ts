@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { Role } from '../analysis/connection.js';
+import type { Connection, Role } from '../analysis/connection.js';
 import type { LoggedRecovery, MetricSummary } from '../analysis/recovery/logged-recovery.js';
 import { PN_SPACES, type PnSpace } from '../analysis/recovery/pn-space.js';
 import type { ConnectionRecoveryReport } from '../analysis/recovery/recovery-report.js';
@@ -125,31 +125,36 @@ function captureLostText(c: CaptureSide): string {
 
 /**
  * The endpoint logs of one captured connection as a table: per log, what its writer declared
- * lost and measured, and the capture's figures for the same sender.
+ * lost and measured, and the capture's figures for the same sender. Without `withCapture`
+ * (a log read on its own) the capture's columns are left out.
  */
-export function besideTable(rows: readonly LoggedBeside[], colour: Palette): string {
+export function besideTable(rows: readonly LoggedBeside[], colour: Palette, withCapture = true): string {
   if (rows.length === 0) return '';
+  const captureOnly = new Set([3, 5]);
+  const keep = <T>(cells: T[]) => (withCapture ? cells : cells.filter((_, i) => !captureOnly.has(i)));
   const t = new Table({
-    head: ['log', 'side', 'lost (log)', 'lost (capture)', 'smoothed RTT (log, last)', 'RTT at capture', 'min RTT (log)', 'cwnd (log, last)', 'dropped (log)'].map(colour.bold),
+    head: keep(['log', 'side', 'lost (log)', 'lost (capture)', 'smoothed RTT (log, last)', 'RTT at capture', 'min RTT (log)', 'cwnd (log, last)', 'dropped (log)']).map(colour.bold),
     style: { head: [], border: [] },
   });
   for (const { log, capture } of rows) {
     const s = log.metrics.summary;
-    t.push([
-      log.file.split('/').pop()!,
-      log.vantage ?? 'unknown',
-      lostText(log),
-      capture ? captureLostText(capture) : 'unknown',
-      ms(s.smoothedRttMs?.last),
-      capture ? ms(capture.smoothedRttMs) : 'unknown',
-      ms(s.minRttMs?.min),
-      s.congestionWindow ? `${count(s.congestionWindow.last)} B` : 'not logged',
-      String(log.dropped.total),
-    ]);
+    t.push(
+      keep([
+        log.file.split('/').pop()!,
+        log.vantage ?? 'unknown',
+        lostText(log),
+        capture ? captureLostText(capture) : 'unknown',
+        ms(s.smoothedRttMs?.last),
+        capture ? ms(capture.smoothedRttMs) : 'unknown',
+        ms(s.minRttMs?.min),
+        s.congestionWindow ? `${count(s.congestionWindow.last)} B` : 'not logged',
+        String(log.dropped.total),
+      ]),
+    );
   }
-  const notes = [
+  const notes = !withCapture ? [] : [
     colour.dim('lost (log): the packets the writer declared lost (packet_lost); lost (capture): its packets the capture shows lost after or before the capture point'),
-    colour.dim('(unknown in a space where the capture holds no ACK from the receiver).'),
+    colour.dim("(unknown in a space where the receiver's packets, which would carry its ACKs, could not be read)."),
     colour.dim("RTT at capture: both legs at the capture point added (capture→server→capture + capture→client→capture), the nearest the capture comes to an endpoint's own RTT."),
   ];
   const triggers = rows.flatMap(({ log }) => {
@@ -159,4 +164,43 @@ export function besideTable(rows: readonly LoggedBeside[], colour: Palette): str
     return parts.length ? [`  ${log.vantage ?? 'unknown'}: ${parts.join('; ')}`] : [];
   });
   return [t.toString(), ...notes, ...triggers].join('\n') + '\n';
+}
+
+/** What the `recovery` command's logged section reads (AnalysisView's loggedRecovery and endpointLogs, the session's recovery). */
+export interface LoggedRecoveryView {
+  report(c: Connection): ConnectionRecoveryReport | null;
+  loggedRecovery(c: Connection): LoggedRecovery | null;
+  endpointLogs(c: Connection): LoggedRecovery[];
+}
+
+/**
+ * The `recovery` command's section on endpoint logs: for a captured connection, its endpoints'
+ * logs beside the capture; for a connection read from a log with no capture of it among the
+ * inputs, what the log says alone. Empty when no log has recovery events.
+ */
+export function loggedRecoverySection(connections: readonly Connection[], v: LoggedRecoveryView, colour: Palette): string {
+  const shownBeside = new Set<number>();
+  const parts: string[] = [];
+  for (const c of connections) {
+    if (c.log) continue;
+    const logs = v.endpointLogs(c);
+    if (logs.length === 0) continue;
+    for (const l of logs) shownBeside.add(l.connection);
+    parts.push(`${colour.bold(`Connection ${c.id}: what its endpoints logged, beside the capture`)}\n${besideTable(besideCapture(v.report(c), logs), colour)}`);
+  }
+  for (const c of connections) {
+    const r = c.log && !shownBeside.has(c.id) ? v.loggedRecovery(c) : null;
+    if (!r) continue;
+    parts.push(`${colour.bold(`Connection ${c.id}: what its ${r.vantage ?? 'endpoint'}'s log says of its own recovery`)}\n${besideTable([{ log: r, capture: null }], colour, false)}`);
+  }
+  return parts.join('\n');
+}
+
+/** the same for `recovery --format json`: fields added to a connection's object (docs/json.md) */
+export function loggedRecoveryFields(c: Connection, v: LoggedRecoveryView): { endpointLogs: Record<string, unknown>[]; loggedRecovery: Record<string, unknown> | null } {
+  if (c.log) {
+    const r = v.loggedRecovery(c);
+    return { endpointLogs: [], loggedRecovery: r ? loggedRecoveryToJson(r) : null };
+  }
+  return { endpointLogs: besideToJson(besideCapture(v.report(c), v.endpointLogs(c))), loggedRecovery: null };
 }

@@ -1,19 +1,25 @@
 import type { Connection } from '../analysis/connection.js';
 import type { HandshakeEvent, HandshakeEventName, HandshakeSummary } from '../analysis/handshake-timeline.js';
+import type { LossEvent } from '../analysis/recovery/recovery-events.js';
+import { lossRung, lossSentence, lostPacketType } from './loss-sentences.js';
 import { versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
 import { connectionName } from './connection-name.js';
 
 /** the width of the ladder between the two columns; with time and event, under 100 columns */
 const RUNG = 58;
+/** losses explained per connection; `quiclens recovery` lists them all */
+export const EXPLAINED_LOSSES = 50;
 
 /**
  * A connection's handshake as a ladder diagram between client and server: one arrow per
  * milestone, its time at the left, its name at the right, and with --explain one plain
  * sentence under it for people learning QUIC. All times count from the connection's first
- * packet; `zero` is the input's first record, the zero of the packets' times.
+ * packet; `zero` is the input's first record, the zero of the packets' times. With --explain,
+ * the losses the capture shows (`losses`, by time) join the ladder in time order, each with
+ * a sentence on how it was found and recovered.
  */
-export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean, zero: number): string {
+export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean, zero: number, losses: readonly LossEvent[] = []): string {
   // packet times count from the input's first record (a log's from its own first event)
   const start = conn.firstTime - (conn.log?.zero ?? zero);
   const ms = (t: number) => ((t - start) * 1000).toFixed(3);
@@ -30,9 +36,18 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
     // a client Initial after the first: a new attempt after Version Negotiation, or the one that answers a Retry
     const sentence = e.restart ? EXPLAIN_RESTART : e.event === 'client_initial' && i > firstInitial ? RETRIED_INITIAL : EXPLAIN[e.event];
     const row = `${ms(e.time).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
-    return explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row;
+    return { time: e.time, text: explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row };
   });
-  return [...head, ...lines].join('\n') + '\n';
+  if (!explain || losses.length === 0) return [...head, ...lines.map((l) => l.text)].join('\n') + '\n';
+  const shown = losses.slice(0, EXPLAINED_LOSSES).map((l) => {
+    const row = `${ms(l.time).padStart(11)}  ${lossRung(l, lostPacketType(l, h), RUNG)}  ${colour.dim(l.where === 'after_capture' ? 'lost_after_capture' : 'lost_before_capture')}`;
+    return { time: l.time, text: `${row}\n${colour.dim(wrap(lossSentence(l, h, ms), 13, 96))}` };
+  });
+  // a stable sort: at one instant the handshake's milestone comes first, then the losses
+  const merged = [...lines, ...shown].sort((a, b) => a.time - b.time).map((l) => l.text);
+  const more = losses.length - shown.length;
+  const tail = more > 0 ? [colour.dim(`             and ${more} more losses: \`quiclens recovery\` lists them all`)] : [];
+  return [...head, ...merged, ...tail].join('\n') + '\n';
 }
 
 /** the header's words on the handshake: only what the packets prove; the unknowns follow on lines of their own */

@@ -43,6 +43,7 @@ function connectionTable(r: ConnectionRecoveryReport, colour: Palette): string {
   row('lost after the capture point', (d) => num(d.lostAfterCapture, colour));
   row('lost before the capture point', (d) => num(d.lostBeforeCapture, colour));
   row('missed by the capture (acknowledged)', (d) => num(d.missedByCapture, colour));
+  row('fate not in the capture', (d) => num(d.unresolved, colour));
   row('loss', (d) => (d.lossPercent === null ? colour.dim('unknown') : `${d.lossPercent.toFixed(2)} %`));
   row('retransmitted bytes', (d) => (d.retransmittedBytes ? `${d.retransmittedBytes.stream} STREAM\n${d.retransmittedBytes.crypto} CRYPTO` : colour.dim('unknown')));
   row('packets carrying data again', (d) => num(d.retransmittedPackets, colour));
@@ -95,6 +96,12 @@ export function recoveryText(connections: readonly Connection[], v: RecoveryView
         ? `end-to-end RTT (both legs): min ${msText(r.endToEndRtt.minMs)}, smoothed ${msText(r.endToEndRtt.smoothedMs)}, latest ${msText(r.endToEndRtt.latestMs)}`
         : colour.dim(`end-to-end RTT unknown: ${r.endToEndFact.reason}`),
     );
+    const h = r.handshake;
+    if (h && 'durationMs' in h)
+      lines.push(
+        `handshake ${msText(h.durationMs)} at the capture point: network ${msText(h.networkMs)} (one round trip), server ${msText(h.serverMs)}, client ${msText(h.clientMs)} ${colour.dim(`(inferred: ${h.fact.reason})`)}`,
+      );
+    else if (h) lines.push(colour.dim(`handshake split unknown: ${h.fact.reason}`));
     const facts = factLines(r);
     if (facts.length) lines.push(colour.dim(facts.map((f) => `  ${f}`).join('\n')));
     const losses = v.losses(c);
@@ -115,4 +122,36 @@ export function recoveryText(connections: readonly Connection[], v: RecoveryView
     parts.push(`${name}\n${lines.join('\n')}`);
   }
   return parts.join('\n\n') + '\n';
+}
+
+/** summary's three recovery cells: loss % per sender, retransmitted bytes per sender, the end-to-end smoothed RTT */
+export function recoverySummaryCells(r: ConnectionRecoveryReport | null, colour: Palette): [string, string, string] {
+  const unknown = colour.dim('?');
+  if (!r) return [unknown, unknown, unknown];
+  const [c, s] = r.directions as [DirectionRecovery, DirectionRecovery];
+  const pair = (f: (d: DirectionRecovery) => string | null) => `${f(c) ?? unknown} / ${f(s) ?? unknown}`;
+  return [
+    pair((d) => (d.lossPercent === null ? null : `${d.lossPercent.toFixed(1)} %`)),
+    pair((d) => (d.retransmittedBytes ? String(d.retransmittedBytes.stream + d.retransmittedBytes.crypto) : null)),
+    r.endToEndRtt ? msText(r.endToEndRtt.smoothedMs) : unknown,
+  ];
+}
+
+/** under summary's table: why a recovery cell is `?` */
+export function recoveryUnknownText(connections: readonly Connection[], v: RecoveryView | undefined, colour: Palette): string {
+  if (!v) return '';
+  const lines: string[] = [];
+  for (const c of connections) {
+    const r = v.report(c);
+    if (!r) {
+      if (!c.log) lines.push(`  ${c.id}  loss, retransmissions, RTT unknown: ${noRecoveryReason(c)}`);
+      continue;
+    }
+    const losses = [...new Set(r.directions.flatMap((d) => (d.facts.losses.evidence === 'unknown' ? [d.facts.losses.reason] : [])))];
+    if (losses.length) lines.push(`  ${c.id}  loss and RTT unknown: ${losses.join('; ')}`);
+    const retrans = [...new Set(r.directions.flatMap((d) => (d.facts.retransmissions.evidence === 'unknown' ? [d.facts.retransmissions.reason] : [])))];
+    if (retrans.length) lines.push(`  ${c.id}  retransmissions unknown: ${retrans.join('; ')}`);
+    if (!r.endToEndRtt && losses.length === 0) lines.push(`  ${c.id}  RTT unknown: ${r.endToEndFact.reason}`);
+  }
+  return lines.length ? `\n${colour.dim(lines.join('\n'))}` : '';
 }

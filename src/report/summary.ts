@@ -15,6 +15,7 @@ import { connectionName, logName } from './connection-name.js';
 import { roundTime } from './packet-json.js';
 import { recoverySummaryJson, type RecoveryView } from './recovery-json.js';
 import type { LoggedRecovery } from '../analysis/recovery/logged-recovery.js';
+import { recoverySummaryCells, recoveryUnknownText } from './recovery-table.js';
 
 export interface InputSummary {
   path: string;
@@ -110,8 +111,8 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
 export function summaryTable(v: AnalysisView, colour: Palette): string {
   const { connections, counts, zero } = v;
   const t = new Table({
-    head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)'].map(colour.bold),
-    colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
+    head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)', 'loss c/s', 'resent B c/s', 'RTT'].map(colour.bold),
+    colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
     style: { head: [], border: [] },
   });
   const unknown = colour.dim('?');
@@ -129,9 +130,10 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       `${roundTime(c.firstTime - (c.log?.zero ?? zero)).toFixed(3)} s`,
       `${((c.lastTime - c.firstTime) * 1e3).toFixed(1)} ms`,
       `${n.total} (${n.decrypted})`,
+      ...recoverySummaryCells(v.recovery?.report(c) ?? null, colour),
     ]);
   }
-  const table = t.toString() + unknownCells(v, colour);
+  const table = t.toString() + unknownCells(v, colour) + recoveryUnknownText(connections, v.recovery, colour);
   const logged = connections.filter((c) => c.log);
   if (logged.length === 0) return table;
   // a log has no payload bytes and often no addresses: say where these rows come from

@@ -5,6 +5,7 @@ import { PN_SPACES } from './pn-space.js';
 import type { FlightSample, LossEvent, RttSample } from './recovery-events.js';
 import { gapVerdicts, recoveryReport, type ConnectionRecoveryReport } from './recovery-report.js';
 import { RecoveryTracker } from './recovery-tracker.js';
+import { HandshakeMoments } from './handshake-split.js';
 
 /** at most this many events of each kind are kept per connection; counts stay exact */
 export const MAX_EVENTS = 10_000;
@@ -16,11 +17,13 @@ export const MAX_EVENTS = 10_000;
  */
 export class RecoveryAnalysis {
   private readonly tracker = new RecoveryTracker();
+  private readonly moments = new HandshakeMoments();
 
   constructor(private readonly fates: PacketFates) {}
 
   observe(packet: PacketRecord): void {
     this.tracker.observe(packet);
+    if (!packet.connection.log) this.moments.observe(packet);
   }
 
   /** losses after the capture point and before it, by the time the capture first showed each */
@@ -44,6 +47,10 @@ export class RecoveryAnalysis {
   /** null for a connection read from a log, or with no packet numbers read */
   report(conn: Connection): ConnectionRecoveryReport | null {
     const st = this.tracker.get(conn);
-    return st ? recoveryReport(conn, st, this.fates) : null;
+    if (!st) return null;
+    const r = recoveryReport(conn, st, this.fates);
+    const [c, s] = r.directions;
+    r.handshake = this.moments.split(conn, c?.rtt?.minMs, s?.rtt?.minMs);
+    return r;
   }
 }

@@ -3,6 +3,7 @@ import { unreadReason, type Fact } from '../finding.js';
 import type { DecryptResult } from '../packet-record.js';
 import { judgeGaps, type GapVerdicts } from './before-capture.js';
 import type { FlowControlCounts, FlowControlWait } from './flow-control.js';
+import type { HandshakeSplit } from './handshake-split.js';
 import type { PacketFates } from './packet-fates.js';
 import { PN_SPACES, type PnSpace } from './pn-space.js';
 import type { ConnectionRecovery, SenderState } from './recovery-tracker.js';
@@ -43,6 +44,8 @@ export interface DirectionRecovery {
   lostAfterCapture: number | null;
   lostBeforeCapture: number | null;
   missedByCapture: number | null;
+  /** packets and missing numbers whose fate the capture does not tell */
+  unresolved: number | null;
   /** lost (both kinds) over the packets sent (seen, plus those lost before the capture point), in percent */
   lossPercent: number | null;
   retransmittedBytes: { stream: number; crypto: number } | null;
@@ -61,6 +64,8 @@ export interface ConnectionRecoveryReport {
   endToEndRtt: { minMs: number; smoothedMs: number; latestMs: number } | null;
   endToEndFact: Fact;
   flowControlWaits: FlowControlWait[];
+  /** the handshake's time split between network round trips and each side's own work; the fact alone when unknown */
+  handshake?: HandshakeSplit | { fact: Fact };
   /** how many of each event list were found, and how many were not kept (lists are bounded) */
   events: Record<'losses' | 'rttSamples' | 'flight' | 'flowControlWaits', { count: number; omitted: number }>;
 }
@@ -114,10 +119,11 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const spaces = Object.fromEntries(PN_SPACES.map((s) => [s, spaceReport(st, sender, s, gapVerdicts(st, fates, sender, s, 0))])) as Record<PnSpace, SpaceRecovery>;
   const used = PN_SPACES.filter((s) => spaces[s].packets > 0);
   const unknown = used.filter((s) => spaces[s].fact.evidence === 'unknown');
+  const whys = [...new Set(unknown.map((s) => unreadReason(firstUnread(st.senders[other(sender)].spaces[s])!)))].join('; ');
   const losses: Fact = unknown.length
-    ? { evidence: 'unknown', reason: unknown.map((s) => spaces[s].fact.reason).join('; ') }
+    ? { evidence: 'unknown', reason: `the receiver's ${unknown.join(' and ')} ACKs would be in packets not read (${whys})` }
     : { evidence: 'proven', reason: "from the receiver's ACK frames: a packet is lost when ACKs reporting on its number skip it while acknowledging 3 later ones (RFC 9002 §6.1.1)" };
-  const total = (k: 'lostAfterCapture' | 'lostBeforeCapture' | 'missedByCapture') => (unknown.length ? null : sum(used.map((s) => spaces[s][k]!)));
+  const total = (k: 'lostAfterCapture' | 'lostBeforeCapture' | 'missedByCapture' | 'unresolved') => (unknown.length ? null : sum(used.map((s) => spaces[s][k]!)));
   const packets = sum(used.map((s) => spaces[s].packets));
   const after = total('lostAfterCapture');
   const before = total('lostBeforeCapture');
@@ -129,7 +135,7 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const est = me.rtt.estimate;
   const peer = other(sender);
   const rttFact: Fact = losses.evidence === 'unknown'
-    ? { evidence: 'unknown', reason: `${losses.reason}: the samples there would change the estimate` }
+    ? { evidence: 'unknown', reason: losses.reason }
     : est
     ? me.unadjustedSamples > 0
       ? { evidence: 'inferred', reason: `${me.unadjustedSamples} of ${est.samples} samples keep their ack_delay: the ${peer}'s transport parameters (ack_delay_exponent) were not read` }
@@ -142,6 +148,7 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
     lostAfterCapture: after,
     lostBeforeCapture: before,
     missedByCapture: total('missedByCapture'),
+    unresolved: total('unresolved'),
     lossPercent: after === null || before === null || packets + before === 0 ? null : round3(((after + before) * 100) / (packets + before)),
     retransmittedBytes: retrans ? { ...me.retransmittedBytes } : null,
     retransmittedPackets: retrans ? me.retransmittedPackets : null,
@@ -174,7 +181,10 @@ export function recoveryReport(conn: Connection, st: ConnectionRecovery, fates: 
   const endToEndRtt = c && s ? { minMs: round3(c.minMs + s.minMs), smoothedMs: round3(c.smoothedMs + s.smoothedMs), latestMs: round3(c.latestMs + s.latestMs) } : null;
   const endToEndFact: Fact = endToEndRtt
     ? { evidence: 'inferred', reason: 'the sum of the two legs at the capture point: each endpoint measures about this, wherever the capture ran' }
-    : { evidence: 'unknown', reason: `needs both legs: ${directions.filter((d) => !d.rtt).map((d) => `capture→${other(d.sender)}→capture ${d.facts.rtt.reason}`).join('; ')}` };
+    : {
+        evidence: 'unknown',
+        reason: `needs both legs; ${[...new Set(directions.filter((d) => !d.rtt).map((d) => d.facts.rtt.reason))].join('; ')}`,
+      };
   const count = (l: { count: number; omitted: number }) => ({ count: l.count, omitted: l.omitted });
   return {
     connection: conn.id,

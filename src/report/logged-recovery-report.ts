@@ -154,7 +154,8 @@ export function besideTable(rows: readonly LoggedBeside[], colour: Palette, with
   }
   const notes = !withCapture ? [] : [
     colour.dim('lost (log): the packets the writer declared lost (packet_lost); lost (capture): its packets the capture shows lost after or before the capture point'),
-    colour.dim("(unknown in a space where the receiver's packets, which would carry its ACKs, could not be read)."),
+    colour.dim("(unknown in a space where the receiver's packets, which would carry its ACKs, could not be read). A sender declares only"),
+    colour.dim('ack-eliciting packets lost (RFC 9002 §6): an ACK-only packet lost on the way counts in the capture, never in the log.'),
     colour.dim("RTT at capture: both legs at the capture point added (capture→server→capture + capture→client→capture), the nearest the capture comes to an endpoint's own RTT."),
   ];
   const triggers = rows.flatMap(({ log }) => {

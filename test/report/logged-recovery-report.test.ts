@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +59,48 @@ describe('endpoint logs beside the capture (captures/loss)', () => {
     const row = text.split('\n').find((l) => l.includes('x.sqlog'))!;
     expect(row.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['x.sqlog', 'client', '0', 'unknown', 'unknown', 'unknown', 'unknown', 'not logged', '2']);
     expect(text).toContain('client: dropped: key_unavailable 2');
+  });
+});
+
+describe('endpoint logs beside the netem captures (real RTT, loss on a veth pair)', () => {
+  async function session(name: string): Promise<PacketSession> {
+    const dir = join(REPO, 'captures', name);
+    const keylog = new KeyLog();
+    keylog.add(readFileSync(join(dir, 'keys.log'), 'latin1'));
+    const s = new PacketSession({ keylog });
+    for await (const _ of s.read(await openCapture(join(dir, `${name}.pcap`))));
+    for (const f of readdirSync(join(dir, 'qlog'))) for await (const _ of s.read((await openQlog(join(dir, 'qlog', f)))!));
+    return s;
+  }
+  const beside = (s: PacketSession) => {
+    const captured = s.tracker.connections.find((c) => !c.log)!;
+    return Object.fromEntries(besideCapture(s.recovery.report(captured), endpointLogsOf(captured, s.tracker.connections).map((c) => s.loggedRecovery(c)!)).map((b) => [b.log.vantage, b]));
+  };
+
+  it('netem-loss: the server declared 20 lost (grep -c recovery:packet_lost), the capture shows 20; smoothed RTT within 10%', async () => {
+    const rows = beside(await session('netem-loss'));
+    expect(rows.server!.log.lost.total).toBe(20);
+    expect(rows.server!.capture!.lost).toBe(20);
+    // grep -c recovery:metrics_updated: 1923 (server), 1908 (client)
+    expect(rows.server!.log.metrics.updates).toBe(1923);
+    expect(rows.client!.log.metrics.updates).toBe(1908);
+    const logged = rows.server!.log.metrics.summary.smoothedRttMs!.last;
+    expect(Math.abs(rows.server!.capture!.smoothedRttMs! - logged) / logged).toBeLessThan(0.1);
+  });
+
+  it("netem-hol: the client declared no loss, the capture shows 3 of its packets lost: each an ACK-only packet in the client's own log", async () => {
+    const s = await session('netem-hol');
+    const rows = beside(s);
+    expect(rows.client!.log.lost.total).toBe(0);
+    const captured = s.tracker.connections.find((c) => !c.log)!;
+    const clientLosses = s.recovery.losses(captured).filter((l) => l.sender === 'client');
+    expect(clientLosses.map((l) => [l.where, l.pn])).toEqual([['before_capture', 34], ['before_capture', 38], ['before_capture', 56]]);
+    // the client's log: packets 34, 38 and 56 were sent with one ACK frame each and nothing else,
+    // so RFC 9002 has the client never declare them lost
+    const log = readFileSync(join(REPO, 'captures', 'netem-hol', 'qlog', 'af7c68ac9c2e7687bcabacbad7b113a87d.sqlog'), 'utf8').split('\x1e');
+    for (const pn of [34, 38, 56]) {
+      const sent = log.map((r) => (r.trim() ? JSON.parse(r) : null)).find((e) => e?.name === 'transport:packet_sent' && e.data.header.packet_type === '1RTT' && e.data.header.packet_number === pn);
+      expect(sent.data.frames.map((f: { frame_type: string }) => f.frame_type)).toEqual(['ack']);
+    }
   });
 });

@@ -16,7 +16,9 @@ export async function timelineCommand(opts: CommonOptions & { explain?: boolean 
     const explain = opts.explain ?? false;
     // the losses the capture shows, explained among the milestones (--explain only), ordered by when the lost packet was sent
     const losses = (c: Connection) => (explain ? [...(view.recovery?.losses(c) ?? [])].sort((a, b) => a.time - b.time) : []);
-    out.write(view.connections.map((c) => ladder(c, view.handshake(c), colour, explain, view.zero, losses(c))).join('\n'));
+    // for a connection read from an endpoint log: the losses its writer declared
+    const declared = (c: Connection) => (explain ? (view.loggedRecovery?.(c)?.lost.declared ?? []) : []);
+    out.write(view.connections.map((c) => ladder(c, view.handshake(c), colour, explain, view.zero, losses(c), declared(c))).join('\n'));
   } else {
     const doc = summaryToJson(view);
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');

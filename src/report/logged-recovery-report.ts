@@ -103,6 +103,8 @@ export function besideToJson(rows: readonly LoggedBeside[]): Record<string, unkn
 }
 
 const ms = (x: number | null | undefined) => (x === null || x === undefined ? 'unknown' : `${round3(x)} ms`);
+/** a value from the log: absent means the writer never logged it */
+const loggedMs = (x: number | undefined) => (x === undefined ? 'not logged' : `${round3(x)} ms`);
 const count = (x: number | null | undefined) => (x === null || x === undefined ? 'unknown' : x.toLocaleString('en-US'));
 
 const SPACE_NAMES: Record<string, string> = { initial: 'Initial', handshake: 'Handshake', application: '0-RTT/1-RTT', unknown: 'space not logged' };
@@ -144,9 +146,9 @@ export function besideTable(rows: readonly LoggedBeside[], colour: Palette, with
         log.vantage ?? 'unknown',
         lostText(log),
         capture ? captureLostText(capture) : 'unknown',
-        ms(s.smoothedRttMs?.last),
+        loggedMs(s.smoothedRttMs?.last),
         capture ? ms(capture.smoothedRttMs) : 'unknown',
-        ms(s.minRttMs?.min),
+        loggedMs(s.minRttMs?.min),
         s.congestionWindow ? `${count(s.congestionWindow.last)} B` : 'not logged',
         String(log.dropped.total),
       ]),

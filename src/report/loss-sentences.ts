@@ -1,6 +1,7 @@
 import type { Role } from '../analysis/connection.js';
 import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { LossEvent } from '../analysis/recovery/recovery-events.js';
+import type { DeclaredLoss } from '../analysis/recovery/logged-recovery.js';
 
 /**
  * Losses in plain words for `timeline --explain`: what was lost, where (after the capture
@@ -75,4 +76,33 @@ export function lossRung(l: LossEvent, type: string, rung: number): string {
   const nearReceiver = l.where === 'after_capture';
   if (l.sender === 'client') return nearReceiver ? `├─${label}${'─'.repeat(fill)}✕ │` : `├✕${label}${'─'.repeat(fill + 2)}│`;
   return nearReceiver ? `│ ✕${'─'.repeat(fill)}${label}─┤` : `│${'─'.repeat(fill + 2)}${label}✕┤`;
+}
+
+/** what showed the writer the loss, by qlog's trigger (quic-events §packet_lost) */
+const TRIGGERS: Record<string, string> = {
+  reordering_threshold: 'packets it sent later were acknowledged and this one was not (the packet threshold, RFC 9002 §6.1.1)',
+  time_threshold: 'too long had passed since a later packet was acknowledged (the time threshold, RFC 9002 §6.1.2)',
+  pto_expired: 'its probe timeout expired with no acknowledgement (RFC 9002 §6.2)',
+};
+
+/** the packet type as a learner reads it */
+const TYPE_NAMES: Record<string, string> = { initial: 'Initial', handshake: 'Handshake', '0RTT': '0-RTT', '1RTT': '1-RTT' };
+
+/**
+ * One sentence for a loss an endpoint's own log declared (qlog packet_lost): the sender's
+ * decision, not something a capture saw.
+ */
+export function declaredLossSentence(d: DeclaredLoss, vantage: Role): string {
+  const type = TYPE_NAMES[d.packetType];
+  const packet = `${type ? `${type} ` : ''}packet ${d.pn === null ? '(number not logged)' : d.pn}`;
+  const why = d.trigger !== undefined && TRIGGERS[d.trigger] ? `: ${TRIGGERS[d.trigger]}` : d.trigger ? ` (${d.trigger})` : '; the log does not say what showed it';
+  return `The ${vantage}'s own log declares its ${packet} lost${why}. This is the sender's own decision, not a packet seen on a wire; whatever in it still matters goes out again in new packets, with new numbers (RFC 9002 §2).`;
+}
+
+/** the rung for a declared loss: the ✕ on the sender's side, where the decision was made */
+export function declaredRung(d: DeclaredLoss, vantage: Role, rung: number): string {
+  const type = TYPE_NAMES[d.packetType];
+  const label = ` ${type ? `${type} ` : ''}packet ${d.pn ?? '?'} declared lost `;
+  const fill = Math.max(2, rung - 3 - label.length);
+  return vantage === 'client' ? `├✕${label}${'─'.repeat(fill)}│` : `│${'─'.repeat(fill)}${label}✕┤`;
 }

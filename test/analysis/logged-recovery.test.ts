@@ -89,6 +89,11 @@ describe('LoggedRecovery from other writers and versions', () => {
       total: 2,
       bySpace: { application: { count: 1, packetNumbers: [7] }, handshake: { count: 1, packetNumbers: [2] } },
       byTrigger: expect.objectContaining({ time_threshold: 1, pto_expired: 1 }),
+      // both at "time": 30 ms after the file's first event
+      declared: [
+        { time: 0.03, packetType: '1RTT', pn: 7, trigger: 'time_threshold' },
+        { time: 0.03, packetType: 'handshake', pn: 2, trigger: 'pto_expired' },
+      ],
     });
     expect({ ...r.dropped.byTrigger }).toEqual({ key_unavailable: 1, invalid: 1 });
     expect(r.metrics.summary.smoothedRttMs).toEqual({ first: 12.25, last: 13.28, min: 12.25, max: 13.28, count: 2 });

@@ -15,7 +15,7 @@ describe('timeline --explain on a lossy capture (captures/loss)', () => {
     losses = JSON.parse(run('recovery', '--format', 'json').stdout).connections[0].recovery.losses;
     lines = run('timeline', '--explain', '--no-color').stdout.split('\n');
     rows = lines.filter((l) => /lost_(after|before)_capture$/.test(l));
-  });
+  }, 60_000);
 
   it('one rung and sentence per loss the recovery analysis found, in time order among the milestones', () => {
     expect(losses.length).toBeGreaterThan(30);
@@ -46,5 +46,17 @@ describe('timeline --explain on a lossy capture (captures/loss)', () => {
 
   it('without --explain the ladder stays the handshake alone', () => {
     expect(run('timeline', '--no-color').stdout).not.toContain('lost_');
+  });
+});
+
+describe("timeline --explain on an endpoint's qlog: the losses its writer declared", () => {
+  it("the server's log of captures/loss: one row per recovery:packet_lost (36), the first packet 28", () => {
+    const log = join(LOSS, 'qlog', '2411905e2aafd5e1a702bc6ad1a84d567a26.sqlog');
+    const out = spawnSync('node', [join(REPO, 'bin/quiclens.js'), 'timeline', log, '--explain', '--no-color'], { encoding: 'utf8' }).stdout;
+    const rows = out.split('\n').filter((l) => l.endsWith('packet_lost'));
+    // grep -c recovery:packet_lost → 36; the first: {"time":24,…"packet_number":28}
+    expect(rows).toHaveLength(36);
+    expect(rows[0]).toMatch(/^ +[\d.]+  │─+ 1-RTT packet 28 declared lost ✕┤  packet_lost$/);
+    expect(out.replace(/\s+/g, ' ')).toContain("The server's own log declares its 1-RTT packet 28 lost; the log does not say what showed it.");
   });
 });

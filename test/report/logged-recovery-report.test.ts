@@ -53,11 +53,11 @@ describe('endpoint logs beside the capture (captures/loss)', () => {
     expect(text).toContain('5,162 B');
   });
 
-  it('a log with no capture beside it says unknown, not 0', () => {
-    const log = { connection: 1, file: 'x.sqlog', vantage: 'client' as const, lost: { total: 0, bySpace: {}, byTrigger: {} }, metrics: { updates: 0, summary: {}, samples: [], sampleStride: 1 }, dropped: { total: 2, byTrigger: { key_unavailable: 2 } } };
+  it('a log with no capture beside it says unknown, not 0, and what the log left out is not logged', () => {
+    const log = { connection: 1, file: 'x.sqlog', vantage: 'client' as const, lost: { total: 0, bySpace: {}, byTrigger: {}, declared: [] }, metrics: { updates: 0, summary: {}, samples: [], sampleStride: 1 }, dropped: { total: 2, byTrigger: { key_unavailable: 2 } } };
     const text = besideTable(besideCapture(null, [log]), plain);
     const row = text.split('\n').find((l) => l.includes('x.sqlog'))!;
-    expect(row.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['x.sqlog', 'client', '0', 'unknown', 'unknown', 'unknown', 'unknown', 'not logged', '2']);
+    expect(row.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['x.sqlog', 'client', '0', 'unknown', 'not logged', 'unknown', 'not logged', 'not logged', '2']);
     expect(text).toContain('client: dropped: key_unavailable 2');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HandshakeSummary } from '../../src/analysis/handshake-timeline.js';
 import type { LossEvent } from '../../src/analysis/recovery/recovery-events.js';
-import { lossRung, lossSentence, lostPacketType } from '../../src/report/loss-sentences.js';
+import { declaredLossSentence, declaredRung, lossRung, lossSentence, lostPacketType } from '../../src/report/loss-sentences.js';
 
 /** a handshake whose server sent 1-RTT from 0.010 s and client from 0.030 s */
 const h = {
@@ -69,5 +69,24 @@ describe('loss sentences for timeline --explain', () => {
     expect(rungs[1]).toMatch(/^├✕ 1-RTT packet 57 lost ─+│$/);
     expect(rungs[2]).toMatch(/^│ ✕─+ 1-RTT packet 57 lost ─┤$/);
     expect(rungs[3]).toMatch(/^│─+ 1-RTT packet 57 lost ✕┤$/);
+  });
+});
+
+describe("losses an endpoint's own log declared (qlog packet_lost)", () => {
+  it('says what showed the sender the loss, by its trigger, and that it is the sender\'s decision', () => {
+    const s = declaredLossSentence({ time: 0.03, packetType: '1RTT', pn: 7, trigger: 'time_threshold' }, 'server');
+    expect(s).toBe(
+      "The server's own log declares its 1-RTT packet 7 lost: too long had passed since a later packet was acknowledged (the time threshold, RFC 9002 §6.1.2). This is the sender's own decision, not a packet seen on a wire; whatever in it still matters goes out again in new packets, with new numbers (RFC 9002 §2).",
+    );
+    expect(declaredLossSentence({ time: 0, packetType: 'unknown', pn: 117 }, 'client')).toContain("The client's own log declares its packet 117 lost; the log does not say what showed it.");
+    expect(declaredLossSentence({ time: 0, packetType: 'handshake', pn: 2, trigger: 'some_new_reason' }, 'client')).toContain('its Handshake packet 2 lost (some_new_reason).');
+  });
+
+  it('draws its rung as wide as the ladder, the ✕ on the writer\'s side', () => {
+    const d = { time: 0, packetType: '1RTT' as const, pn: 28 };
+    expect([...declaredRung(d, 'client', 58)].length).toBe(58);
+    expect([...declaredRung(d, 'server', 58)].length).toBe(58);
+    expect(declaredRung(d, 'client', 58)).toMatch(/^├✕ 1-RTT packet 28 declared lost ─+│$/);
+    expect(declaredRung(d, 'server', 58)).toMatch(/^│─+ 1-RTT packet 28 declared lost ✕┤$/);
   });
 });

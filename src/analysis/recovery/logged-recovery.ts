@@ -1,4 +1,5 @@
 import type { QlogMetricsUpdatedEvent, QlogPacketDroppedEvent, QlogPacketLostEvent } from '../../qlog/qlog-events.js';
+import type { PacketType } from '../../quic/packet-header.js';
 import type { Connection, Role } from '../connection.js';
 import { pnSpaceOf, type PnSpace } from './pn-space.js';
 
@@ -21,6 +22,15 @@ export interface LoggedLosses {
   count: number;
   /** the first LOGGED_PN_LIMIT packet numbers declared lost, in log order */
   packetNumbers: number[];
+}
+
+/** one packet_lost event, as the timeline explains it */
+export interface DeclaredLoss {
+  /** seconds on the input's clock, as packets' times */
+  time: number;
+  packetType: PacketType;
+  pn: number | null;
+  trigger?: string;
 }
 
 /** one metric over the log: its first and last logged values, and the extremes */
@@ -54,6 +64,8 @@ export interface LoggedRecovery {
     bySpace: Partial<Record<LoggedSpace, LoggedLosses>>;
     /** by the writer's stated reason (reordering_threshold, time_threshold, pto_expired); `unknown` when not given */
     byTrigger: Record<string, number>;
+    /** the first LOGGED_PN_LIMIT events, in log order */
+    declared: DeclaredLoss[];
   };
   metrics: {
     updates: number;
@@ -92,7 +104,7 @@ export class LoggedRecoveryLog {
     if (vantage) s.out.vantage = vantage;
     switch (ev.kind) {
       case 'packet_lost':
-        return this.lost(s.out, ev);
+        return this.lost(s.out, time, ev);
       case 'metrics_updated':
         return this.metrics(s, time, ev);
       case 'packet_dropped': {
@@ -108,8 +120,13 @@ export class LoggedRecoveryLog {
     return this.byConnection.get(conn)?.out ?? null;
   }
 
-  private lost(out: LoggedRecovery, ev: QlogPacketLostEvent): void {
+  private lost(out: LoggedRecovery, time: number, ev: QlogPacketLostEvent): void {
     out.lost.total++;
+    if (out.lost.declared.length < LOGGED_PN_LIMIT) {
+      const d: DeclaredLoss = { time, packetType: ev.packetType, pn: ev.packetNumber };
+      if (ev.trigger !== undefined) d.trigger = ev.trigger;
+      out.lost.declared.push(d);
+    }
     const space: LoggedSpace = pnSpaceOf(ev.packetType) ?? 'unknown';
     const losses = (out.lost.bySpace[space] ??= { count: 0, packetNumbers: [] });
     losses.count++;
@@ -153,7 +170,7 @@ export class LoggedRecoveryLog {
           connection: conn.id,
           file,
           vantage,
-          lost: { total: 0, bySpace: {}, byTrigger: counter() },
+          lost: { total: 0, bySpace: {}, byTrigger: counter(), declared: [] },
           metrics: { updates: 0, summary: {}, samples: [], sampleStride: 1 },
           dropped: { total: 0, byTrigger: counter() },
         },

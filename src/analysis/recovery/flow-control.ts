@@ -21,7 +21,7 @@ export interface FlowControlWait {
   waitedMs: number | null;
 }
 
-/** One side's flow-control frames, counted by type (qlog names). */
+/** The flow-control frames one side sent, counted by type (qlog names). */
 export interface FlowControlCounts {
   data_blocked: number;
   stream_data_blocked: number;
@@ -72,7 +72,7 @@ export class FlowControl {
         default:
           continue;
       }
-      this.counts[f.type === 'max_data' || f.type === 'max_stream_data' || f.type === 'max_streams' ? peer : sender][f.type]++;
+      this.counts[sender][f.type]++;
     }
   }
 

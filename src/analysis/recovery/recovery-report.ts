@@ -15,8 +15,12 @@ export interface SpaceRecovery {
   /** packets that crossed the capture point (ack-eliciting or not) */
   packets: number;
   ackEliciting: number;
+  /** packets seen again under a number already seen (both legs of a proxy, or duplicated): not counted in `packets` */
+  duplicates: number;
   /** packets whose frames were not read */
   unread: number;
+  /** 0-RTT packets never acknowledged because the server rejected early data: not losses */
+  rejectedZeroRtt: number;
   /** crossed the capture point, never acknowledged while 3 later ones were */
   lostAfterCapture: number | null;
   /** never crossed it, and the receiver's ACKs skip them */
@@ -98,6 +102,8 @@ function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps:
   return {
     packets: sp.packets,
     ackEliciting: sp.ackEliciting,
+    duplicates: sp.duplicates,
+    rejectedZeroRtt: sp.rejectedZeroRtt,
     unread: sum([...sp.unread.values()]),
     lostAfterCapture: known ? sp.lostAfterCapture : null,
     lostBeforeCapture: known ? gaps.lost : null,

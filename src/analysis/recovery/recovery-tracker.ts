@@ -40,6 +40,9 @@ export class ConnectionRecovery {
   constructor(readonly connection: Connection) {}
 }
 
+/** packet numbers past a lost packet after which a late ACK of it (a spurious loss) is no longer looked for */
+const LOST_WATCH_SPAN = 1_000;
+
 const other = (r: Role): Role => (r === 'client' ? 'server' : 'client');
 
 /** whether a packet number is in an ACK frame's ranges (largest first, RFC 9000 §19.3.1) */
@@ -54,6 +57,12 @@ function acks(f: AckFrame, pn: number): boolean {
     else hi = mid;
   }
   return lo < r.length && r[lo]![1] >= pn;
+}
+
+/** a 0-RTT packet of a connection whose server rejected early data: discarded unacknowledged, not lost (RFC 9001 §4.6.2) */
+function rejectedEarly(c: Connection, e: SentPacket): boolean {
+  const ee = c.tls.encryptedExtensions;
+  return e.zeroRtt && ee !== undefined && !ee.earlyDataAccepted && !ee.earlyDataUnknown;
 }
 
 /** the STREAM and CRYPTO bytes a packet carries */
@@ -76,18 +85,23 @@ export class RecoveryTracker {
 
   observe(p: PacketRecord): void {
     if (p.connection.log) return;
+    if (p.header.type === 'retry') {
+      this.retry(p);
+      return;
+    }
     const space = pnSpaceOf(p.header.type);
     if (space === null) return;
     const st = this.state(p.connection);
     const me = st.senders[p.direction];
     const sp = me.spaces[space];
+    // the same packet seen again (on a proxy's second leg, or duplicated) is the same send
+    if (p.pn !== null && !sp.see(p.pn, p.frame, p.time)) return;
     sp.packets++;
     sp.bytes += p.header.length;
     if (p.decrypted !== true) sp.unread.set(p.decrypted, (sp.unread.get(p.decrypted) ?? 0) + 1);
     // without header protection removed, the number is unknown: counted, nothing more
     if (p.pn === null) return;
-    sp.see(p.pn, p.frame, p.time);
-    const entry: SentPacket = { pn: p.pn, frame: p.frame, time: p.time, bytes: p.header.length, ackEliciting: null, data: [], resentBy: null, loss: null };
+    const entry: SentPacket = { pn: p.pn, frame: p.frame, time: p.time, bytes: p.header.length, ackEliciting: null, zeroRtt: p.header.type === '0RTT', data: [], resentBy: null, loss: null };
     if (p.decrypted === true) {
       entry.ackEliciting = isAckEliciting(p.frames);
       entry.data = dataOf(p, space);
@@ -108,6 +122,20 @@ export class RecoveryTracker {
       flightChanged = true;
     }
     if (flightChanged) st.flight.push({ connection: p.connection.id, sender: p.direction, time: p.time, frame: p.frame, bytes: me.bytesInFlight });
+  }
+
+  /**
+   * A Retry answers the client's Initials without acknowledging them: the client starts again
+   * with the token, sending its ClientHello from CRYPTO offset 0 (RFC 9000 §17.2.5.2) and
+   * resetting its recovery state (RFC 9002 §6.3). Neither the resend nor the old Initials'
+   * silence is a loss.
+   */
+  private retry(p: PacketRecord): void {
+    const client = this.state(p.connection).senders.client;
+    const initial = client.spaces.initial;
+    for (const e of initial.inFlight.values()) if (e.ackEliciting) client.bytesInFlight -= e.bytes;
+    initial.inFlight.clear();
+    client.data.forget('initial');
   }
 
   /** the connection's recovery state; null when the capture held none of its packets (or it was read from a log) */
@@ -178,6 +206,8 @@ export class RecoveryTracker {
       }
     }
     for (const e of sp.lost.values()) {
+      // a late ACK comes within a few round trips: one this far behind is no longer watched, so each ACK's work stays small
+      if (e.pn + LOST_WATCH_SPAN < largest) sp.lost.delete(e.pn);
       if (!acks(f, e.pn)) continue;
       // found lost, then acknowledged: it had arrived (RFC 9002 §6.2's spurious loss)
       sp.lost.delete(e.pn);
@@ -198,7 +228,8 @@ export class RecoveryTracker {
       }
       // the ACKs that would tell were not in the capture: its fate is unknown
       sp.inFlight.delete(e.pn);
-      sp.untracked++;
+      if (rejectedEarly(st.connection, e)) sp.rejectedZeroRtt++;
+      else sp.untracked++;
       if (e.ackEliciting) them.bytesInFlight -= e.bytes;
     }
     if (flightChanged) st.flight.push({ connection: p.connection.id, sender, time: p.time, frame: p.frame, bytes: them.bytesInFlight });
@@ -242,6 +273,10 @@ export class RecoveryTracker {
     const sp = me.spaces[space];
     sp.inFlight.delete(e.pn);
     if (e.ackEliciting) me.bytesInFlight -= e.bytes;
+    if (rejectedEarly(st.connection, e)) {
+      sp.rejectedZeroRtt++;
+      return;
+    }
     sp.lostAfterCapture++;
     const loss: LossEvent = {
       connection: st.connection.id,

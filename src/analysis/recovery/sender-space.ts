@@ -13,6 +13,8 @@ export interface SentPacket {
   bytes: number;
   /** null: its frames were not read */
   ackEliciting: boolean | null;
+  /** a 0-RTT packet: a server that rejects early data discards it unacknowledged (RFC 9001 §4.6.2) */
+  zeroRtt: boolean;
   data: DataRange[];
   /** the first later packet that carried some of its data again */
   resentBy: { frame: number; pn: number; time: number } | null;
@@ -51,6 +53,8 @@ export class SenderSpace {
   lostAfterCapture = 0;
   /** those the receiver acknowledged after all */
   spuriousLosses = 0;
+  /** 0-RTT packets the server discarded because it rejected early data: not losses */
+  rejectedZeroRtt = 0;
   /** entries dropped to keep memory bounded, their fate untold */
   untracked = 0;
   largestAcked = -1;
@@ -70,11 +74,22 @@ export class SenderSpace {
   /** the first gap whose loss the receiver's ACKs have not yet shown */
   private undetected = 0;
 
-  /** a packet number seen: notes the gap before it, if any */
-  see(pn: number, frame: number, time: number): void {
+  /** numbers seen, to tell a packet seen twice (a capture on a proxy sees both legs) from a new one */
+  private readonly seen = new RangeSet();
+  /** packets seen again under a number already seen: not counted again */
+  duplicates = 0;
+
+  /** a packet number seen: notes the gap before it, if any; false when it was seen before */
+  see(pn: number, frame: number, time: number): boolean {
+    if (this.seen.has(pn)) {
+      this.duplicates++;
+      return false;
+    }
+    this.seen.add(pn, pn + 1);
     // before the first number seen, the capture had not started on this sender: no gap
     if (pn > this.maxSeen + 1 && this.maxSeen >= 0) this.gaps.push({ start: this.maxSeen + 1, end: pn, frame, time, detectedAt: null });
     this.maxSeen = Math.max(this.maxSeen, pn);
+    return true;
   }
 
   track(p: SentPacket): SentPacket | undefined {

@@ -32,6 +32,12 @@ export class SentData {
     this.set(this.acked, r.stream).add(r.offset, r.offset + r.length);
   }
 
+  /** starts a stream afresh: after a Retry the client sends its Initial CRYPTO data from offset 0 again (RFC 9000 §17.2.5.2) */
+  forget(stream: number | PnSpace): void {
+    this.sent.delete(stream);
+    this.acked.delete(stream);
+  }
+
   /** false when a stream had more separate ranges than a RangeSet keeps: counts are then lower bounds */
   get exact(): boolean {
     for (const s of this.sent.values()) if (!s.exact) return false;

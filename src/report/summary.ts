@@ -14,6 +14,7 @@ import type { Palette } from './colour.js';
 import { connectionName, logName } from './connection-name.js';
 import { roundTime } from './packet-json.js';
 import { recoverySummaryJson, type RecoveryView } from './recovery-json.js';
+import type { LoggedRecovery } from '../analysis/recovery/logged-recovery.js';
 import { recoverySummaryCells, recoveryUnknownText } from './recovery-table.js';
 
 export interface InputSummary {
@@ -49,6 +50,10 @@ export interface AnalysisView {
   pnSync?(c: Connection): PnSyncReport;
   /** loss, retransmission and RTT at the capture point (absent: not tracked) */
   recovery?: RecoveryView;
+  /** what a connection read from an endpoint log says of its own recovery (qlog packet_lost, metrics_updated, packet_dropped) */
+  loggedRecovery?(c: Connection): LoggedRecovery | null;
+  /** the endpoint logs of a captured connection that were read with it, with their recovery (absent: not tracked) */
+  endpointLogs?(c: Connection): LoggedRecovery[];
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {

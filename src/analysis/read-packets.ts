@@ -25,6 +25,8 @@ import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 import { LoggedPackets } from './logged-packets.js';
 import { PacketFates } from './recovery/packet-fates.js';
+import { StreamsTracker } from './streams/streams-tracker.js';
+import type { StreamsReport } from './streams/stream-types.js';
 import type { QlogFile } from '../qlog/open-qlog.js';
 
 export type PacketEvent =
@@ -67,6 +69,8 @@ export class PacketSession {
   readonly timeline = new HandshakeTimeline();
   /** which packet numbers each side sent and the other acknowledged */
   readonly fates = new PacketFates();
+  /** per stream: bytes, ends, head-of-line waits and the TCP counterfactual */
+  private readonly streamTracker = new StreamsTracker(this.fates);
   private readonly amplification = new AmplificationAudit();
   private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
@@ -130,6 +134,11 @@ export class PacketSession {
     return this.zeroRttCounter.status(conn, this.http3.requests(conn), tickets);
   }
 
+  /** a connection's streams, call once the inputs are read: the delivery models settle what is still in flight */
+  streams(conn: Connection): StreamsReport {
+    return this.streamTracker.report(conn, this.http3.requests(conn), this.zeroRtt(conn), (id) => this.http3.roleOf(conn, id));
+  }
+
   /** every analysis, fed one packet from a capture or a log */
   private analyse(packet: PacketRecord): void {
     this.packetFindings.push(...this.framePermissions.check(packet), ...this.amplification.check(packet));
@@ -139,6 +148,7 @@ export class PacketSession {
     this.paths.observe(packet);
     this.timeline.observe(packet);
     this.fates.observe(packet);
+    this.streamTracker.observe(packet);
   }
 
   /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */

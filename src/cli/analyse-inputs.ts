@@ -55,6 +55,7 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     legs: (c: Connection) => session.paths.legs(c),
     handshake: (c: Connection) => session.timeline.summary(c),
     pnSync: (c: Connection) => session.pnSync(c),
+    streams: (c: Connection) => session.streams(c),
   };
   return { view, problems };
 }

@@ -6,6 +6,7 @@ import { exportQlogCommand, withExportOptions } from './export-command.js';
 import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
 import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
+import { streamsCommand } from './streams-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
 import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
@@ -88,6 +89,12 @@ await yargs(args)
     'every path change of every connection: its kind, the PATH_CHALLENGE/RESPONSE pairs, the verdict',
     (y) => withFailOnOption(withCommonOptions(y)),
     run(migrationsCommand) as never,
+  )
+  .command(
+    'streams [inputs...]',
+    "each connection's streams: who opened them, bytes each way, how they ended, head-of-line waits, and what TCP would have done",
+    (y) => withCommonOptions(y),
+    run(streamsCommand) as never,
   )
   .command('export <command>', 'write a capture in another format', (y) =>
     y

@@ -79,14 +79,15 @@ function connectionText(c: Connection, r: StreamsReport, colour: Palette): strin
       lines.push(`  ${alone.length} loss${alone.length === 1 ? '' : 'es'} had only ${streams.length === 1 ? `stream ${streams[0]}'s` : `their own stream's (${streams.join(', ')})`} bytes behind ${alone.length === 1 ? 'it' : 'them'}: TCP would have held back nothing more`);
     }
     if (r.tcpOmitted) lines.push(colour.dim(`  … and ${r.tcpOmitted} more`));
-    if (r.unsettledPackets) lines.push(colour.dim(`  ${r.unsettledPackets} packets with stream data were never acknowledged within the capture: taken as arrived`));
+    if (r.unsettledPackets) lines.push(colour.dim(`  ${r.unsettledPackets} packet${r.unsettledPackets === 1 ? '' : 's'} with stream data have no fate the capture shows (no ACK reached them, or a capture gap hid it): taken as arrived`));
+    if (r.uncapturedBytes) lines.push(colour.dim(`  ${r.uncapturedBytes} stream bytes travelled in packets the capture lacks but that were not lost as far as it shows (the receiver acknowledged them, or a capture gap hid them): taken as arrived with the next packet captured`));
   }
   const e = r.earlyData;
   if (e.attempted) {
     const limit = e.maxEarlyDataSize === null ? `limit unknown: ${e.limit.reason}` : `limit ${e.maxEarlyDataSize} (max_early_data_size)${e.withinLimit ? ', within it' : colour.red(', over it')}`;
     const accepted = e.accepted === null ? 'acceptance unknown' : e.accepted ? 'accepted' : 'rejected';
     const tooEarly = e.tooEarly.length ? `; answered 425 Too Early: stream${e.tooEarly.length === 1 ? '' : 's'} ${e.tooEarly.join(', ')}` : '; no request answered 425 Too Early';
-    lines.push('', `  0-RTT: ${e.bytes} bytes of early data, ${accepted}; ${limit}; requests in 0-RTT: ${e.requests.length ? e.requests.join(', ') : 'none read'}${tooEarly}`);
+    lines.push('', `  0-RTT: ${e.bytes} bytes of early data, ${accepted}; ${limit}; requests in 0-RTT: ${e.requests.length ? `stream${e.requests.length === 1 ? '' : 's'} ${e.requests.join(', ')}` : 'none read'}${tooEarly}`);
   }
   return lines.join('\n');
 }
@@ -131,6 +132,7 @@ export function streamsToJson(c: Connection, r: StreamsReport): Record<string, u
     })),
     tcpOmitted: r.tcpOmitted,
     unsettledPackets: r.unsettledPackets,
+    uncapturedBytes: r.uncapturedBytes,
     earlyData: r.earlyData,
   };
 }

@@ -8,6 +8,8 @@ export interface CarryingPacket {
   pn: number;
   time: number;
   chunks: { stream: number; offset: number; length: number }[];
+  /** the capture lost sync while this packet waited: the ACKs that would settle it may be among what it missed */
+  uncertain?: true;
 }
 
 /** at most this many packets wait per sender for their fate; the oldest is then taken as arrived */
@@ -35,6 +37,14 @@ export class FateWindow {
     if (q.length > WINDOW) this.release(q.shift()!, true);
   }
 
+  /**
+   * The capture lost sync (a capture gap): the ACKs for the packets waiting now may have
+   * been in it, so "never acknowledged" would prove nothing for them.
+   */
+  captureGap(): void {
+    for (const q of Object.values(this.queue)) for (const p of q) p.uncertain = true;
+  }
+
   /** hands on every packet at the front whose fate is now known */
   advance(): void {
     for (const sender of ['client', 'server'] as const) {
@@ -56,8 +66,9 @@ export class FateWindow {
   }
 
   private release(p: CarryingPacket, force: boolean): void {
-    const fate = this.fateOf(p);
-    if (fate === 'pending' && force) this.unsettled++;
+    let fate = this.fateOf(p);
+    if (fate === 'not_acknowledged' && p.uncertain) fate = 'pending';
+    if (fate === 'pending' && (force || p.uncertain)) this.unsettled++;
     this.settle(p, fate);
   }
 }

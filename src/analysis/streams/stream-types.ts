@@ -148,5 +148,10 @@ export interface StreamsReport {
   model: Fact;
   /** packets whose fate the capture never settled (no ACK reached them): taken as arrived */
   unsettledPackets: number;
+  /**
+   * stream bytes in packets the capture lacks that the receiver acknowledged (a capture
+   * drop, not a loss) or that a capture gap hid: taken as arrived with the next packet captured
+   */
+  uncapturedBytes: number;
   earlyData: EarlyDataReport;
 }

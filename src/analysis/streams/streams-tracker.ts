@@ -3,6 +3,7 @@ import { unreadReason } from '../finding.js';
 import type { Fact } from '../finding.js';
 import type { Http3Request } from '../http3-requests.js';
 import type { PacketRecord } from '../packet-record.js';
+import { RangeSet } from '../../quic/range-set.js';
 import type { PacketFates } from '../recovery/packet-fates.js';
 import type { ZeroRttStatus } from '../zero-rtt.js';
 import { earlyData } from './early-data.js';
@@ -20,6 +21,9 @@ interface ConnectionStreams {
   /** application-space packets read, and those whose frames could not be read, by why */
   appPackets: number;
   unread: Map<string, number>;
+  /** per sender: the largest packet number read, and the numbers the capture lost sync over (a capture gap) */
+  largestPn: Record<Role, number>;
+  captureGaps: Record<Role, RangeSet>;
   lastTime: number;
   finished: boolean;
 }
@@ -40,6 +44,14 @@ export class StreamsTracker {
     const c = this.connection(packet.connection);
     c.appPackets++;
     c.lastTime = Math.max(c.lastTime, packet.time);
+    if (packet.pn !== null) {
+      // a packet number found only beyond the nearest candidate: the capture missed the ones before it
+      if ((packet.pnRecovery || packet.pnSearched) && packet.pn > c.largestPn[packet.direction] + 1) {
+        c.captureGaps[packet.direction].add(c.largestPn[packet.direction] + 1, packet.pn);
+        c.window.captureGap();
+      }
+      c.largestPn[packet.direction] = Math.max(c.largestPn[packet.direction], packet.pn);
+    }
     if (packet.decrypted !== true) {
       c.unread.set(packet.decrypted, (c.unread.get(packet.decrypted) ?? 0) + 1);
     } else {
@@ -93,6 +105,7 @@ export class StreamsTracker {
         ? { evidence: 'unknown', reason: "a log gives no arrival times at the receiver for the capture point's view: head-of-line waits are modelled on captures only" }
         : { evidence: 'inferred', reason: "bytes in packets the receiver never acknowledged are taken as lost, their retransmission's as arrived; arrival is when a packet crossed the capture point" },
       unsettledPackets: c?.window.unsettled ?? 0,
+      uncapturedBytes: c ? c.senders.client.uncapturedBytes + c.senders.server.uncapturedBytes : 0,
       earlyData: earlyData(zeroRtt, requests),
     };
   }
@@ -111,14 +124,20 @@ export class StreamsTracker {
   private connection(conn: Connection): ConnectionStreams {
     let c = this.byConnection.get(conn);
     if (!c) {
-      const seen = (sender: Role) => () => this.fates.numbers(conn, sender, 'application').seen;
-      const senders = { client: new SenderDelivery('client', seen('client')), server: new SenderDelivery('server', seen('server')) };
+      const seen = (sender: Role) => () => this.fates.numbers(conn, sender, 'application');
+      const captureGaps = { client: new RangeSet(), server: new RangeSet() };
+      const senders = {
+        client: new SenderDelivery('client', seen('client'), captureGaps.client),
+        server: new SenderDelivery('server', seen('server'), captureGaps.server),
+      };
       c = {
         counters: new StreamCounters(),
         senders,
         window: new FateWindow(conn, this.fates, (p, fate) => senders[p.sender].settle(p, fate)),
         appPackets: 0,
         unread: new Map(),
+        largestPn: { client: -1, server: -1 },
+        captureGaps,
         lastTime: 0,
         finished: false,
       };

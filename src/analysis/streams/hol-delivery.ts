@@ -55,7 +55,8 @@ export class HolDelivery {
     const cause = waiting ? this.causeOf(stream, s.prefix, next) : null;
     if (s.open && (advanced || !waiting)) {
       // the rest of the same lost packet's bytes still missing: the same wait goes on
-      const same = cause !== null && cause.pn !== null && cause.pn === s.open.stall.cause.pn;
+      const was = s.open.stall.cause;
+      const same = cause !== null && cause.where === was.where && cause.pn === was.pn && String(cause.missingPns) === String(was.missingPns);
       if (same) s.open.stall.cause.bytes = [s.open.stall.cause.bytes[0], cause.bytes[1]];
       else this.close(s, time, packet);
     }

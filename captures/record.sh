@@ -14,9 +14,12 @@ done
 
 work=$(mktemp -d)
 pids=()
+namespaces=()
 cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # deleting a namespace deletes the veth ends inside it, and their peers with them
+  for ns in "${namespaces[@]:-}"; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -313,6 +316,85 @@ CONF
   echo "record.sh: nginx-lb: the migration kept its server in 8 attempts" >&2
 }
 
-all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding preferred_address key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops gap chromium chromium_gso wifi_to_lte proxy_legs nginx_lb)
+# a path with real delay and loss: three network namespaces, client — router — server,
+# joined by two veth pairs (10.78.1.0/24 on the client side, 10.78.2.0/24 on the server
+# side). The router forwards; each direction gets its own delay and loss. tcpdump runs in the
+# router on the server-facing interface. The kernel taps a packet arriving on an interface
+# before anything can drop it, and a packet leaving by one only after it was forwarded: so a
+# server packet is always captured (on arrival) and may be dropped on its way on to the
+# client (lost after the capture point), while a client packet dropped in the router is never
+# captured (lost before it).
+# The delay and loss would be `tc qdisc add dev ... root netem delay 15ms loss 2%` on the
+# router's two egress interfaces, but the kernel that recorded them has no netem
+# (CONFIG_NET_SCH_NETEM unset), nor nftables' queue (CONFIG_NFT_QUEUE): iptables' NFQUEUE
+# target hands each forwarded packet (one queue per direction) to nfqueue-path.py, which drops some at random and lets the rest go after the
+# delay. Same place in the path as netem on egress, so the capture sees the same.
+# usage: netem_path NAME DELAY_MS LOSS FILE NSTREAMS [client options...]   (LOSS: 0.02 = 2%)
+netem_path() {
+  local name=$1 delay=$2 loss=$3 file=$4 nstreams=$5; shift 5
+  command -v iptables-legacy >/dev/null || { echo "record.sh: iptables-legacy is missing (apt-get install iptables)" >&2; return 1; }
+  command -v python3 >/dev/null || { echo "record.sh: python3 is missing (apt-get install python3)" >&2; return 1; }
+  local c=ql-nc r=ql-nr s=ql-ns ns
+  for ns in $c $r $s; do ip netns del $ns 2>/dev/null || true; ip netns add $ns; namespaces+=("$ns"); done
+  ip link add ql-c0 type veth peer name ql-rc; ip link add ql-rs type veth peer name ql-s0
+  ip link set ql-c0 netns $c; ip link set ql-rc netns $r; ip link set ql-rs netns $r; ip link set ql-s0 netns $s
+  ip -n $c addr add 10.78.1.2/24 dev ql-c0; ip -n $r addr add 10.78.1.1/24 dev ql-rc
+  ip -n $r addr add 10.78.2.1/24 dev ql-rs; ip -n $s addr add 10.78.2.2/24 dev ql-s0
+  for dev in lo ql-c0; do ip -n $c link set $dev up; done
+  for dev in lo ql-rc ql-rs; do ip -n $r link set $dev up; done
+  for dev in lo ql-s0; do ip -n $s link set $dev up; done
+  ip -n $c route add default via 10.78.1.1; ip -n $s route add default via 10.78.2.1
+  ip netns exec $r sysctl -qw net.ipv4.ip_forward=1
+  # queue 0: client to server (arrives on ql-rc); queue 1: server to client (arrives on ql-rs)
+  ip netns exec $r iptables-legacy -A FORWARD -i ql-rc -j NFQUEUE --queue-num 0
+  ip netns exec $r iptables-legacy -A FORWARD -i ql-rs -j NFQUEUE --queue-num 1
+  # real-time priority where it can have it: on a busy machine the relay is otherwise
+  # scheduled late, and each wait adds to the path's delay
+  local rt=(); chrt -f 50 true 2>/dev/null && rt=(chrt -f 50)
+  ip netns exec $r "${rt[@]}" python3 "$here/nfqueue-path.py" --queue "0:$delay:$loss" --queue "1:$delay:$loss" \
+    --stats "$work/path.stats" >"$work/path.out" 2>"$work/path.err" &
+  local path_pid=$!; pids+=("$path_pid")
+  for _ in $(seq 50); do grep -q ready "$work/path.out" 2>/dev/null && break; sleep 0.1; done
+
+  out="$here/$name"; rm -rf "$out"; mkdir -p "$out/qlog"
+  ip netns exec $r tcpdump -i ql-rs -B 65536 -U --immediate-mode -s 0 -w "$out/$name.pcap" "udp port $PORT" 2>"$work/tcpdump.err" &
+  tcpdump_pid=$!; pids+=("$tcpdump_pid"); sleep 1
+  SSLKEYLOGFILE="$work/server.keys" ip netns exec $s gtlsserver -q --qlog-dir="$out/qlog" -d "$work/htdocs" $NOGSO \
+    10.78.2.2 "$PORT" "$work/key.pem" "$work/cert.pem" >/dev/null 2>"$work/server.err" &
+  server_pid=$!; pids+=("$server_pid"); sleep 0.5
+  SSLKEYLOGFILE="$work/client.keys" ip netns exec $c timeout 30 gtlsclient -q --qlog-dir="$out/qlog" --exit-on-all-streams-close \
+    -n "$nstreams" "$@" 10.78.2.2 "$PORT" "https://localhost:$PORT/$file" >/dev/null 2>>"$work/client.err" \
+    || echo "record.sh: client exited $? in $name" >&2
+  finish
+  kill "$path_pid" 2>/dev/null || true; wait "$path_pid" 2>/dev/null || true
+  # queue 0 is client to server, queue 1 server to client
+  echo "$name: path: $(tr '\n' ';' < "$work/path.stats")"
+  # datagrams an endpoint's kernel dropped because its socket's receive buffer was full:
+  # losses the relay did not make, after the capture point for the client
+  for ns in $c $s; do
+    echo "$name: $ns UDP receive buffer errors: $(ip netns exec $ns awk '/^Udp: [0-9]/ {print $6}' /proc/net/snmp)"
+  done
+  for ns in $c $r $s; do ip netns del $ns; done
+}
+# eight concurrent requests for a 200 KB file over a path with 15 ms delay and 2% loss each way
+scenario_netem_loss() { netem_path netem-loss 15 0.02 file.bin 8; }
+# the same path without loss: clean RTT samples
+scenario_netem_delay() { netem_path netem-delay 15 0 file.bin 8 --max-data=64K --max-window=64K; }
+# head-of-line blocking confined to one stream: four requests for a 40 KB file over the lossy
+# path. ngtcp2's server sends the responses one after another (stream 0's, then 4's, ...),
+# so a loss blocks only the stream it hit while the next stream's data keeps arriving when
+# the loss falls near the end of a response; recorded again until hol-check.py finds such a
+# gap in the client's qlog (another stream delivered in order while it was open)
+scenario_netem_hol() {
+  head -c 40000 /dev/urandom > "$work/htdocs/hol.bin"
+  local attempt
+  for attempt in 1 2 3 4 5 6 7 8; do
+    netem_path netem-hol 15 0.03 hol.bin 4
+    if python3 "$here/hol-check.py" "$here/netem-hol/qlog"; then echo "netem-hol: kept attempt $attempt"; return; fi
+  done
+  echo "record.sh: netem-hol: no loss blocked one stream while another delivered, in 8 attempts" >&2
+}
+
+all=(handshake retry version_negotiation compat_vn zero_rtt zero_rtt_post migration nat_rebinding preferred_address key_update loss chacha20 aes256 aes128_ccm ipv6 multi gso v2_draft linux_cooked kernel_drops gap chromium chromium_gso wifi_to_lte proxy_legs nginx_lb netem_loss netem_delay netem_hol)
 [ $# -gt 0 ] && all=("${@//-/_}")
 for s in "${all[@]}"; do "scenario_$s"; done

@@ -87,6 +87,8 @@ describe('with the keys, every encrypted packet in the capture is decrypted', ()
 });
 
 const ENDPOINT_DROPS = new Set(['loss']);
+/** netem captures: loss on a router, captured on its server-facing interface (captures/README.md) */
+const DROPPED_BEFORE_CAPTURE = new Set(['netem-loss', 'netem-hol']);
 
 describe('decrypted packets are the packets their senders logged (the endpoints qlogs)', () => {
   const withQlogs = withKeys.filter((c) => existsSync(join(dirname(c.path), 'qlog')));
@@ -125,7 +127,12 @@ describe('decrypted packets are the packets their senders logged (the endpoints 
     const scenario = c.name.split('/')[1]!;
     const missing = [...logged.keys()].filter((k) => !found.has(k));
     if (scenario === 'kernel-drops' || scenario === 'gap') expect(missing.length).toBeGreaterThan(0);
-    else if (!ENDPOINT_DROPS.has(scenario)) expect(missing).toEqual([]);
+    else if (DROPPED_BEFORE_CAPTURE.has(scenario)) {
+      // the router dropped some client packets before they reached the capture interface;
+      // the server's were all captured, on arrival, before any drop
+      expect(missing.length).toBeGreaterThan(0);
+      expect(missing.filter((k) => !k.includes('/client/'))).toEqual([]);
+    } else if (!ENDPOINT_DROPS.has(scenario)) expect(missing).toEqual([]);
     expect(problems.slice(0, 5)).toEqual([]);
   });
 });

@@ -206,8 +206,11 @@ describe('handshake timelines agree with the client qlogs and with each scenario
       const ours = (ev('client_finished').time - ev('client_initial').time) * 1000;
       const logged = loggedFinishedMs(join(dirname(c.path), 'qlog'), [conn.originalDcid ?? '']);
       if (logged === undefined) continue;
-      // qlog times are whole milliseconds
-      expect(Math.abs(ours - logged)).toBeLessThan(1.5);
+      // qlog times are whole milliseconds; the netem captures were taken in a router whose
+      // relay (captures/nfqueue-path.py) holds each client packet 15 ms plus its own
+      // scheduling delay, a few ms at most on a busy machine, so the two ends of the interval
+      // are shifted by different amounts
+      expect(Math.abs(ours - logged)).toBeLessThan(c.name.includes('/netem-') ? 5 : 1.5);
       // the milestones come in the order the protocol dictates
       const order = current.map((e) => e.event).filter((e) => ['client_initial', 'server_initial', 'client_finished', 'handshake_confirmed'].includes(e));
       // after a Retry the client's second Initial, with the token, is drawn too (RFC 9000 §8.1.2)

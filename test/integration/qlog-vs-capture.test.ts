@@ -29,7 +29,14 @@ async function qlogSession(path: string): Promise<{ session: PacketSession; prob
 }
 
 /** the scenarios whose packets the wire and the logs see alike (no loss, no second leg, no drops, no records cut out) */
-const EXACT = (scenario: string) => !['loss', 'kernel-drops', 'gap', 'proxy-legs', 'nginx-lb'].includes(scenario);
+const EXACT = (scenario: string) => !['loss', 'kernel-drops', 'gap', 'proxy-legs', 'nginx-lb', 'netem-loss', 'netem-hol'].includes(scenario);
+/**
+ * How many packets the capture may hold that the receiver never logged: those still on their
+ * way when it closed its log. On loopback a few; the netem captures were taken in a router
+ * 15 ms from each endpoint, so everything the server sent in the client's last 15 ms
+ * (netem-delay: five ACKs) was captured and never arrived.
+ */
+const receivedSlack = (scenario: string) => (scenario.startsWith('netem-') ? 12 : 4);
 
 const withLogs = sampleCaptures().filter((c) => c.name.startsWith('captures/') && existsSync(join(dirname(c.path), 'qlog')));
 
@@ -116,7 +123,7 @@ describe('each endpoint qlog gives the connection, handshake and migrations of i
       const statelessRetry = scenario === 'retry' && vantage === 'server' ? 1 : 0;
       expect(logged.sent).toBe(onWire.sent - statelessRetry);
       expect(logged.received).toBeLessThanOrEqual(onWire.received);
-      expect(logged.received).toBeGreaterThan(onWire.received - 4);
+      expect(logged.received).toBeGreaterThan(onWire.received - receivedSlack(scenario));
     }
   });
 });

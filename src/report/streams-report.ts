@@ -79,7 +79,7 @@ function connectionText(c: Connection, r: StreamsReport, colour: Palette): strin
       lines.push(`  ${alone.length} loss${alone.length === 1 ? '' : 'es'} had only ${streams.length === 1 ? `stream ${streams[0]}'s` : `their own stream's (${streams.join(', ')})`} bytes behind ${alone.length === 1 ? 'it' : 'them'}: TCP would have held back nothing more`);
     }
     if (r.tcpOmitted) lines.push(colour.dim(`  … and ${r.tcpOmitted} more`));
-    if (r.unsettledPackets) lines.push(colour.dim(`  ${r.unsettledPackets} packet${r.unsettledPackets === 1 ? ' with stream data has' : 's with stream data have'} no fate the capture shows (no ACK reached them, or a capture gap hid it): taken as arrived`));
+    if (r.unsettledPackets) lines.push(colour.dim(`  ${r.unsettledPackets} packet${r.unsettledPackets === 1 ? ' with stream data has' : 's with stream data have'} no fate the capture shows (no ACK reached ${r.unsettledPackets === 1 ? 'it' : 'them'}, or a capture gap hid the ACKs): taken as arrived`));
     if (r.uncapturedBytes) lines.push(colour.dim(`  ${r.uncapturedBytes} stream bytes travelled in packets the capture lacks but that were not lost as far as it shows (the receiver acknowledged them, or a capture gap hid them): taken as arrived with the next packet captured`));
   }
   const e = r.earlyData;

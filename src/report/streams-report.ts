@@ -42,7 +42,7 @@ function cause(st: Stall | TcpHold): string {
 }
 
 function stallLine(s: Stall): string {
-  const until = s.until === null ? 'the end of the capture (never filled)' : `${s.until.toFixed(3)} s, filled by frame ${s.filledBy?.frame}`;
+  const until = `${s.until.toFixed(3)} s, filled by frame ${s.filledBy.frame}`;
   const others = s.othersDelivering.length ? `; meanwhile stream${s.othersDelivering.length === 1 ? '' : 's'} ${s.othersDelivering.join(', ')} kept delivering` : '; no other stream delivered meanwhile';
   return `  stream ${s.stream} (${s.sender}'s bytes) waited ${ms(s.waitMs)}, ${s.from.toFixed(3)} s to ${until}, ${s.heldBytes} bytes held back: ${cause(s)}${others}`;
 }
@@ -65,9 +65,14 @@ function connectionText(c: Connection, r: StreamsReport, colour: Palette): strin
   if (r.model.evidence === 'unknown') lines.push(colour.dim(`  head-of-line waits: unknown — ${r.model.reason}`));
   else {
     lines.push('', colour.bold('  Head-of-line waits (each stream is delivered in order, RFC 9000 §2.2)'));
-    if (r.stalls.length === 0) lines.push('  none: no stream had data waiting behind a missing byte');
+    if (r.stalls.length === 0) lines.push(`  none: no stream had data waiting behind a missing byte${r.unfilled.length ? ' that arrived later' : ''}`);
     for (const s of r.stalls) lines.push(stallLine(s));
     if (r.stallsOmitted) lines.push(colour.dim(`  … and ${r.stallsOmitted} more`));
+    for (const u of r.unfilled) {
+      lines.push(
+        colour.dim(`  stream ${u.stream} (${u.sender}'s bytes): bytes ${u.cause.bytes[0]}–${u.cause.bytes[1]} never arrived as far as the capture shows, and were never sent again in it: a capture that missed their ACK, or its end, more likely than a loss; no wait counted`),
+      );
+    }
     lines.push('', colour.bold('  What one ordered byte stream (HTTP/2 over TCP) would have done'));
     // a loss that held back only its own stream is the same under TCP: counted, not told one by one
     const alone = r.tcp.filter((h) => h.held.every((x) => x.stream === h.stream));
@@ -101,7 +106,7 @@ export function streamsText(connections: readonly Connection[], report: (c: Conn
 const time = (t: number | null) => (t === null ? null : roundTime(t));
 
 function stallJson(s: Stall) {
-  return { ...s, from: time(s.from), until: time(s.until), waitMs: round3(s.waitMs), cause: { ...s.cause, time: time(s.cause.time) }, filledBy: s.filledBy && { ...s.filledBy, time: time(s.filledBy.time) } };
+  return { ...s, from: time(s.from), until: time(s.until), waitMs: round3(s.waitMs), cause: { ...s.cause, time: time(s.cause.time) }, filledBy: { ...s.filledBy, time: time(s.filledBy.time) } };
 }
 
 /** `streams --format json`: one object per connection (docs/json.md) */
@@ -122,6 +127,7 @@ export function streamsToJson(c: Connection, r: StreamsReport): Record<string, u
     })),
     stalls: r.stalls.map(stallJson),
     stallsOmitted: r.stallsOmitted,
+    unfilled: r.unfilled.map((u) => ({ ...u, from: time(u.from), cause: { ...u.cause, time: time(u.cause.time) } })),
     tcp: r.tcp.map((h) => ({
       ...h,
       from: time(h.from),

@@ -7,6 +7,7 @@ import { openCapture } from '../../src/capture/open-capture.js';
 import { KeyLog } from '../../src/crypto/keylog.js';
 import { REPO } from '../support/captures.js';
 import { distinctBytes, readEndpointStreams } from '../support/endpoint-streams.js';
+import { readEndpointLogs } from '../support/endpoint-qlog.js';
 
 async function read(scenario: string, keys: string | null = readFileSync(join(REPO, 'captures', scenario, 'keys.log'), 'latin1')) {
   const keylog = new KeyLog();
@@ -137,5 +138,24 @@ describe('captures/gap: a capture gap is not a loss', () => {
     expect(r!.stalls).toEqual([]);
     expect(r!.tcp).toEqual([]);
     expect(r!.uncapturedBytes).toBeGreaterThan(400_000);
+  });
+});
+
+describe('captures/kernel-drops: ACKs the capture missed are not losses', () => {
+  it('counts no wait for bytes never sent again, and the client\'s log shows it received them', async () => {
+    const { reports } = await read('kernel-drops');
+    const [r] = reports;
+    expect(r!.stalls).toEqual([]);
+    expect(r!.unfilled.length).toBeGreaterThan(0);
+    expect(r!.streams.every((s) => s.quicWaitMs === 0 && s.tcpWaitMs === 0)).toBe(true);
+    const client = readEndpointLogs(join(REPO, 'captures', 'kernel-drops', 'qlog')).find((l) => l.vantage === 'client')!;
+    const got = client.received.flatMap((p) => p.streams);
+    for (const u of r!.unfilled) {
+      const [from, to] = u.cause.bytes;
+      // every byte of the hole reached the client, as it logged
+      let at = from;
+      for (const f of got.filter((x) => x.streamId === u.stream).sort((a, b) => a.offset - b.offset)) if (f.offset <= at && f.offset + f.length > at) at = f.offset + f.length;
+      expect([u.stream, from, at >= to]).toEqual([u.stream, from, true]);
+    }
   });
 });

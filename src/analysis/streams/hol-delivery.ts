@@ -1,6 +1,6 @@
 import { RangeSet } from '../../quic/range-set.js';
 import type { Role } from '../connection.js';
-import type { FillPacket, Stall, StallCause } from './stream-types.js';
+import type { FillPacket, Stall, StallCause, Unfilled } from './stream-types.js';
 
 /** at most this many stalls are kept per connection and sender; the rest are counted */
 export const MAX_STALLS = 1000;
@@ -29,6 +29,8 @@ export class HolDelivery {
   private readonly openStalls = new Set<StreamDelivery>();
   readonly stalls: Stall[] = [];
   omitted = 0;
+  /** holes never filled within the capture: no wait is counted for them (see finish) */
+  readonly unfilled: Unfilled[] = [];
 
   constructor(
     private readonly sender: Role,
@@ -61,16 +63,26 @@ export class HolDelivery {
       else this.close(s, time, packet);
     }
     if (cause && !s.open) {
-      const stall: Stall = { stream, sender: this.sender, from: time, until: null, waitMs: 0, heldBytes: 0, cause, filledBy: null, othersDelivering: [] };
+      const stall: Stall = { stream, sender: this.sender, from: time, until: time, waitMs: 0, heldBytes: 0, cause, filledBy: packet, othersDelivering: [] };
       s.open = { stall, others: new Set() };
       this.openStalls.add(s);
     }
     if (s.open) s.open.stall.heldBytes = Math.max(s.open.stall.heldBytes, s.arrived.size - s.prefix);
   }
 
-  /** the end of the input: stalls still open waited until its last packet */
-  finish(end: number): void {
-    for (const s of this.openStalls) this.close(s, end, null);
+  /**
+   * The end of the input. A hole still open was never sent again within the capture: a
+   * sender repeats the stream data it declares lost, so the bytes may well have arrived with
+   * the capture missing their ACK. Whether the stream waited is unknown: the hole is listed,
+   * no wait counted.
+   */
+  finish(): void {
+    for (const s of this.openStalls) {
+      const { stall } = s.open!;
+      if (this.unfilled.length < MAX_STALLS) this.unfilled.push({ stream: stall.stream, sender: this.sender, from: stall.from, heldBytes: stall.heldBytes, cause: stall.cause });
+      s.open = null;
+    }
+    this.openStalls.clear();
   }
 
   /** time a stream waited in order, over all its stalls */
@@ -78,13 +90,11 @@ export class HolDelivery {
     return this.streams.get(stream)?.waitMs ?? 0;
   }
 
-  private close(s: StreamDelivery, time: number, packet: FillPacket | null): void {
+  private close(s: StreamDelivery, time: number, packet: FillPacket): void {
     const { stall, others } = s.open!;
     stall.waitMs = (time - stall.from) * 1000;
-    if (packet) {
-      stall.until = time;
-      stall.filledBy = packet;
-    }
+    stall.until = time;
+    stall.filledBy = packet;
     stall.othersDelivering = [...others].sort((a, b) => a - b);
     s.waitMs += stall.waitMs;
     s.open = null;

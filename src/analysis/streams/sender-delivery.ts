@@ -90,9 +90,9 @@ export class SenderDelivery {
     }
   }
 
-  finish(end: number): void {
-    this.hol.finish(end);
-    this.tcp.finish(end);
+  finish(): void {
+    this.hol.finish();
+    this.tcp.finish();
   }
 
   /**

@@ -64,16 +64,31 @@ export interface Stall {
   stream: number;
   /** who sent the stream's data */
   sender: Role;
-  /** when data after the hole first arrived, and when the hole was filled (null: never, within the capture) */
+  /** when data after the hole first arrived, and when the hole was filled */
   from: number;
-  until: number | null;
+  until: number;
   waitMs: number;
   /** most bytes of this stream held back at once */
   heldBytes: number;
   cause: StallCause;
-  filledBy: FillPacket | null;
+  filledBy: FillPacket;
   /** other streams of the same sender whose data was delivered in order meanwhile */
   othersDelivering: number[];
+}
+
+/**
+ * A hole never filled within the capture: bytes of a stream that did not arrive as far as
+ * the capture shows, and were never sent again in it. A sender repeats what it declares
+ * lost, so this is more likely a capture that missed the ACKs (or an end of capture): no
+ * wait is counted for it.
+ */
+export interface Unfilled {
+  stream: number;
+  sender: Role;
+  /** when bytes after the hole first arrived */
+  from: number;
+  heldBytes: number;
+  cause: StallCause;
 }
 
 /** One stream under the TCP model: the wait it had here and the wait one ordered byte stream would have given it. */
@@ -142,6 +157,8 @@ export interface StreamsReport {
   /** head-of-line waits at the receiver, in time order (at most a bounded number; `stallsOmitted` counts the rest) */
   stalls: Stall[];
   stallsOmitted: number;
+  /** holes never filled within the capture, not counted as waits */
+  unfilled: Unfilled[];
   tcp: TcpHold[];
   tcpOmitted: number;
   /** whether the head-of-line and TCP models ran, and on what */

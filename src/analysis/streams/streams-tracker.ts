@@ -24,7 +24,6 @@ interface ConnectionStreams {
   /** per sender: the largest packet number read, and the numbers the capture lost sync over (a capture gap) */
   largestPn: Record<Role, number>;
   captureGaps: Record<Role, RangeSet>;
-  lastTime: number;
   finished: boolean;
 }
 
@@ -43,7 +42,6 @@ export class StreamsTracker {
     if (type !== '1RTT' && type !== '0RTT') return;
     const c = this.connection(packet.connection);
     c.appPackets++;
-    c.lastTime = Math.max(c.lastTime, packet.time);
     if (packet.pn !== null) {
       // a packet number found only beyond the nearest candidate: the capture missed the ones before it
       if ((packet.pnRecovery || packet.pnSearched) && packet.pn > c.largestPn[packet.direction] + 1) {
@@ -69,7 +67,7 @@ export class StreamsTracker {
     const c = this.byConnection.get(conn);
     if (c && !c.finished) {
       c.window.finish();
-      for (const s of Object.values(c.senders)) s.finish(c.lastTime);
+      for (const s of Object.values(c.senders)) s.finish();
       c.finished = true;
     }
     const stalls = c ? [...c.senders.client.hol.stalls, ...c.senders.server.hol.stalls].sort((a, b) => a.from - b.from) : [];
@@ -99,6 +97,7 @@ export class StreamsTracker {
       streams,
       stalls,
       stallsOmitted: c ? c.senders.client.hol.omitted + c.senders.server.hol.omitted : 0,
+      unfilled: c ? [...c.senders.client.hol.unfilled, ...c.senders.server.hol.unfilled] : [],
       tcp: holds,
       tcpOmitted: c ? c.senders.client.tcp.omitted + c.senders.server.tcp.omitted : 0,
       model: conn.log
@@ -138,7 +137,6 @@ export class StreamsTracker {
         unread: new Map(),
         largestPn: { client: -1, server: -1 },
         captureGaps,
-        lastTime: 0,
         finished: false,
       };
       this.byConnection.set(conn, c);

@@ -85,9 +85,16 @@ export class TcpOrder {
     while (this.holes.length > 0 && this.holes[0]!.filledAt !== null) this.release(this.holes.shift()!, time, true);
   }
 
-  /** the end of the input: losses never repaired held their data until the last packet */
-  finish(end: number): void {
-    for (const h of this.holes.splice(0)) this.release(h, end, false);
+  /**
+   * The end of the input: a loss never repaired within the capture is not taken as one (see
+   * HolDelivery.finish); the repaired ones it stood in front of go on when they were filled.
+   */
+  finish(): void {
+    let time = -Infinity;
+    for (const h of this.holes.splice(0)) {
+      if (h.filledAt === null) this.release(h, time, false, false);
+      else this.release(h, (time = Math.max(time, h.filledAt)), true);
+    }
   }
 
   waitMs(stream: number): number {
@@ -95,15 +102,16 @@ export class TcpOrder {
     return w ? w.totalMs : 0;
   }
 
-  private release(h: Hole, time: number, repaired: boolean): void {
+  /** `counted`: false for a loss the capture cannot show was one, whose waits are not counted */
+  private release(h: Hole, time: number, repaired: boolean, counted = true): void {
     const held: RawHold['held'] = [];
     for (const [stream, b] of h.behind) {
       held.push({ stream, since: b.since, bytes: b.bytes });
       const w = this.waits.get(stream)!;
       w.count--;
-      if (w.count === 0) w.totalMs += (time - w.since) * 1000;
+      if (w.count === 0 && counted) w.totalMs += Math.max(0, time - w.since) * 1000;
     }
-    if (held.length === 0) return;
+    if (held.length === 0 || !counted) return;
     if (this.holds.length >= MAX_HOLDS) {
       this.omitted++;
       return;

@@ -13,8 +13,7 @@ function quicWaitWithin(stalls: readonly Stall[], stream: number, from: number, 
   let t = 0;
   for (const s of stalls) {
     if (s.stream !== stream) continue;
-    const end = s.until ?? s.from + s.waitMs / 1000;
-    t += Math.max(0, Math.min(end, to) - Math.max(s.from, from));
+    t += Math.max(0, Math.min(s.until, to) - Math.max(s.from, from));
   }
   return t * 1000;
 }

@@ -111,3 +111,17 @@ describe('netem-loss: every wait the client logged, from the capture point', asy
     }
   });
 });
+
+describe('netem-delay: no loss, no wait', () => {
+  it('shows eight complete responses and neither a stall nor a TCP hold, as neither endpoint declared a loss', async () => {
+    const { report, client, server } = await read('netem-delay');
+    expect(declaredLost(client)).toEqual([]);
+    expect(declaredLost(server)).toEqual([]);
+    const requests = report.streams.filter((s) => s.role === 'request');
+    expect(requests).toHaveLength(8);
+    expect(requests.every((s) => s.server.fin && s.server.retransmittedBytes === 0 && s.request?.status === 200)).toBe(true);
+    expect(report.stalls).toEqual([]);
+    expect(report.unfilled).toEqual([]);
+    expect(report.tcp).toEqual([]);
+  });
+});

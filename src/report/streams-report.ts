@@ -6,8 +6,8 @@ import type { Palette } from './colour.js';
 import { connectionName } from './connection-name.js';
 import { roundTime } from './packet-json.js';
 
-const ms = (x: number) => (x === 0 ? '0' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const ms = (x: number | null) => (x === null ? 'unknown' : x === 0 ? '0' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
+const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
 /** one direction's bytes, with what was sent again and how it ended */
 function direction(d: StreamDirection): string {

@@ -36,3 +36,18 @@ describe('quiclens streams', () => {
     expect(lines[1].streams.find((s: { id: number }) => s.id === 0).client.firstTime).toBeLessThan(lines[1].streams.find((s: { id: number }) => s.id === 0).server.firstTime);
   });
 });
+
+describe('quiclens streams on a log', () => {
+  it('counts the streams from the frames logged, and says the waits are unknown, not 0', () => {
+    const r = quiclens('streams', 'captures/netem-hol/qlog/c7ce5c9d4f9f70a6496e2ef17c57bc21520f.sqlog', '--format', 'json');
+    expect(r.code).toBe(0);
+    const [c] = JSON.parse(r.out).connections;
+    expect(c.model.evidence).toBe('unknown');
+    const s8 = c.streams.find((s: { id: number }) => s.id === 8);
+    // the server logged stream 8's 40,018 bytes, 1,401 of them twice (pn 92's, sent again)
+    expect(s8.server).toMatchObject({ bytes: 40018, retransmittedBytes: 1401, fin: true });
+    expect([s8.quicWaitMs, s8.tcpWaitMs, s8.tcpExtraMs]).toEqual([null, null, null]);
+    const table = quiclens('streams', 'captures/netem-hol/qlog/c7ce5c9d4f9f70a6496e2ef17c57bc21520f.sqlog', '--no-color').out;
+    expect(table).toMatch(/│ 8 +│ client +│ bidi +│ 16 FIN +│ 40018 \(1401 again\) FIN +│ [^│]+│ +│ unknown +│ unknown +│/);
+  });
+});

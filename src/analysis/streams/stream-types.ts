@@ -126,11 +126,11 @@ export interface StreamReport {
   client: StreamDirection;
   server: StreamDirection;
   request: { method?: string; path?: string; status?: number } | null;
-  /** time the stream's data waited in order here (sum of its stalls), and would have under TCP */
-  quicWaitMs: number;
-  tcpWaitMs: number;
+  /** time the stream's data waited in order here (sum of its stalls), and would have under TCP; null where not modelled (a log) */
+  quicWaitMs: number | null;
+  tcpWaitMs: number | null;
   /** what TCP would have added: tcpWaitMs - quicWaitMs */
-  tcpExtraMs: number;
+  tcpExtraMs: number | null;
 }
 
 /** 0-RTT early data against the limit the server's ticket set, and requests answered 425. */

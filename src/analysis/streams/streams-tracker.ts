@@ -75,8 +75,9 @@ export class StreamsTracker {
     const streams: StreamReport[] = (c?.counters.ids() ?? []).map((id) => {
       const req = byStream.get(id);
       // both directions' waits: each side receives in order on its own
-      const quicWaitMs = c!.senders.client.hol.waitMs(id) + c!.senders.server.hol.waitMs(id);
-      const tcpWaitMs = c!.senders.client.tcp.waitMs(id) + c!.senders.server.tcp.waitMs(id);
+      const modelled = !conn.log;
+      const quicWaitMs = modelled ? c!.senders.client.hol.waitMs(id) + c!.senders.server.hol.waitMs(id) : null;
+      const tcpWaitMs = modelled ? c!.senders.client.tcp.waitMs(id) + c!.senders.server.tcp.waitMs(id) : null;
       return {
         id,
         opener: streamOpener(id),
@@ -87,7 +88,7 @@ export class StreamsTracker {
         request: req ? { method: req.method, path: req.path, status: req.status } : null,
         quicWaitMs,
         tcpWaitMs,
-        tcpExtraMs: tcpWaitMs - quicWaitMs,
+        tcpExtraMs: tcpWaitMs === null || quicWaitMs === null ? null : tcpWaitMs - quicWaitMs,
       };
     });
     const holds = c ? [...c.senders.client.tcp.holds, ...c.senders.server.tcp.holds].map((h) => tcpHold(h, stalls)).sort((a, b) => a.from - b.from) : [];

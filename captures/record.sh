@@ -327,8 +327,9 @@ CONF
 # The delay and loss would be `tc qdisc add dev ... root netem delay 15ms loss 2%` on the
 # router's two egress interfaces, but the kernel that recorded them has no netem
 # (CONFIG_NET_SCH_NETEM unset), nor nftables' queue (CONFIG_NFT_QUEUE): iptables' NFQUEUE
-# target hands each forwarded packet (one queue per direction) to nfqueue-path.py, which drops some at random and lets the rest go after the
-# delay. Same place in the path as netem on egress, so the capture sees the same.
+# target hands each forwarded packet (one queue per direction) to nfqueue-path.py, which
+# drops some at random and lets the rest go after the delay. Same place in the path as
+# netem on egress, so the capture sees the same.
 # usage: netem_path NAME DELAY_MS LOSS FILE NSTREAMS [client options...]   (LOSS: 0.02 = 2%)
 netem_path() {
   local name=$1 delay=$2 loss=$3 file=$4 nstreams=$5; shift 5
@@ -355,6 +356,8 @@ netem_path() {
     --stats "$work/path.stats" >"$work/path.out" 2>"$work/path.err" &
   local path_pid=$!; pids+=("$path_pid")
   for _ in $(seq 50); do grep -q ready "$work/path.out" 2>/dev/null && break; sleep 0.1; done
+  # without it every forwarded packet would wait in a queue nobody reads
+  grep -q ready "$work/path.out" 2>/dev/null || { echo "record.sh: nfqueue-path.py did not start: $(cat "$work/path.err")" >&2; return 1; }
 
   out="$here/$name"; rm -rf "$out"; mkdir -p "$out/qlog"
   ip netns exec $r tcpdump -i ql-rs -B 65536 -U --immediate-mode -s 0 -w "$out/$name.pcap" "udp port $PORT" 2>"$work/tcpdump.err" &

@@ -62,6 +62,7 @@ function connectionText(c: Connection, r: StreamsReport, colour: Palette): strin
     t.push([s.id, s.opener, kind(s), direction(s.client), direction(s.server), times(s), request(s), ms(s.quicWaitMs), ms(s.tcpWaitMs)]);
   }
   lines.push(t.toString());
+  if (r.untrackedStreams) lines.push(colour.yellow(`  ${r.untrackedStreams} STREAM frames of streams beyond the first 4096 were not followed`));
   if (r.model.evidence === 'unknown') lines.push(colour.dim(`  head-of-line waits: unknown — ${r.model.reason}`));
   else {
     lines.push('', colour.bold('  Head-of-line waits (each stream is delivered in order, RFC 9000 §2.2)'));
@@ -127,6 +128,7 @@ export function streamsToJson(c: Connection, r: StreamsReport): Record<string, u
     })),
     stalls: r.stalls.map(stallJson),
     stallsOmitted: r.stallsOmitted,
+    untrackedStreams: r.untrackedStreams,
     unfilled: r.unfilled.map((u) => ({ ...u, from: time(u.from), cause: { ...u.cause, time: time(u.cause.time) } })),
     tcp: r.tcp.map((h) => ({
       ...h,

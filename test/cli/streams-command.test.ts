@@ -31,7 +31,7 @@ describe('quiclens streams', () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((c) => c.connection)).toEqual([1, 2]);
-    expect(Object.keys(lines[1])).toEqual(['connection', 'client', 'server', 'known', 'model', 'streams', 'stalls', 'stallsOmitted', 'unfilled', 'tcp', 'tcpOmitted', 'unsettledPackets', 'uncapturedBytes', 'earlyData']);
+    expect(Object.keys(lines[1])).toEqual(['connection', 'client', 'server', 'known', 'model', 'streams', 'stalls', 'stallsOmitted', 'untrackedStreams', 'unfilled', 'tcp', 'tcpOmitted', 'unsettledPackets', 'uncapturedBytes', 'earlyData']);
     expect(lines[1].earlyData).toMatchObject({ attempted: true, bytes: 66, maxEarlyDataSize: 4294967295, withinLimit: true, requests: [0] });
     expect(lines[1].streams.find((s: { id: number }) => s.id === 0).client.firstTime).toBeLessThan(lines[1].streams.find((s: { id: number }) => s.id === 0).server.firstTime);
   });

@@ -69,6 +69,11 @@ export class StreamCounters {
     }
   }
 
+  /** whether the stream is counted (not beyond MAX_STREAMS) */
+  has(id: number): boolean {
+    return this.streams.has(id);
+  }
+
   ids(): number[] {
     return [...this.streams.keys()].sort((a, b) => a - b);
   }

@@ -157,6 +157,8 @@ export interface StreamsReport {
   /** head-of-line waits at the receiver, in time order (at most a bounded number; `stallsOmitted` counts the rest) */
   stalls: Stall[];
   stallsOmitted: number;
+  /** STREAM frames of streams beyond the 4,096 followed per connection: not counted */
+  untrackedStreams: number;
   /** holes never filled within the capture, not counted as waits */
   unfilled: Unfilled[];
   tcp: TcpHold[];

@@ -54,7 +54,8 @@ export class StreamsTracker {
       c.unread.set(packet.decrypted, (c.unread.get(packet.decrypted) ?? 0) + 1);
     } else {
       c.counters.observe(packet.frames, packet.direction, packet.time, packet.frame);
-      const chunks = packet.frames.flatMap((f) => (f.type === 'stream' && f.length > 0 ? [{ stream: f.stream_id, offset: f.offset, length: f.length }] : []));
+      // the delivery models follow the streams the counters follow: memory bounded by MAX_STREAMS
+      const chunks = packet.frames.flatMap((f) => (f.type === 'stream' && f.length > 0 && c.counters.has(f.stream_id) ? [{ stream: f.stream_id, offset: f.offset, length: f.length }] : []));
       // a log's packets carry no arrival at the receiver: the delivery models run on captures
       if (chunks.length > 0 && packet.pn !== null && !packet.connection.log) {
         c.window.push({ sender: packet.direction, frame: packet.frame, pn: packet.pn, time: packet.time, chunks });
@@ -98,6 +99,7 @@ export class StreamsTracker {
       streams,
       stalls,
       stallsOmitted: c ? c.senders.client.hol.omitted + c.senders.server.hol.omitted : 0,
+      untrackedStreams: c?.counters.untracked ?? 0,
       unfilled: c ? [...c.senders.client.hol.unfilled, ...c.senders.server.hol.unfilled] : [],
       tcp: holds,
       tcpOmitted: c ? c.senders.client.tcp.omitted + c.senders.server.tcp.omitted : 0,

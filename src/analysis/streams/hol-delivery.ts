@@ -53,8 +53,9 @@ export class HolDelivery {
     if (advanced) {
       for (const other of this.openStalls) if (other !== s) other.open!.others.add(stream);
     }
-    const next = s.arrived.ranges.find(([start]) => start > s.prefix)?.[0] ?? s.arrived.end;
-    const cause = waiting ? this.causeOf(stream, s.prefix, next) : null;
+    // the hole now first in line, and why: needed when a wait starts or its hole moves on
+    const next = () => s.arrived.ranges.find(([start]) => start > s.prefix)?.[0] ?? s.arrived.end;
+    const cause = waiting && (!s.open || advanced) ? this.causeOf(stream, s.prefix, next()) : null;
     if (s.open && (advanced || !waiting)) {
       // the rest of the same lost packet's bytes still missing: the same wait goes on
       const was = s.open.stall.cause;

@@ -3,9 +3,9 @@
 
 The kernel that records the captures has no sch_netem (CONFIG_NET_SCH_NETEM is not set), so
 `tc qdisc ... netem` fails. Instead the router namespace hands each forwarded packet to this
-program through NFQUEUE (iptables `-j NFQUEUE --queue-num N`, one queue per direction); it drops a share
-of them at random and gives the rest back to the kernel (verdict ACCEPT) once they have been
-held for the delay. The kernel then forwards them as usual.
+program through NFQUEUE (iptables `-j NFQUEUE --queue-num N`, one queue per direction); it
+drops a share of them at random and gives the rest back to the kernel (verdict ACCEPT) once
+they have been held for the delay. The kernel then forwards them as usual.
 
 Where the packets are held matters for what tcpdump sees, and it is the same as with netem on
 the router's egress: the forward hook runs after the packet was tapped on the interface it
@@ -18,9 +18,12 @@ keeps the packet, so only its metadata is copied to us.
 
 usage: nfqueue-path.py --queue N:DELAY_MS:LOSS [--queue ...] [--seed S] [--stats FILE]
        LOSS is a fraction (0.02 for 2 %). Runs until SIGTERM or SIGINT, then writes per queue
-       how many packets it saw and dropped to FILE (or stderr).
+       how many packets it saw and dropped to FILE (or stderr), and how many times the
+       kernel could not tell it of a packet (its socket buffer was full: such a packet
+       waits in the kernel's queue for a verdict that never comes, a loss of its own).
 """
 import argparse
+import errno
 import heapq
 import random
 import select
@@ -127,6 +130,7 @@ def main():
 
     held = []  # (release time, arrival order, queue, packet id): a fixed delay keeps each queue in order
     order = 0
+    overruns = 0
     while not stop:
         now = time.monotonic()
         while held and held[0][0] <= now:
@@ -139,7 +143,13 @@ def main():
             continue
         if not ready:
             continue
-        data = sock.recv(1 << 20)
+        try:
+            data = sock.recv(1 << 20)
+        except OSError as e:
+            if e.errno != errno.ENOBUFS:
+                raise
+            overruns += 1
+            continue
         arrived = time.monotonic()
         for q, pid in packets(data):
             if q not in paths:
@@ -156,6 +166,8 @@ def main():
     for _, _, q, pid in held:
         sock.send(message(NFQNL_MSG_VERDICT, q, [attr(NFQA_VERDICT_HDR, struct.pack('>II', NF_ACCEPT, pid))]))
     lines = ''.join(f'queue {q}: {seen[q]} packets, {dropped[q]} dropped\n' for q in paths)
+    if overruns:
+        lines += f'socket overruns: {overruns}\n'
     if args.stats:
         with open(args.stats, 'w') as f:
             f.write(lines)

@@ -327,8 +327,9 @@ CONF
 # The delay and loss would be `tc qdisc add dev ... root netem delay 15ms loss 2%` on the
 # router's two egress interfaces, but the kernel that recorded them has no netem
 # (CONFIG_NET_SCH_NETEM unset), nor nftables' queue (CONFIG_NFT_QUEUE): iptables' NFQUEUE
-# target hands each forwarded packet (one queue per direction) to nfqueue-path.py, which drops some at random and lets the rest go after the
-# delay. Same place in the path as netem on egress, so the capture sees the same.
+# target hands each forwarded packet (one queue per direction) to nfqueue-path.py, which
+# drops some at random and lets the rest go after the delay. Same place in the path as
+# netem on egress, so the capture sees the same.
 # usage: netem_path NAME DELAY_MS LOSS FILE NSTREAMS [client options...]   (LOSS: 0.02 = 2%)
 netem_path() {
   local name=$1 delay=$2 loss=$3 file=$4 nstreams=$5; shift 5
@@ -348,10 +349,15 @@ netem_path() {
   # queue 0: client to server (arrives on ql-rc); queue 1: server to client (arrives on ql-rs)
   ip netns exec $r iptables-legacy -A FORWARD -i ql-rc -j NFQUEUE --queue-num 0
   ip netns exec $r iptables-legacy -A FORWARD -i ql-rs -j NFQUEUE --queue-num 1
-  ip netns exec $r python3 "$here/nfqueue-path.py" --queue "0:$delay:$loss" --queue "1:$delay:$loss" \
+  # real-time priority where it can have it: on a busy machine the relay is otherwise
+  # scheduled late, and each wait adds to the path's delay
+  local rt=(); chrt -f 50 true 2>/dev/null && rt=(chrt -f 50)
+  ip netns exec $r "${rt[@]}" python3 "$here/nfqueue-path.py" --queue "0:$delay:$loss" --queue "1:$delay:$loss" \
     --stats "$work/path.stats" >"$work/path.out" 2>"$work/path.err" &
   local path_pid=$!; pids+=("$path_pid")
   for _ in $(seq 50); do grep -q ready "$work/path.out" 2>/dev/null && break; sleep 0.1; done
+  # without it every forwarded packet would wait in a queue nobody reads
+  grep -q ready "$work/path.out" 2>/dev/null || { echo "record.sh: nfqueue-path.py did not start: $(cat "$work/path.err")" >&2; return 1; }
 
   out="$here/$name"; rm -rf "$out"; mkdir -p "$out/qlog"
   ip netns exec $r tcpdump -i ql-rs -B 65536 -U --immediate-mode -s 0 -w "$out/$name.pcap" "udp port $PORT" 2>"$work/tcpdump.err" &
@@ -366,12 +372,17 @@ netem_path() {
   kill "$path_pid" 2>/dev/null || true; wait "$path_pid" 2>/dev/null || true
   # queue 0 is client to server, queue 1 server to client
   echo "$name: path: $(tr '\n' ';' < "$work/path.stats")"
+  # datagrams an endpoint's kernel dropped because its socket's receive buffer was full:
+  # losses the relay did not make, after the capture point for the client
+  for ns in $c $s; do
+    echo "$name: $ns UDP receive buffer errors: $(ip netns exec $ns awk '/^Udp: [0-9]/ {print $6}' /proc/net/snmp)"
+  done
   for ns in $c $r $s; do ip netns del $ns; done
 }
 # eight concurrent requests for a 200 KB file over a path with 15 ms delay and 2% loss each way
 scenario_netem_loss() { netem_path netem-loss 15 0.02 file.bin 8; }
 # the same path without loss: clean RTT samples
-scenario_netem_delay() { netem_path netem-delay 15 0 file.bin 8; }
+scenario_netem_delay() { netem_path netem-delay 15 0 file.bin 8 --max-data=64K --max-window=64K; }
 # head-of-line blocking confined to one stream: four requests for a 40 KB file over the lossy
 # path. ngtcp2's server sends the responses one after another (stream 0's, then 4's, ...),
 # so a loss blocks only the stream it hit while the next stream's data keeps arriving when

@@ -34,7 +34,7 @@ const EXACT = (scenario: string) => !['loss', 'kernel-drops', 'gap', 'proxy-legs
  * How many packets the capture may hold that the receiver never logged: those still on their
  * way when it closed its log. On loopback a few; the netem captures were taken in a router
  * 15 ms from each endpoint, so everything the server sent in the client's last 15 ms
- * (netem-delay: five ACKs) was captured and never arrived.
+ * (in a first recording of netem-delay, five ACKs) was captured and never arrived.
  */
 const receivedSlack = (scenario: string) => (scenario.startsWith('netem-') ? 12 : 4);
 

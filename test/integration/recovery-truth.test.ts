@@ -125,7 +125,7 @@ describe('RTT at the capture point against the endpoints', () => {
     expect(serverLeg.minMs).toBeLessThan(1);
   });
 
-  it.each(['netem-loss', 'netem-hol'])("captures/%s: smoothed within 10%% of the client's too", async (name) => {
+  it.each(['netem-loss', 'netem-hol', 'netem-delay'])("captures/%s: smoothed within 10%% of the client's too", async (name) => {
     const r = await run(name);
     within(r.report.endToEndRtt!.smoothedMs, finalMetrics(r.logs.client).smoothedRtt!, 0.1);
   });

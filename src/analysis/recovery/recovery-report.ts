@@ -14,6 +14,8 @@ import type { SenderSpace } from './sender-space.js';
 export interface SpaceRecovery {
   /** packets that crossed the capture point (ack-eliciting or not) */
   packets: number;
+  /** their bytes on the wire */
+  bytes: number;
   ackEliciting: number;
   /** packets seen again under a number already seen (both legs of a proxy, or duplicated): not counted in `packets` */
   duplicates: number;
@@ -89,7 +91,8 @@ function firstUnread(sp: SenderSpace): Exclude<DecryptResult, true> | undefined 
  */
 function ackFact(sender: SenderSpace, receiver: SenderSpace, space: PnSpace): Fact {
   if (sender.packets === 0) return { evidence: 'proven', reason: `no ${space} packets from this sender` };
-  if (sender.ackFramesRead > 0) return { evidence: 'proven', reason: `${sender.ackFramesRead} ACK frames from the receiver in the ${space} space` };
+  const n = sender.ackFramesRead;
+  if (n > 0) return { evidence: 'proven', reason: `${n} ACK frame${n === 1 ? '' : 's'} from the receiver in the ${space} space` };
   const why = firstUnread(receiver);
   if (why) return { evidence: 'unknown', reason: `the receiver's ${space} ACKs would be in packets not read (${unreadReason(why)})` };
   return { evidence: 'proven', reason: `the capture holds no ACK from the receiver in the ${space} space: the fate of these packets is not in it` };
@@ -101,6 +104,7 @@ function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps:
   const known = fact.evidence !== 'unknown';
   return {
     packets: sp.packets,
+    bytes: sp.bytes,
     ackEliciting: sp.ackEliciting,
     duplicates: sp.duplicates,
     rejectedZeroRtt: sp.rejectedZeroRtt,
@@ -109,7 +113,7 @@ function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps:
     lostBeforeCapture: known ? gaps.lost : null,
     missedByCapture: known ? gaps.missedByCapture : null,
     spuriousLosses: known ? sp.spuriousLosses : null,
-    unresolved: known ? gaps.unresolved + sp.untracked + [...sp.inFlight.values()].filter((e) => e.ackEliciting !== false).length : null,
+    unresolved: known ? gaps.unresolved + sp.unjudged + sp.untracked + [...sp.inFlight.values()].filter((e) => e.ackEliciting !== false).length : null,
     fact,
   };
 }

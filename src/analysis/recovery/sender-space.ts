@@ -55,6 +55,8 @@ export class SenderSpace {
   spuriousLosses = 0;
   /** 0-RTT packets the server discarded because it rejected early data: not losses */
   rejectedZeroRtt = 0;
+  /** missing numbers in gaps past the ones kept: not judged */
+  unjudged = 0;
   /** entries dropped to keep memory bounded, their fate untold */
   untracked = 0;
   largestAcked = -1;
@@ -87,7 +89,10 @@ export class SenderSpace {
     }
     this.seen.add(pn, pn + 1);
     // before the first number seen, the capture had not started on this sender: no gap
-    if (pn > this.maxSeen + 1 && this.maxSeen >= 0) this.gaps.push({ start: this.maxSeen + 1, end: pn, frame, time, detectedAt: null });
+    if (pn > this.maxSeen + 1 && this.maxSeen >= 0) {
+      if (this.gaps.items.length === this.gaps.max) this.unjudged += pn - this.maxSeen - 1;
+      this.gaps.push({ start: this.maxSeen + 1, end: pn, frame, time, detectedAt: null });
+    }
     this.maxSeen = Math.max(this.maxSeen, pn);
     return true;
   }

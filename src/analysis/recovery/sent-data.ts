@@ -38,12 +38,6 @@ export class SentData {
     this.acked.delete(stream);
   }
 
-  /** false when a stream had more separate ranges than a RangeSet keeps: counts are then lower bounds */
-  get exact(): boolean {
-    for (const s of this.sent.values()) if (!s.exact) return false;
-    return true;
-  }
-
   private set(m: Map<number | PnSpace, RangeSet>, k: number | PnSpace): RangeSet {
     let s = m.get(k);
     if (!s) {

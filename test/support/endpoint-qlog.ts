@@ -45,6 +45,20 @@ export interface QlogEvent {
   data: Record<string, unknown>;
 }
 
+/** the records of a JSON-SEQ qlog (RFC 7464), parsed; a record cut short (endpoint killed mid-write) is skipped */
+export function readSqlogRecords(path: string): any[] {
+  return readFileSync(path, 'utf8')
+    .split('\x1e')
+    .filter((r) => r.trim())
+    .flatMap((r) => {
+      try {
+        return [JSON.parse(r)];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /**
  * A small reader for test expectations only, kept apart from the product's qlog reader on
  * purpose: the witness must not share the code it checks. A record cut short (endpoint
@@ -53,16 +67,7 @@ export interface QlogEvent {
 export function readEndpointLogs(dir: string): EndpointLog[] {
   const out: EndpointLog[] = [];
   for (const f of readdirSync(dir).filter((name) => name.endsWith('.sqlog'))) {
-    const records = readFileSync(join(dir, f), 'utf8')
-      .split('\x1e')
-      .filter((r) => r.trim())
-      .flatMap((r) => {
-        try {
-          return [JSON.parse(r)];
-        } catch {
-          return [];
-        }
-      });
+    const records = readSqlogRecords(join(dir, f));
     const head = records[0];
     const vantage = head.trace.vantage_point.type as 'client' | 'server';
     const events = (records.slice(1) as QlogEvent[]).filter((e) => typeof e.name === 'string' && typeof e.time === 'number');

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSqlogRecords } from './endpoint-qlog.js';
 
 /** STREAM frames an endpoint logged as sent, and the packets it declared lost (qlog 0.3 as ngtcp2 writes it). */
 export interface EndpointStreams {
@@ -17,16 +18,7 @@ export function readEndpointStreams(dir: string): EndpointStreams[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.sqlog'))
     .map((name) => {
-      const records = readFileSync(join(dir, name), 'utf8')
-        .split('\x1e')
-        .filter((r) => r.trim())
-        .flatMap((r) => {
-          try {
-            return [JSON.parse(r)];
-          } catch {
-            return [];
-          }
-        });
+      const records = readSqlogRecords(join(dir, name));
       const vantage = records[0].trace.vantage_point.type as 'client' | 'server';
       const app = (t: string) => t === '1RTT' || t === '0RTT';
       const sent = records

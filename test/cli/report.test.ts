@@ -69,6 +69,15 @@ describe('quiclens report', () => {
     expect(n.data.summary.connections[0]!.recovery!.server.lossPercent).toBeGreaterThan(0);
   });
 
+  it('embeds what streams --format json prints for each connection', () => {
+    const args = ['captures/netem-hol/netem-hol.pcap', '--keylog', 'captures/netem-hol/keys.log'];
+    const hol = report('netem-hol', ...args);
+    const streams = JSON.parse(quiclens('streams', ...args, '--format', 'json').out);
+    expect(hol.data.streams!['1']).toEqual(streams.connections[0]);
+    // the capture kept for a loss that blocked stream 8 while stream 12 delivered (captures/README.md)
+    expect(hol.data.streams!['1']!.stalls.some((s) => s.stream === 8 && s.othersDelivering.includes(12))).toBe(true);
+  });
+
   it('loads nothing from the network: no URL but the SVG namespace, no external script, style or image', () => {
     const urls = new Set(r.html.match(/https?:\/\/[^\s"'<>)]+/g) ?? []);
     expect([...urls]).toEqual(['http://www.w3.org/2000/svg']);

@@ -91,6 +91,7 @@ svg .legend { font-size: 11px; }
 svg .marker, svg .wait { cursor: pointer; outline: none; }
 svg .marker:focus-visible path, svg .wait:focus-visible rect { stroke: var(--focus); stroke-width: 3; }
 .chart { max-width: 100%; height: auto; display: block; }
+.wide { overflow-x: auto; max-width: 100%; }
 .streams-table td { font-size: 12px; }
 .streams-table .request { max-width: 220px; overflow-wrap: anywhere; }
 .print-only { display: none; }

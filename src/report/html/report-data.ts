@@ -1,8 +1,9 @@
 import { explainSentences } from '../ladder.js';
+import { streamsToJson } from '../streams-report.js';
 import { summaryToJson, unknownTls, type AnalysisView } from '../summary.js';
 import type { PackedPackets } from './packed-packets.js';
 import { packRecords } from './packed-records.js';
-import type { RecoveryConnectionJson, ReportData, SummaryJson } from './report-data-types.js';
+import type { RecoveryConnectionJson, ReportData, StreamsJson, SummaryJson } from './report-data-types.js';
 
 export interface ReportParts {
   generator: string;
@@ -17,8 +18,8 @@ export interface ReportParts {
 }
 
 /**
- * The report's data: the JSON `summary`, `timeline --explain`, `packets`, `recovery` and
- * `lb check` print, gathered as they are, never computed again here.
+ * The report's data: the JSON `summary`, `timeline --explain`, `packets`, `recovery`,
+ * `streams` and `lb check` print, gathered as they are, never computed again here.
  */
 export function buildReportData(parts: ReportParts): ReportData {
   const { view } = parts;
@@ -35,6 +36,12 @@ export function buildReportData(parts: ReportParts): ReportData {
     const doc = JSON.parse(JSON.stringify(parts.recovery)) as { connections: RecoveryConnectionJson[] };
     recovery = Object.fromEntries(doc.connections.map((c) => [String(c.id), packRecoveryLists(c)]));
   }
+  // `streams --format json`, by connection id
+  let streams: ReportData['streams'];
+  if (view.streams) {
+    const report = view.streams;
+    streams = Object.fromEntries(view.connections.map((c) => [String(c.id), JSON.parse(JSON.stringify(streamsToJson(c, report(c)))) as StreamsJson]));
+  }
   return {
     generator: parts.generator,
     options: parts.options,
@@ -44,6 +51,7 @@ export function buildReportData(parts: ReportParts): ReportData {
     unknownTls: unknown,
     packets: parts.packets,
     ...(recovery ? { recovery } : {}),
+    ...(streams ? { streams } : {}),
     ...(parts.lb ? { lb: parts.lb } : {}),
     problems: parts.problems,
   };

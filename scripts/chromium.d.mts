@@ -1,0 +1,6 @@
+import type { BrowserContext } from 'playwright-core';
+
+export const CHROMIUM_PATH: string;
+export const CHROMIUM_ARGS: string[];
+/** one browser with one context; close() also removes its profile folder */
+export function launchChromium(viewport?: { width?: number; height?: number }): Promise<{ context: BrowserContext; close(): Promise<void> }>;

@@ -1,11 +1,24 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
-  format: ['esm'],
-  target: 'node20',
-  platform: 'node',
-  sourcemap: true,
-  dts: { entry: { index: 'src/index.ts' } },
-  clean: true,
-});
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    sourcemap: true,
+    dts: { entry: { index: 'src/index.ts' } },
+    // the report page's script is built beside, by the config below, at the same time
+    clean: ['!report-page/**'],
+  },
+  {
+    // the HTML report's own script: one browser file the report command inlines into each page
+    entry: { page: 'src/report/html/page/main.ts' },
+    outDir: 'dist/report-page',
+    format: ['iife'],
+    target: 'es2020',
+    platform: 'browser',
+    minify: true,
+    clean: true,
+  },
+]);

@@ -1,5 +1,6 @@
 import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
+import type { PacketRecord } from '../analysis/packet-record.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
@@ -14,8 +15,12 @@ const RANK = { info: 0, warning: 1, error: 2 } as const;
  * one session, packets counted per connection, the analyses' results for the connections
  * the user asked about.
  */
-export async function analyseInputs(opts: CommonOptions): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
-  const problems = new ProblemReporter();
+export async function analyseInputs(
+  opts: CommonOptions,
+  /** each packet as it is read (the HTML report keeps them; the other commands need only the counts) */
+  onPacket?: (p: PacketRecord) => void,
+  problems: ProblemReporter = new ProblemReporter(),
+): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
   const keys = readKeyLogs(opts.keylog, problems);
   const session = new PacketSession({ ports: opts.port, keylog: keys });
   const inputs: InputSummary[] = [];
@@ -25,6 +30,7 @@ export async function analyseInputs(opts: CommonOptions): Promise<{ view: Analys
     for await (const ev of session.read(file)) {
       if (ev.kind === 'issue') problems.report(ev.issue);
       if (ev.kind !== 'packet') continue;
+      onPacket?.(ev.packet);
       const id = ev.packet.connection.id;
       const n = counts.get(id) ?? { total: 0, decrypted: 0 };
       n.total++;

@@ -61,7 +61,7 @@ export function withLbCheckOptions<T>(y: Argv<T>) {
     .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true });
 }
 
-function packageVersion(): string {
+export function packageVersion(): string {
   const require = createRequire(import.meta.url);
   return (require('../package.json') as { version: string }).version;
 }
@@ -80,6 +80,20 @@ async function replay(path: string, configs: LbConfig[], keylogs: string[], prob
   return { capture: path, portsDiffered: lb.portsDiffered, connections: lb.result() };
 }
 
+/** the configs that can be read; each one that cannot is reported (exit 2) and the rest still checked */
+export function readLbConfigs(files: readonly string[], opts: Pick<LbCheckOptions, 'kind' | 'haproxyVersion'>, problems: ProblemReporter): LbConfig[] {
+  const configs: LbConfig[] = [];
+  for (const file of files) {
+    try {
+      configs.push(readLbConfig(file, { ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.haproxyVersion ? { haproxyVersion: opts.haproxyVersion } : {}) }));
+    } catch (err) {
+      if (err instanceof InputError) problems.report(err.issue);
+      else throw err;
+    }
+  }
+  return configs;
+}
+
 /**
  * `quiclens lb check`: each config's QUIC listeners, what they route by and whether a
  * moving client keeps its backend; UDP listeners that cannot carry QUIC are listed as
@@ -89,15 +103,7 @@ async function replay(path: string, configs: LbConfig[], keylogs: string[], prob
 export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
   const out = new Output();
   const problems = new ProblemReporter();
-  const configs: LbConfig[] = [];
-  for (const file of opts.configs) {
-    try {
-      configs.push(readLbConfig(file, { ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.haproxyVersion ? { haproxyVersion: opts.haproxyVersion } : {}) }));
-    } catch (err) {
-      if (err instanceof InputError) problems.report(err.issue);
-      else throw err;
-    }
-  }
+  const configs = readLbConfigs(opts.configs, opts, problems);
   // the replay sees every UDP listener: a listener its QUIC connections reach carries QUIC
   const replayed = opts.capture ? await replay(opts.capture, configs, opts.keylog, problems) : undefined;
   const reached = new Set(replayed?.connections.map((c) => c.listen) ?? []);

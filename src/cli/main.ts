@@ -8,6 +8,7 @@ import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
+import { reportCommand, withReportOptions } from './report-command.js';
 import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
 import { STDIN_PATH } from './stdin.js';
 import { summaryCommand } from './summary-command.js';
@@ -89,6 +90,12 @@ await yargs(args)
     (y) => withFailOnOption(withCommonOptions(y)),
     run(migrationsCommand) as never,
   )
+  .command(
+    'report [inputs...]',
+    'one self-contained HTML file (--out) that shows the inputs: connections, handshake ladders, migrations, findings, every packet',
+    (y) => withReportOptions(y),
+    run(reportCommand) as never,
+  )
   .command('export <command>', 'write a capture in another format', (y) =>
     y
       .command(
@@ -123,6 +130,7 @@ await yargs(args)
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')
+  .example('$0 report capture.pcap --keylog keys.log --out report.html', 'one HTML page to open in a browser or hand to a colleague')
   .example('$0 lb check nginx.conf --format sarif', 'load-balancer verdicts for code scanning; exit 1 when a migration would break')
   .strict()
   .help()

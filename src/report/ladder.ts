@@ -25,14 +25,20 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
     '',
     `${'time (ms)'.padStart(11)}  client${' '.repeat(RUNG - 12)}server`,
   ];
-  const firstInitial = h.events.findIndex((e) => e.event === 'client_initial');
+  const sentences = explainSentences(h.events);
   const lines = h.events.map((e, i) => {
-    // a client Initial after the first: a new attempt after Version Negotiation, or the one that answers a Retry
-    const sentence = e.restart ? EXPLAIN_RESTART : e.event === 'client_initial' && i > firstInitial ? RETRIED_INITIAL : EXPLAIN[e.event];
+    const sentence = sentences[i]!;
     const row = `${ms(e.time).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
     return explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row;
   });
   return [...head, ...lines].join('\n') + '\n';
+}
+
+/** the --explain sentence of each event, in order (the HTML report's learner mode shows the same) */
+export function explainSentences(events: readonly HandshakeEvent[]): string[] {
+  const firstInitial = events.findIndex((e) => e.event === 'client_initial');
+  // a client Initial after the first: a new attempt after Version Negotiation, or the one that answers a Retry
+  return events.map((e, i) => (e.restart ? EXPLAIN_RESTART : e.event === 'client_initial' && i > firstInitial ? RETRIED_INITIAL : EXPLAIN[e.event]));
 }
 
 /** the header's words on the handshake: only what the packets prove; the unknowns follow on lines of their own */

@@ -137,21 +137,26 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
 function unknownCells(v: AnalysisView, colour: Palette): string {
   const lines: string[] = [];
   for (const c of v.connections) {
-    if (c.log) continue;
-    const missing = [
-      c.tls.clientHello ? null : 'SNI',
-      c.tls.encryptedExtensions ? null : 'ALPN',
-      c.tls.serverHello || c.tls.loggedCipherSuite ? null : 'cipher suite',
-    ].filter((x): x is string => x !== null);
-    if (missing.length === 0) continue;
-    const n = v.counts.get(c.id);
-    const why = Object.entries(n?.notDecrypted ?? {})
-      .filter(([reason]) => reason !== 'not encrypted')
-      .map(([reason, count]) => `${count} ${reason === 'no keys' ? `not decrypted (${NO_KEYS})` : reason}`);
-    const where = why.length ? `in packets not read: of ${n!.total} packets, ${why.join(', ')}` : 'no TLS message in the capture says';
-    lines.push(`  ${c.id}  ${missing.join(', ')} unknown: ${where}`);
+    const u = unknownTls(v, c);
+    if (u) lines.push(`  ${c.id}  ${u.missing.join(', ')} unknown: ${u.why}`);
   }
   return lines.length ? `\n${colour.dim(lines.join('\n'))}` : '';
+}
+
+/** a captured connection's TLS facts the summary cannot give (SNI, ALPN, cipher suite), and why; undefined when none is missing */
+export function unknownTls(v: Pick<AnalysisView, 'counts'>, c: Connection): { missing: string[]; why: string } | undefined {
+  if (c.log) return undefined;
+  const missing = [
+    c.tls.clientHello ? null : 'SNI',
+    c.tls.encryptedExtensions ? null : 'ALPN',
+    c.tls.serverHello || c.tls.loggedCipherSuite ? null : 'cipher suite',
+  ].filter((x): x is string => x !== null);
+  if (missing.length === 0) return undefined;
+  const n = v.counts.get(c.id);
+  const why = Object.entries(n?.notDecrypted ?? {})
+    .filter(([reason]) => reason !== 'not encrypted')
+    .map(([reason, count]) => `${count} ${reason === 'no keys' ? `not decrypted (${NO_KEYS})` : reason}`);
+  return { missing, why: why.length ? `in packets not read: of ${n!.total} packets, ${why.join(', ')}` : 'no TLS message in the capture says' };
 }
 
 /** design.md's handshake object: times in seconds since the first record */

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
+import { LbReplay } from '../lb/replay.js';
+import { DEFAULT_QUIC_PORTS, splitByQuicPort } from '../lb/quic-ports.js';
+import { lbToJson } from '../report/lb-report.js';
+import { PacketPacker } from '../report/html/packed-packets.js';
+import { PAGE_CSS } from '../report/html/page-style.js';
+import { renderReportHtml } from '../report/html/render-html.js';
+import { buildReportData } from '../report/html/report-data.js';
+import { packetToJson } from '../report/packet-json.js';
+import { analyseInputs, exitCode } from './analyse-inputs.js';
+import { withCommonOptions, withFailOnOption, type CommonOptions } from './common-options.js';
+import { packageVersion, readLbConfigs } from './lb-command.js';
+import { ProblemReporter } from './problems.js';
+
+export interface ReportOptions extends CommonOptions {
+  out: string;
+  lb: string[];
+}
+
+export function withReportOptions<T>(y: Argv<T>) {
+  return withFailOnOption(withCommonOptions(y))
+    .option('out', { describe: 'the HTML file to write', type: 'string', requiresArg: true, demandOption: true })
+    .option('lb', {
+      describe: 'a load-balancer config to replay the inputs through (as lb check --capture); repeatable',
+      type: 'string',
+      requiresArg: true,
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat()),
+      default: [] as string[],
+    })
+    .check((argv) => {
+      // the common --format chooses a text output; this command writes one HTML file
+      if (argv.format !== 'table') throw new Error("'report' writes one HTML file (--out); --format does not apply");
+      return true;
+    });
+}
+
+/** where the build put the page's script: beside the built CLI, or under dist/ when run from the sources (tests) */
+function pageScript(): string {
+  const candidates = ['./report-page/page.global.js', '../../dist/report-page/page.global.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`the report page's script is missing (looked for ${candidates[0]}): run npm run build`);
+  return readFileSync(found, 'utf8');
+}
+
+/**
+ * `quiclens report`: one self-contained HTML file that shows the inputs: the connections,
+ * each handshake as a ladder, the migrations, the findings, every packet, and with --lb
+ * the load-balancer replay. The page is drawn from the JSON the other commands print.
+ */
+export async function reportCommand(opts: ReportOptions): Promise<number> {
+  const lines: string[] = [];
+  const problems = new ProblemReporter((s) => {
+    process.stderr.write(s);
+    lines.push(s.replace(/^quiclens: /, '').trimEnd());
+  });
+  const configs = readLbConfigs(opts.lb, {}, problems);
+  const lb = configs.length > 0 ? new LbReplay(configs.flatMap((c) => c.listeners)) : undefined;
+  const packer = new PacketPacker();
+  const { view } = await analyseInputs(
+    opts,
+    (p) => {
+      lb?.observe(p);
+      if (opts.connection === undefined || p.connection.id === opts.connection) packer.add(packetToJson(p));
+    },
+    problems,
+  );
+  let lbJson: Record<string, unknown> | undefined;
+  if (lb) {
+    const replayed = lb.result();
+    const { configs: judged, skipped } = splitByQuicPort(configs, DEFAULT_QUIC_PORTS, new Set(replayed.map((c) => c.listen)));
+    lbJson = lbToJson({ configs: judged, skipped, quicPorts: DEFAULT_QUIC_PORTS, replay: { capture: opts.inputs.join(', '), portsDiffered: lb.portsDiffered, connections: replayed } });
+  }
+  const data = buildReportData({
+    generator: `quiclens ${packageVersion()}`,
+    options: { inputs: opts.inputs, keylogs: opts.keylog, lb: opts.lb, connection: opts.connection ?? null },
+    view,
+    packets: packer.result(),
+    ...(lbJson ? { lb: lbJson } : {}),
+    problems: lines,
+  });
+  const html = renderReportHtml(data, pageScript(), PAGE_CSS);
+  try {
+    writeFileSync(opts.out, html);
+  } catch (err) {
+    problems.report({ file: opts.out, message: `cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, fatal: true });
+  }
+  const code = exitCode(problems, view.findings, opts);
+  if (code !== 2) process.stderr.write(`quiclens: wrote ${opts.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${data.packets.rows.length} packets, ${view.connections.length} connections)\n`);
+  return code;
+}

@@ -1,0 +1,142 @@
+import type { ConnectionJson, HandshakeEventJson } from '../report-data-types.js';
+import { h, onActivate, s } from './dom.js';
+import { glossary } from './glossary.js';
+
+export type Select = (frame: number, connection?: number) => void;
+
+const CLIENT_X = 170;
+const SERVER_X = 560;
+const TOP = 50;
+const ROW = 44;
+const EXPLAIN_X = SERVER_X + 170;
+const EXPLAIN_CHARS = 64;
+const LINE = 15;
+
+/** Okabe-Ito: blue for what the client sends, vermillion for the server */
+const COLOUR = { client: '#0072B2', server: '#D55E00' } as const;
+
+/**
+ * A connection's handshake ladder as SVG: one arrow per event of `timeline`, placed by
+ * its time or evenly, each one a control that selects its packet in the list; in learner
+ * mode the `--explain` sentence of each step sits beside it, and the glossary opens.
+ */
+export function ladderView(conn: ConnectionJson, sentences: readonly string[], select: Select): HTMLElement {
+  let mode: 'time' | 'even' = 'even';
+  let learner = false;
+  const modeButton = h('button', { type: 'button', 'data-testid': 'ladder-mode', 'aria-pressed': 'false' }, 'time-scaled');
+  const learnerButton = h('button', { type: 'button', 'data-testid': 'learner-mode', 'aria-pressed': 'false' }, 'learner mode');
+  const words = glossary();
+  const holder = h('div', { class: 'ladder-holder' });
+  const draw = () => holder.replaceChildren(ladderSvg(conn, sentences, mode, learner, select));
+  modeButton.addEventListener('click', () => {
+    mode = mode === 'even' ? 'time' : 'even';
+    modeButton.setAttribute('aria-pressed', String(mode === 'time'));
+    draw();
+  });
+  learnerButton.addEventListener('click', () => {
+    learner = !learner;
+    learnerButton.setAttribute('aria-pressed', String(learner));
+    words.hidden = !learner;
+    draw();
+  });
+  draw();
+  return h(
+    'div',
+    { class: 'ladder' },
+    h('div', { class: 'toolbar' }, modeButton, learnerButton, h('span', { class: 'hint' }, 'Each arrow is a packet: click it, or Tab to it and press Enter, to select it in the packet list.')),
+    h('div', { class: 'ladder-body' }, holder, words),
+  );
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function ladderSvg(conn: ConnectionJson, sentences: readonly string[], mode: 'time' | 'even', learner: boolean, select: Select): SVGElement {
+  const events = conn.handshake.events;
+  const t0 = events[0]?.time ?? 0;
+  const span = Math.max(1e-9, (events[events.length - 1]?.time ?? t0) - t0);
+  const height = Math.max(ROW * 2, events.length * ROW);
+  const ys = events.map((e, i) => (mode === 'even' ? TOP + 20 + i * ROW : TOP + 20 + ((e.time - t0) / span) * height));
+  // learner mode: each sentence beside its step, pushed down where the one above still runs
+  const texts: { y: number; lines: string[] }[] = [];
+  let bottom = 0;
+  if (learner) {
+    events.forEach((_, i) => {
+      const lines = wrap(sentences[i] ?? '', EXPLAIN_CHARS);
+      const y = Math.max(ys[i]! - 4, bottom + 8);
+      texts.push({ y, lines });
+      bottom = y + lines.length * LINE;
+    });
+  }
+  const end = Math.max((ys[ys.length - 1] ?? TOP) + 40, bottom + 20);
+  const width = learner ? EXPLAIN_X + EXPLAIN_CHARS * 6.6 + 20 : SERVER_X + 140;
+  const svg = s(
+    'svg',
+    {
+      'data-testid': 'ladder',
+      'data-mode': mode,
+      class: 'ladder-svg',
+      viewBox: `0 0 ${Math.ceil(width)} ${Math.ceil(end)}`,
+      width: Math.ceil(width),
+      height: Math.ceil(end),
+      role: 'group',
+      'aria-label': `handshake ladder of connection ${conn.id}, ${mode === 'time' ? 'time-scaled' : 'evenly spaced'}`,
+    },
+    s('text', { x: CLIENT_X, y: 20, 'text-anchor': 'middle', class: 'side' }, 'client'),
+    s('text', { x: CLIENT_X, y: 36, 'text-anchor': 'middle', class: 'addr' }, conn.client ?? 'address unknown'),
+    s('text', { x: SERVER_X, y: 20, 'text-anchor': 'middle', class: 'side' }, 'server'),
+    s('text', { x: SERVER_X, y: 36, 'text-anchor': 'middle', class: 'addr' }, conn.server ?? 'address unknown'),
+    s('line', { x1: CLIENT_X, y1: TOP, x2: CLIENT_X, y2: end - 10, class: 'lifeline' }),
+    s('line', { x1: SERVER_X, y1: TOP, x2: SERVER_X, y2: end - 10, class: 'lifeline' }),
+    s('text', { x: 8, y: TOP - 4, class: 'axis' }, 'ms'),
+  );
+  events.forEach((e, i) => svg.appendChild(step(conn, e, ys[i]!, t0, select)));
+  texts.forEach((t, i) => {
+    const y = ys[i]!;
+    svg.appendChild(s('line', { x1: SERVER_X + 6, y1: y, x2: EXPLAIN_X - 4, y2: t.y + 4, class: 'leader' }));
+    const text = s('text', { x: EXPLAIN_X, y: t.y + 8, class: 'explain', 'data-testid': 'explain', 'data-event': events[i]!.event });
+    t.lines.forEach((line, j) => text.appendChild(s('tspan', { x: EXPLAIN_X, dy: j === 0 ? 0 : LINE }, line)));
+    svg.appendChild(text);
+  });
+  return svg;
+}
+
+function step(conn: ConnectionJson, e: HandshakeEventJson, y: number, t0: number, select: Select): SVGElement {
+  const fromX = e.by === 'client' ? CLIENT_X : SERVER_X;
+  const toX = e.by === 'client' ? SERVER_X : CLIENT_X;
+  const dir = Math.sign(toX - fromX);
+  const colour = COLOUR[e.by] ?? '#000000';
+  const time = `${((e.time - t0) * 1000).toFixed(3)}`;
+  const g = s(
+    'g',
+    {
+      'data-testid': 'ladder-step',
+      'data-event': e.event,
+      'data-frame': e.frame,
+      'data-by': e.by,
+      tabindex: 0,
+      role: 'button',
+      class: `step by-${e.by}`,
+      'aria-label': `${time} ms, ${e.by}: ${e.event}, ${e.detail}; frame ${e.frame}`,
+    },
+    s('title', {}, `frame ${e.frame}: ${e.event}`),
+    s('rect', { x: 4, y: y - 22, width: SERVER_X + 130, height: 32, class: 'hit' }),
+    s('text', { x: 8, y: y + 4, class: 'time' }, time),
+    s('line', { x1: fromX, y1: y, x2: toX - dir * 8, y2: y, stroke: colour, 'stroke-width': 2, class: e.by === 'client' ? '' : 'dashed' }),
+    s('polygon', { points: `${toX},${y} ${toX - dir * 10},${y - 5} ${toX - dir * 10},${y + 5}`, fill: colour }),
+    s('text', { x: (CLIENT_X + SERVER_X) / 2, y: y - 6, 'text-anchor': 'middle', class: 'detail' }, e.detail),
+    s('text', { x: SERVER_X + 12, y: y + 4, class: 'event' }, e.event),
+  );
+  onActivate(g, () => select(e.frame, conn.id));
+  return g;
+}

@@ -1,0 +1,96 @@
+import type { PackedPackets } from './packed-packets.js';
+
+/**
+ * What the HTML report embeds: the JSON the other commands print, gathered in one object.
+ * The page's script reads it and draws; it computes nothing the analyses did not say.
+ * Types only, shared by the report command (which fills it) and the page (which reads it).
+ */
+export interface ReportData {
+  /** `quiclens <version>` */
+  generator: string;
+  /** the command line's inputs and options, as given */
+  options: { inputs: string[]; keylogs: string[]; lb: string[]; connection: number | null };
+  /** `summary --format json`: inputs, connections, findings, unjudged */
+  summary: SummaryJson;
+  /** per connection id: the `timeline --explain` sentence of each handshake event, in order */
+  explain: Record<string, string[]>;
+  /** per connection id: SNI, ALPN, cipher suite when unknown, and why (as `summary` says under its table) */
+  unknownTls: Record<string, { missing: string[]; why: string }>;
+  /** `packets --format json`, packed (packed-packets.ts) */
+  packets: PackedPackets;
+  /** `lb check --format json` of the --lb configs, with the capture replayed; absent without --lb */
+  lb?: Record<string, unknown>;
+  /** problems met while reading the inputs, as the CLI prints them on stderr */
+  problems: string[];
+}
+
+/** the fields of `summary --format json` the page reads (docs/json.md has them all) */
+export interface SummaryJson {
+  inputs: { path: string; format: string; records: number }[];
+  connections: ConnectionJson[];
+  findings: FindingJson[];
+  unjudged: { code: string; connection: number; frame?: number; reason: string }[];
+}
+
+export interface FactJson {
+  evidence: 'proven' | 'inferred' | 'unknown';
+  reason: string;
+}
+
+export interface HandshakeEventJson {
+  time: number;
+  event: string;
+  frame: number;
+  by: 'client' | 'server';
+  detail: string;
+}
+
+export interface ConnectionJson {
+  id: number;
+  version: string | null;
+  client: string | null;
+  server: string | null;
+  sni: string | null;
+  alpn: string | null;
+  cipherSuite: string | null;
+  firstFrame: number;
+  durationMs: number;
+  log: { path?: string } | null;
+  packets: { total: number; decrypted: number; notDecrypted?: Record<string, number> };
+  handshake: {
+    complete: boolean | null;
+    confirmedAt: number | null;
+    durationMs: number | null;
+    roundTrips: number | null;
+    roundTripReasons: string[];
+    facts: Record<string, FactJson | undefined>;
+    events: HandshakeEventJson[];
+  };
+  migrations: MigrationJson[];
+  [more: string]: unknown;
+}
+
+export interface MigrationJson {
+  time: number;
+  frame: number;
+  kind: 'active' | 'nat_rebinding' | 'preferred_address' | 'probe_only' | null;
+  side: 'client' | 'server';
+  from: string;
+  to: string;
+  addressChanged: boolean | null;
+  validated: boolean | null;
+  validationMs: number | null;
+  newDcid: boolean | null;
+  challenges: { by: string; data: string; frame: number; time: number; response: { frame: number; time: number } | null }[];
+  facts: { kind: FactJson; validated: FactJson };
+}
+
+export interface FindingJson {
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  connection: number;
+  frame?: number;
+  message: string;
+  evidence: 'proven' | 'inferred';
+  reason?: string;
+}

@@ -4,15 +4,16 @@
  * 15 MB. Each packet is an array in the order of `columns`; the columns whose values repeat
  * (addresses, connection IDs, types) hold an index into `strings`; the fields only some
  * packets carry sit in a last element. Each frame is an array whose first element indexes
- * `frameKeys` (the frame object's key list), its values follow in that order.
+ * `frameKeys`: the frame's `type` value, then the frame object's other keys; their values
+ * follow in that order.
  *
  * Pure code, no Node: the page's script unpacks with it, the report command packs.
  */
 
-/** the packet fields every packet has, in design.md's order */
+/** the packet fields (nearly) every packet has, in design.md's order; `spinBit` is a short header's */
 export const PACKET_COLUMNS = [
   'frame', 'time', 'connection', 'direction', 'src', 'dst', 'form', 'type', 'version',
-  'dcid', 'scid', 'pn', 'keyPhase', 'length', 'decrypted', 'frames',
+  'dcid', 'scid', 'pn', 'keyPhase', 'length', 'decrypted', 'frames', 'spinBit',
 ] as const;
 
 /** the columns held as an index into `strings` (null stays null) */
@@ -43,7 +44,7 @@ export class PacketPacker {
       const v = p[col];
       if (col === 'frames') row.push((v as Record<string, unknown>[]).map((f) => this.frame(f)));
       else if (INTERNED.has(col) && v !== null && v !== undefined) row.push(this.intern(typeof v === 'string' ? v : JSON.stringify(v)));
-      else row.push(v ?? null);
+      else row.push(v === undefined ? null : v);
     }
     const extra: Record<string, unknown> = {};
     let any = false;
@@ -71,12 +72,14 @@ export class PacketPacker {
   }
 
   private frame(f: Record<string, unknown>): PackedFrame {
-    const keys = Object.keys(f);
-    const sig = keys.join(',');
+    const keys = Object.keys(f).filter((k) => k !== 'type');
+    // the type (a string by design.md) belongs to the layout: repeated on every frame, it would cost the most
+    const layout = [String(f.type), ...keys];
+    const sig = JSON.stringify(layout);
     let i = this.keysIndex.get(sig);
     if (i === undefined) {
       i = this.frameKeys.length;
-      this.frameKeys.push(keys);
+      this.frameKeys.push(layout);
       this.keysIndex.set(sig, i);
     }
     return [i, ...keys.map((k) => f[k])];
@@ -86,8 +89,8 @@ export class PacketPacker {
 /** one packet's frame objects back from their packed form */
 export function unpackFrames(packed: PackedPackets, frames: readonly PackedFrame[]): Record<string, unknown>[] {
   return frames.map(([k, ...values]) => {
-    const keys = packed.frameKeys[k] ?? [];
-    const o: Record<string, unknown> = {};
+    const [type, ...keys] = packed.frameKeys[k] ?? ['unknown'];
+    const o: Record<string, unknown> = { type };
     keys.forEach((key, j) => (o[key] = values[j]));
     return o;
   });
@@ -100,7 +103,8 @@ export function unpackPacket(packed: PackedPackets, row: PackedPacket): Record<s
     const v = row[j];
     if (col === 'frames') o[col] = unpackFrames(packed, v as PackedFrame[]);
     else if (INTERNED.has(col) && typeof v === 'number') o[col] = col === 'decrypted' ? decryptedValue(packed.strings[v]!) : packed.strings[v];
-    else o[col] = v;
+    // a column the packet does not have (spinBit of a long header) stays absent
+    else if (v !== null || col !== 'spinBit') o[col] = v;
   });
   const extra = row[packed.columns.length];
   if (extra && typeof extra === 'object') Object.assign(o, extra);

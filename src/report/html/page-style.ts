@@ -8,6 +8,7 @@
 export const PAGE_CSS = `
 :root { --client: #0072B2; --server: #D55E00; --ok: #009E73; --warn: #E69F00; --bad: #D55E00; --muted: #5f5f5f; --line: #c8c8c8; --bg: #ffffff; --fg: #111111; --focus: #CC79A7; }
 * { box-sizing: border-box; }
+html { scroll-padding-top: 48px; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 header.top { padding: 10px 16px; border-bottom: 1px solid var(--line); }
 header.top h1 { margin: 0; font-size: 18px; }
@@ -46,6 +47,8 @@ svg .step:focus-visible .hit, svg .step.selected .hit { stroke: var(--focus); st
 svg .challenge { cursor: pointer; outline: none; }
 svg .challenge:focus-visible text { text-decoration: underline; fill: #0060a0; }
 svg .explain { font-size: 12px; fill: #222; }
+svg .explain-event { font-weight: 600; }
+.ladder-svg, .migration-svg { max-width: 100%; height: auto; }
 svg .leader { stroke: #bbb; stroke-dasharray: 2 2; }
 svg .node { fill: #777; }
 svg .old-path { stroke: #999; stroke-width: 2; stroke-dasharray: 5 4; fill: none; }

@@ -4,12 +4,19 @@ import { glossary } from './glossary.js';
 
 export type Select = (frame: number, connection?: number) => void;
 
-const CLIENT_X = 170;
-const SERVER_X = 560;
+/** where the two lifelines stand; in learner mode they move closer to leave room for the sentences */
+interface Geometry {
+  client: number;
+  server: number;
+  learner: boolean;
+}
+const PLAIN: Geometry = { client: 170, server: 560, learner: false };
+const LEARNER: Geometry = { client: 80, server: 400, learner: true };
 const TOP = 50;
 const ROW = 44;
-const EXPLAIN_X = SERVER_X + 170;
-const EXPLAIN_CHARS = 64;
+/** the least distance between two steps of the time-scaled ladder */
+const GAP = 30;
+const EXPLAIN_CHARS = 58;
 const LINE = 15;
 
 /** Okabe-Ito: blue for what the client sends, vermillion for the server */
@@ -66,20 +73,33 @@ function ladderSvg(conn: ConnectionJson, sentences: readonly string[], mode: 'ti
   const t0 = events[0]?.time ?? 0;
   const span = Math.max(1e-9, (events[events.length - 1]?.time ?? t0) - t0);
   const height = Math.max(ROW * 2, events.length * ROW);
-  const ys = events.map((e, i) => (mode === 'even' ? TOP + 20 + i * ROW : TOP + 20 + ((e.time - t0) / span) * height));
+  // time-scaled, yet never closer than GAP: steps a few microseconds apart stay apart, each one readable and clickable
+  // evenly spaced in learner mode: each step as far down as the sentence above it needs, so each sits level with its own
+  const lineCount = events.map((_, i) => (learner ? 1 + wrap(sentences[i] ?? '', EXPLAIN_CHARS).length : 0));
+  const ys: number[] = [];
+  events.forEach((e, i) => {
+    if (i === 0) ys.push(TOP + 20);
+    else if (mode === 'even') ys.push(ys[i - 1]! + Math.max(ROW, lineCount[i - 1]! * LINE + 12));
+    else ys.push(Math.max(TOP + 20 + ((e.time - t0) / span) * height, ys[i - 1]! + GAP));
+  });
   // learner mode: each sentence beside its step, pushed down where the one above still runs
   const texts: { y: number; lines: string[] }[] = [];
   let bottom = 0;
   if (learner) {
-    events.forEach((_, i) => {
-      const lines = wrap(sentences[i] ?? '', EXPLAIN_CHARS);
+    events.forEach((e, i) => {
+      // the event's name heads its sentence (the plain ladder shows it beside the arrow)
+      const lines = [e.event, ...wrap(sentences[i] ?? '', EXPLAIN_CHARS)];
       const y = Math.max(ys[i]! - 4, bottom + 8);
       texts.push({ y, lines });
       bottom = y + lines.length * LINE;
     });
   }
+  const g = learner ? LEARNER : PLAIN;
+  const CLIENT_X = g.client;
+  const SERVER_X = g.server;
+  const EXPLAIN_X = SERVER_X + 26;
   const end = Math.max((ys[ys.length - 1] ?? TOP) + 40, bottom + 20);
-  const width = learner ? EXPLAIN_X + EXPLAIN_CHARS * 6.6 + 20 : SERVER_X + 140;
+  const width = learner ? EXPLAIN_X + EXPLAIN_CHARS * 6.6 + 10 : SERVER_X + 140;
   const svg = s(
     'svg',
     {
@@ -98,26 +118,27 @@ function ladderSvg(conn: ConnectionJson, sentences: readonly string[], mode: 'ti
     s('text', { x: SERVER_X, y: 36, 'text-anchor': 'middle', class: 'addr' }, conn.server ?? 'address unknown'),
     s('line', { x1: CLIENT_X, y1: TOP, x2: CLIENT_X, y2: end - 10, class: 'lifeline' }),
     s('line', { x1: SERVER_X, y1: TOP, x2: SERVER_X, y2: end - 10, class: 'lifeline' }),
-    s('text', { x: 8, y: TOP - 4, class: 'axis' }, 'ms'),
+    s('text', { x: 8, y: TOP - 4, class: 'axis' }, mode === 'time' ? 'ms (to scale; steps kept apart)' : 'ms'),
   );
-  events.forEach((e, i) => svg.appendChild(step(conn, e, ys[i]!, t0, select)));
+  events.forEach((e, i) => svg.appendChild(step(conn, e, ys[i]!, t0, g, select)));
   texts.forEach((t, i) => {
     const y = ys[i]!;
     svg.appendChild(s('line', { x1: SERVER_X + 6, y1: y, x2: EXPLAIN_X - 4, y2: t.y + 4, class: 'leader' }));
     const text = s('text', { x: EXPLAIN_X, y: t.y + 8, class: 'explain', 'data-testid': 'explain', 'data-event': events[i]!.event });
-    t.lines.forEach((line, j) => text.appendChild(s('tspan', { x: EXPLAIN_X, dy: j === 0 ? 0 : LINE }, line)));
+    t.lines.forEach((line, j) => text.appendChild(s('tspan', { x: EXPLAIN_X, dy: j === 0 ? 0 : LINE, class: j === 0 ? 'explain-event' : null }, line)));
     svg.appendChild(text);
   });
   return svg;
 }
 
-function step(conn: ConnectionJson, e: HandshakeEventJson, y: number, t0: number, select: Select): SVGElement {
+function step(conn: ConnectionJson, e: HandshakeEventJson, y: number, t0: number, g: Geometry, select: Select): SVGElement {
+  const { client: CLIENT_X, server: SERVER_X } = g;
   const fromX = e.by === 'client' ? CLIENT_X : SERVER_X;
   const toX = e.by === 'client' ? SERVER_X : CLIENT_X;
   const dir = Math.sign(toX - fromX);
   const colour = COLOUR[e.by] ?? '#000000';
   const time = `${((e.time - t0) * 1000).toFixed(3)}`;
-  const g = s(
+  const group = s(
     'g',
     {
       'data-testid': 'ladder-step',
@@ -130,13 +151,13 @@ function step(conn: ConnectionJson, e: HandshakeEventJson, y: number, t0: number
       'aria-label': `${time} ms, ${e.by}: ${e.event}, ${e.detail}; frame ${e.frame}`,
     },
     s('title', {}, `frame ${e.frame}: ${e.event}`),
-    s('rect', { x: 4, y: y - 22, width: SERVER_X + 130, height: 32, class: 'hit' }),
+    s('rect', { x: 4, y: y - 20, width: SERVER_X + (g.learner ? 10 : 130), height: GAP - 2, class: 'hit' }),
     s('text', { x: 8, y: y + 4, class: 'time' }, time),
     s('line', { x1: fromX, y1: y, x2: toX - dir * 8, y2: y, stroke: colour, 'stroke-width': 2, class: e.by === 'client' ? '' : 'dashed' }),
     s('polygon', { points: `${toX},${y} ${toX - dir * 10},${y - 5} ${toX - dir * 10},${y + 5}`, fill: colour }),
     s('text', { x: (CLIENT_X + SERVER_X) / 2, y: y - 6, 'text-anchor': 'middle', class: 'detail' }, e.detail),
-    s('text', { x: SERVER_X + 12, y: y + 4, class: 'event' }, e.event),
+    g.learner ? null : s('text', { x: SERVER_X + 12, y: y + 4, class: 'event' }, e.event),
   );
-  onActivate(g, () => select(e.frame, conn.id));
-  return g;
+  onActivate(group, () => select(e.frame, conn.id));
+  return group;
 }

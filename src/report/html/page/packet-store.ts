@@ -4,14 +4,11 @@ import { unpackPacket, type PackedFrame, type PackedPackets } from '../packed-pa
 export class PacketStore {
   readonly count: number;
   private readonly col: Record<string, number> = {};
-  private readonly typeAt: number[];
   private text: string[] | undefined;
 
   constructor(readonly packed: PackedPackets) {
     this.count = packed.rows.length;
     packed.columns.forEach((c, i) => (this.col[c] = i));
-    // where each frame layout keeps `type`
-    this.typeAt = packed.frameKeys.map((keys) => keys.indexOf('type'));
   }
 
   private raw(i: number, name: string): unknown {
@@ -61,10 +58,8 @@ export class PacketStore {
   /** the frame types of a packet, in order */
   frameTypes(i: number): string[] {
     const frames = this.raw(i, 'frames') as PackedFrame[];
-    return frames.map((f) => {
-      const at = this.typeAt[f[0]] ?? -1;
-      return at < 0 ? 'unknown' : String(f[at + 1]);
-    });
+    // a frame layout starts with the frame's type (packed-packets.ts)
+    return frames.map((f) => this.packed.frameKeys[f[0]]?.[0] ?? 'unknown');
   }
 
   /** a packet's frame types, repeats counted: `ack, stream ×3, padding` */

@@ -160,6 +160,17 @@ export class LoggedPackets {
     }
   }
 
+  /**
+   * Where an event that is not a packet belongs: its trace's connection (opened now if the
+   * trace had none yet), the side that wrote it (null until known), and its time in seconds
+   * on the input's clock, as packets' times.
+   */
+  place(ev: QlogEvent): { connection: Connection; vantage: Role | null; time: number } {
+    this.zeroMs ??= ev.timeMs;
+    const s = this.stateOf(ev.trace);
+    return { connection: this.connectionOf(s, ev), vantage: s.vantage, time: this.seconds(ev.timeMs) };
+  }
+
   private stateOf(trace: QlogTrace): TraceState {
     const key = `${trace.file}#${trace.index}`;
     let s = this.traces.get(key);

@@ -25,6 +25,8 @@ import type { Finding } from './finding.js';
 import type { PacketRecord } from './packet-record.js';
 import { LoggedPackets } from './logged-packets.js';
 import { PacketFates } from './recovery/packet-fates.js';
+import { isRecoveryLogEvent, LoggedRecoveryLog, type LoggedRecovery } from './recovery/logged-recovery.js';
+import { RecoveryAnalysis } from './recovery/recovery-analysis.js';
 import type { QlogFile } from '../qlog/open-qlog.js';
 
 export type PacketEvent =
@@ -67,11 +69,14 @@ export class PacketSession {
   readonly timeline = new HandshakeTimeline();
   /** which packet numbers each side sent and the other acknowledged */
   readonly fates = new PacketFates();
+  /** loss, retransmission, RTT, bytes in flight and flow control at the capture point */
+  readonly recovery = new RecoveryAnalysis(this.fates);
   private readonly amplification = new AmplificationAudit();
   private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
   private readonly logged = new LoggedPackets(this.tracker);
+  private readonly recoveryLogs = new LoggedRecoveryLog();
 
   constructor(options: ReadPacketsOptions = {}) {
     this.decoder = new DatagramDecoder({ ports: options.ports });
@@ -120,6 +125,11 @@ export class PacketSession {
     return this.decryption.pnSync(conn);
   }
 
+  /** what a logged connection's writer said of its loss recovery (qlog packet_lost, metrics_updated, packet_dropped); null otherwise */
+  loggedRecovery(conn: Connection): LoggedRecovery | null {
+    return this.recoveryLogs.of(conn);
+  }
+
   /** a connection's 0-RTT: what it sent early, and whether the server took it */
   zeroRtt(conn: Connection): ZeroRttStatus {
     // the ticket it resumed came from an earlier connection to the same server
@@ -139,6 +149,7 @@ export class PacketSession {
     this.paths.observe(packet);
     this.timeline.observe(packet);
     this.fates.observe(packet);
+    this.recovery.observe(packet);
   }
 
   /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */
@@ -161,6 +172,10 @@ export class PacketSession {
       if (item.kind !== 'event') continue;
       file.stats.records++;
       const packet = this.logged.event(item.event);
+      if (isRecoveryLogEvent(item.event)) {
+        const at = this.logged.place(item.event);
+        this.recoveryLogs.observe(at.connection, at.vantage, at.time, item.event);
+      }
       if (file.stats.firstTime === undefined && this.logged.firstTimeMs !== undefined) file.stats.firstTime = this.logged.firstTimeMs / 1000;
       if (!packet) continue;
       this.analyse(packet);

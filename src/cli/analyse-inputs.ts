@@ -2,6 +2,7 @@ import type { Connection } from '../analysis/connection.js';
 import type { Finding } from '../analysis/finding.js';
 import type { PacketRecord } from '../analysis/packet-record.js';
 import { PacketSession } from '../analysis/read-packets.js';
+import { endpointLogsOf } from '../analysis/recovery/logged-recovery.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
@@ -61,6 +62,9 @@ export async function analyseInputs(
     legs: (c: Connection) => session.paths.legs(c),
     handshake: (c: Connection) => session.timeline.summary(c),
     pnSync: (c: Connection) => session.pnSync(c),
+    recovery: session.recovery,
+    loggedRecovery: (c: Connection) => session.loggedRecovery(c),
+    endpointLogs: (c: Connection) => endpointLogsOf(c, session.tracker.connections).flatMap((l) => session.loggedRecovery(l) ?? []),
   };
   return { view, problems };
 }

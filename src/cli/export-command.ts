@@ -48,7 +48,10 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
       }
     }
     // the last events are written here, so a folder that refuses them fails here too
-    if (writer) files = writer.finish();
+    if (writer) {
+      writer.addRecovery(session.recovery);
+      files = writer.finish();
+    }
   } catch (err) {
     // a file in the way, a full disk: said plainly, with what was written so far left in place
     const e = err as NodeJS.ErrnoException;

@@ -6,6 +6,7 @@ import { exportQlogCommand, withExportOptions } from './export-command.js';
 import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
 import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
+import { recoveryCommand } from './recovery-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
 import { reportCommand, withReportOptions } from './report-command.js';
@@ -91,10 +92,10 @@ await yargs(args)
     run(migrationsCommand) as never,
   )
   .command(
-    'report [inputs...]',
-    'one self-contained HTML file (--out) that shows the inputs: connections, handshake ladders, migrations, findings, every packet',
-    (y) => withReportOptions(y),
-    run(reportCommand) as never,
+    'recovery [inputs...]',
+    'per connection and sender: packets lost after and before the capture point, retransmitted bytes, RTT legs, bytes in flight, flow-control waits',
+    (y) => withCommonOptions(y),
+    run(recoveryCommand) as never,
   )
   .command('export <command>', 'write a capture in another format', (y) =>
     y
@@ -127,6 +128,12 @@ await yargs(args)
         run(lbDecodeCommand) as never,
       )
       .demandCommand(1, 'name an lb command: check or decode'),
+  )
+  .command(
+    'report [inputs...]',
+    'one self-contained HTML file (--out) that shows the inputs: connections, handshake ladders, migrations, streams, loss and RTT, findings, every packet',
+    (y) => withReportOptions(y),
+    run(reportCommand) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

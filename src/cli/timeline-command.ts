@@ -1,3 +1,4 @@
+import type { Connection } from '../analysis/connection.js';
 import { ladder } from '../report/ladder.js';
 import { palette } from '../report/colour.js';
 import { summaryToJson } from '../report/summary.js';
@@ -12,7 +13,12 @@ export async function timelineCommand(opts: CommonOptions & { explain?: boolean 
   if (opts.format === 'table') {
     const colour = palette(process.stdout, opts.color);
     if (view.connections.length === 0) out.write('no QUIC connections found\n');
-    out.write(view.connections.map((c) => ladder(c, view.handshake(c), colour, opts.explain ?? false, view.zero)).join('\n'));
+    const explain = opts.explain ?? false;
+    // the losses the capture shows, explained among the milestones (--explain only), ordered by when the lost packet was sent
+    const losses = (c: Connection) => (explain ? [...(view.recovery?.losses(c) ?? [])].sort((a, b) => a.time - b.time) : []);
+    // for a connection read from an endpoint log: the losses its writer declared
+    const declared = (c: Connection) => (explain ? (view.loggedRecovery?.(c)?.lost.declared ?? []) : []);
+    out.write(view.connections.map((c) => ladder(c, view.handshake(c), colour, explain, view.zero, losses(c), declared(c))).join('\n'));
   } else {
     const doc = summaryToJson(view);
     out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');

@@ -8,7 +8,10 @@ import type {
   QlogKeyUpdatedEvent,
   QlogMigrationEvent,
   QlogOtherEvent,
+  QlogMetricsUpdatedEvent,
+  QlogPacketDroppedEvent,
   QlogPacketEvent,
+  QlogPacketLostEvent,
   QlogParametersSetEvent,
   QlogPathUpdatedEvent,
   QlogVersionInformationEvent,
@@ -67,6 +70,18 @@ const KINDS = new Map<string, Kind>(Object.entries({
 } satisfies Record<string, Kind>));
 
 /**
+ * Loss recovery events (quic-events §Recovery events). Until quic-events-08 they sat in the
+ * `recovery` namespace (`metric_update` in draft-00/01); quic-events-09 moved them to `quic`,
+ * renaming metrics_updated to recovery_metrics_updated. packet_dropped is a transport event.
+ */
+const RECOVERY_KINDS = new Map<string, Map<string, Kind>>([
+  ['recovery', new Map<string, Kind>([['packet_lost', 'packet_lost'], ['metrics_updated', 'metrics_updated'], ['metric_update', 'metrics_updated']])],
+  ['quic', new Map<string, Kind>([['packet_lost', 'packet_lost'], ['recovery_metrics_updated', 'metrics_updated'], ['packet_dropped', 'packet_dropped']])],
+  ['transport', new Map<string, Kind>([['packet_dropped', 'packet_dropped']])],
+  ['', new Map<string, Kind>([['packet_lost', 'packet_lost'], ['metrics_updated', 'metrics_updated'], ['metric_update', 'metrics_updated'], ['recovery_metrics_updated', 'metrics_updated'], ['packet_dropped', 'packet_dropped']])],
+]);
+
+/**
  * Our own exporter's path change (src/qlog/write-qlog.ts): qlog 0.3 has no path event, so
  * it writes one in a `quiclens:` namespace.
  */
@@ -78,6 +93,8 @@ export function kindOfName(name: string): Kind | 'other' {
   const colon = lower.indexOf(':');
   const namespace = colon < 0 ? '' : lower.slice(0, colon);
   const event = colon < 0 ? lower : lower.slice(colon + 1);
+  const recovery = RECOVERY_KINDS.get(namespace)?.get(event);
+  if (recovery) return recovery;
   if (!QUIC_NAMESPACES.has(namespace)) return 'other';
   return KINDS.get(event) ?? 'other';
 }
@@ -130,6 +147,69 @@ function packetEvent(base: QlogEventBase, kind: QlogPacketEvent['kind'], data: J
   set(e, 'length', integer(raw.length) ?? integer(header.packet_size) ?? integer(data.packet_size));
   set(e, 'supportedVersions', versionsOf(data.supported_versions ?? header.supported_versions));
   if (Array.isArray(data.frames)) e.frames = data.frames.map(normaliseFrame);
+  return e;
+}
+
+/**
+ * quic-events §packet_lost: the header (0.3 on) or, before 0.3, packet_type and
+ * packet_number beside it; draft-00 writers logged the number alone.
+ */
+function packetLostEvent(base: QlogEventBase, data: JsonObject): QlogPacketLostEvent {
+  const header = isObject(data.header) ? data.header : {};
+  const e = start<QlogPacketLostEvent>(base, 'packet_lost');
+  e.packetType = packetTypeOf(header.packet_type ?? data.packet_type);
+  e.packetNumber = integer(header.packet_number ?? data.packet_number) ?? null;
+  set(e, 'trigger', text(data.trigger));
+  if (Array.isArray(data.frames)) e.frames = data.frames.map(normaliseFrame);
+  return e;
+}
+
+/** a duration in ms from the trace's unit (draft-00/01 time_units), or undefined when not a number */
+function durationMs(v: unknown, unitMs: number): number | undefined {
+  const n = numeric(v);
+  if (n === undefined || n < 0) return undefined;
+  // 124204 us / 1000 is 124.204 exactly as a double; 124204 * 0.001 is not
+  return unitMs < 1 ? n / Math.round(1 / unitMs) : n * unitMs;
+}
+
+/** a count (bytes, packets) that must be a non-negative number */
+function amount(v: unknown): number | undefined {
+  const n = numeric(v);
+  return n === undefined || n < 0 ? undefined : n;
+}
+
+/**
+ * quic-events §recovery_metrics_updated. draft-00/01 writers (quicker, quictrace-to-qlog)
+ * wrote the window as `cwnd`; every later version as `congestion_window`.
+ */
+function metricsEvent(base: QlogEventBase, data: JsonObject): QlogMetricsUpdatedEvent {
+  const unit = base.trace.timeUnitMs ?? 1;
+  const e = start<QlogMetricsUpdatedEvent>(base, 'metrics_updated');
+  set(e, 'minRttMs', durationMs(data.min_rtt, unit));
+  set(e, 'smoothedRttMs', durationMs(data.smoothed_rtt, unit));
+  set(e, 'latestRttMs', durationMs(data.latest_rtt, unit));
+  set(e, 'rttVarianceMs', durationMs(data.rtt_variance, unit));
+  set(e, 'congestionWindow', amount(data.congestion_window ?? data.cwnd));
+  set(e, 'bytesInFlight', amount(data.bytes_in_flight));
+  set(e, 'ssthresh', amount(data.ssthresh));
+  set(e, 'packetsInFlight', amount(data.packets_in_flight));
+  set(e, 'ptoCount', amount(data.pto_count));
+  set(e, 'pacingRate', amount(data.pacing_rate));
+  return e;
+}
+
+/**
+ * quic-events §packet_dropped: the header when the writer could read one, the size as
+ * `raw.length` (0.3 on) or `packet_size` (draft-01), and the trigger.
+ */
+function packetDroppedEvent(base: QlogEventBase, data: JsonObject): QlogPacketDroppedEvent {
+  const header = isObject(data.header) ? data.header : {};
+  const raw = isObject(data.raw) ? data.raw : {};
+  const e = start<QlogPacketDroppedEvent>(base, 'packet_dropped');
+  e.packetType = packetTypeOf(header.packet_type ?? data.packet_type);
+  e.packetNumber = integer(header.packet_number ?? data.packet_number) ?? null;
+  set(e, 'length', integer(raw.length) ?? integer(data.packet_size) ?? integer(header.packet_size));
+  e.trigger = text(data.trigger) ?? 'unknown';
   return e;
 }
 
@@ -232,6 +312,12 @@ export function normaliseEvent(base: QlogEventBase, data: JsonObject): QlogEvent
       if (chosen !== '') set(e, 'chosenAlpn', chosen);
       return e;
     }
+    case 'packet_lost':
+      return packetLostEvent(base, data);
+    case 'metrics_updated':
+      return metricsEvent(base, data);
+    case 'packet_dropped':
+      return packetDroppedEvent(base, data);
     case 'other': {
       const e = start<QlogOtherEvent>(base, kind);
       e.data = data;

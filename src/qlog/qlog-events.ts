@@ -48,6 +48,13 @@ export interface QlogTrace {
   odcid?: string;
   title?: string;
   /**
+   * Milliseconds per unit of the written times, when not 1: draft-00/01's
+   * `configuration.time_units` "us". Durations in events (RTTs) are in the same unit
+   * (draft-marx-qlog-event-definitions-quic-h3-01 §metrics_updated: "in ms or us, depending
+   * on the overarching qlog's configuration.time_units").
+   */
+  timeUnitMs?: number;
+  /**
    * Unix epoch milliseconds that event times count from: events' `timeMs` are then absolute.
    * 0 when the file's times are epoch times already. Undefined when the writer gave no usable
    * reference, and `timeMs` is relative to an unknown start.
@@ -206,7 +213,54 @@ export interface QlogAlpnInformationEvent extends QlogEventBase {
   chosenAlpn?: string;
 }
 
-/** Every other event (recovery metrics, packet_lost, HTTP/3, ...), with its data as written. */
+/**
+ * quic-events §packet_lost (recovery:packet_lost up to quic-events-08): a packet the writer
+ * sent and has declared lost. Always one of the writer's own packets.
+ */
+export interface QlogPacketLostEvent extends QlogEventBase {
+  kind: 'packet_lost';
+  /** 'unknown' when the writer left it out (draft-00 logged only the number) */
+  packetType: PacketType;
+  packetNumber: number | null;
+  /** why it was declared lost: reordering_threshold, time_threshold, pto_expired, ... */
+  trigger?: string;
+  /** the frames it carried, when logged */
+  frames?: QlogFrame[];
+}
+
+/**
+ * quic-events §recovery_metrics_updated (recovery:metrics_updated up to quic-events-08,
+ * metric_update in draft-00/01): the writer's own recovery state, only the fields that
+ * changed. RTTs in milliseconds (float) whatever unit the file wrote them in.
+ */
+export interface QlogMetricsUpdatedEvent extends QlogEventBase {
+  kind: 'metrics_updated';
+  minRttMs?: number;
+  smoothedRttMs?: number;
+  latestRttMs?: number;
+  rttVarianceMs?: number;
+  /** bytes */
+  congestionWindow?: number;
+  bytesInFlight?: number;
+  ssthresh?: number;
+  packetsInFlight?: number;
+  ptoCount?: number;
+  /** bits per second */
+  pacingRate?: number;
+}
+
+/** quic-events §packet_dropped: a packet the writer received (or built) and threw away */
+export interface QlogPacketDroppedEvent extends QlogEventBase {
+  kind: 'packet_dropped';
+  packetType: PacketType;
+  packetNumber: number | null;
+  /** bytes, when logged */
+  length?: number;
+  /** why: key_unavailable, decryption_failure, duplicate, ... ('unknown' when not logged) */
+  trigger: string;
+}
+
+/** Every other event (HTTP/3, congestion state, ...), with its data as written. */
 export interface QlogOtherEvent extends QlogEventBase {
   kind: 'other';
   data: Record<string, unknown>;
@@ -223,6 +277,9 @@ export type QlogEvent =
   | QlogConnectionClosedEvent
   | QlogVersionInformationEvent
   | QlogAlpnInformationEvent
+  | QlogPacketLostEvent
+  | QlogMetricsUpdatedEvent
+  | QlogPacketDroppedEvent
   | QlogOtherEvent;
 
 /** What readQlog yields: each trace's header before its events, and problems where they occur. */

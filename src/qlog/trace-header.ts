@@ -87,6 +87,7 @@ export function traceSetup(src: TraceSource): TraceSetup {
   if (odcid !== undefined) trace.odcid = odcid;
   const title = text(t.title) ?? text(src.root.title);
   if (title !== undefined) trace.title = title;
+  if (unitMs !== 1) trace.timeUnitMs = unitMs;
   // absolute times are epoch times already: their reference is the epoch itself
   const ref = mode === 'absolute' ? 0 : referenceMs;
   if (ref !== undefined) trace.referenceTimeMs = ref;

@@ -6,6 +6,8 @@ import { formatEndpoint } from '../capture/types.js';
 import { frameToJson } from '../quic/frames/index.js';
 import { formatVersion } from '../quic/versions.js';
 import { cipherSuiteName } from '../tls/names.js';
+import { mergeIntoSeq } from './merge-seq.js';
+import { recoveryQlogEvents, type RecoverySource } from './recovery-qlog.js';
 
 /** JSON-SEQ record separator (RFC 7464 §2) */
 const RS = '\x1e';
@@ -21,6 +23,7 @@ interface Trace {
 }
 
 interface Open {
+  connection: Connection;
   client: Trace;
   server: Trace;
   /** the last path each direction used, to note a change */
@@ -79,7 +82,7 @@ export class QlogWriter {
           qlog_format: 'JSON-SEQ',
           qlog_version: '0.3',
           title: `quiclens export of ${this.source}, connection ${c.id}`,
-          description: `rebuilt from a capture: the ${vantage}'s view of the packets on the wire`,
+          description: `rebuilt from a capture: the ${vantage}'s view of the packets on the wire; its recovery events are what the capture implies at the capture point, not the endpoint's own state`,
           trace: {
             vantage_point: { name: 'quiclens', type: vantage },
             common_fields: {
@@ -94,7 +97,7 @@ export class QlogWriter {
         this.files.push(path);
         return { path, pending: '', paramsWritten: { client: false, server: false } };
       };
-      o = { client: make('client'), server: make('server') };
+      o = { connection: c, client: make('client'), server: make('server') };
       this.open.set(c.id, o);
       this.event(o.client, ms(c.firstTime - this.referenceMs / 1000), 'connectivity:connection_started', this.started(c, 'client'));
       this.event(o.server, ms(c.firstTime - this.referenceMs / 1000), 'connectivity:connection_started', this.started(c, 'server'));
@@ -171,6 +174,19 @@ export class QlogWriter {
     this.event(sender, time, 'transport:packet_sent', data);
     this.event(receiver, time, 'transport:packet_received', data);
     this.parameters(p, o, time);
+  }
+
+  /**
+   * Adds each vantage point's recovery events as the capture implies them (losses, RTT
+   * samples, bytes in flight: see recovery-qlog.ts) to its trace, in time order among the
+   * packets. Call after the last write(), before finish(): the analysis knows a loss only
+   * once later packets showed it.
+   */
+  addRecovery(source: RecoverySource): void {
+    this.flushAll();
+    for (const o of this.open.values()) {
+      for (const vantage of ['client', 'server'] as const) mergeIntoSeq(o[vantage].path, recoveryQlogEvents(o.connection, vantage, source));
+    }
   }
 
   /** writes what is pending; call once at the end */

@@ -1,19 +1,35 @@
 import type { Connection } from '../analysis/connection.js';
 import type { HandshakeEvent, HandshakeEventName, HandshakeSummary } from '../analysis/handshake-timeline.js';
+import type { LossEvent } from '../analysis/recovery/recovery-events.js';
+import { declaredLossSentence, declaredRung, lossRung, lossSentence, lostPacketType } from './loss-sentences.js';
+import type { DeclaredLoss } from '../analysis/recovery/logged-recovery.js';
 import { versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
 import { connectionName } from './connection-name.js';
 
 /** the width of the ladder between the two columns; with time and event, under 100 columns */
 const RUNG = 58;
+/** losses explained per connection; `quiclens recovery` lists them all */
+export const EXPLAINED_LOSSES = 50;
 
 /**
  * A connection's handshake as a ladder diagram between client and server: one arrow per
  * milestone, its time at the left, its name at the right, and with --explain one plain
  * sentence under it for people learning QUIC. All times count from the connection's first
- * packet; `zero` is the input's first record, the zero of the packets' times.
+ * packet; `zero` is the input's first record, the zero of the packets' times. With --explain,
+ * the losses the capture shows (`losses`, by time) join the ladder in time order, each with
+ * a sentence on how it was found and recovered; for a connection read from an endpoint log,
+ * the losses its writer declared (`declared`).
  */
-export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, explain: boolean, zero: number): string {
+export function ladder(
+  conn: Connection,
+  h: HandshakeSummary,
+  colour: Palette,
+  explain: boolean,
+  zero: number,
+  losses: readonly LossEvent[] = [],
+  declared: readonly DeclaredLoss[] = [],
+): string {
   // packet times count from the input's first record (a log's from its own first event)
   const start = conn.firstTime - (conn.log?.zero ?? zero);
   const ms = (t: number) => ((t - start) * 1000).toFixed(3);
@@ -29,9 +45,25 @@ export function ladder(conn: Connection, h: HandshakeSummary, colour: Palette, e
   const lines = h.events.map((e, i) => {
     const sentence = sentences[i]!;
     const row = `${ms(e.time).padStart(11)}  ${arrow(e)}  ${colour.dim(e.event)}`;
-    return explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row;
+    return { time: e.time, text: explain ? `${row}\n${colour.dim(wrap(sentence, 13, 96))}` : row };
   });
-  return [...head, ...lines].join('\n') + '\n';
+  const writer = conn.log && conn.log.vantage !== 'network' ? conn.log.vantage : null;
+  if (!explain || (losses.length === 0 && (declared.length === 0 || !writer))) return [...head, ...lines.map((l) => l.text)].join('\n') + '\n';
+  const shown = losses.slice(0, EXPLAINED_LOSSES).map((l) => {
+    const row = `${ms(l.time).padStart(11)}  ${lossRung(l, lostPacketType(l, h), RUNG)}  ${colour.dim(l.where === 'after_capture' ? 'lost_after_capture' : 'lost_before_capture')}`;
+    return { time: l.time, text: `${row}\n${colour.dim(wrap(lossSentence(l, h, ms), 13, 96))}` };
+  });
+  const own = writer
+    ? declared.slice(0, EXPLAINED_LOSSES).map((d) => {
+        const row = `${ms(d.time).padStart(11)}  ${declaredRung(d, writer, RUNG)}  ${colour.dim('packet_lost')}`;
+        return { time: d.time, text: `${row}\n${colour.dim(wrap(declaredLossSentence(d, writer), 13, 96))}` };
+      })
+    : [];
+  // a stable sort: at one instant the handshake's milestone comes first, then the losses
+  const merged = [...lines, ...shown, ...own].sort((a, b) => a.time - b.time).map((l) => l.text);
+  const more = losses.length - shown.length + (writer ? declared.length - own.length : 0);
+  const tail = more > 0 ? [colour.dim(`             and ${more} more losses (\`quiclens recovery --format json\` lists them)`)] : [];
+  return [...head, ...merged, ...tail].join('\n') + '\n';
 }
 
 /** the --explain sentence of each event, in order (the HTML report's learner mode shows the same) */

@@ -13,6 +13,9 @@ import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
 import { connectionName, logName } from './connection-name.js';
 import { roundTime } from './packet-json.js';
+import { recoverySummaryJson, type RecoveryView } from './recovery-json.js';
+import type { LoggedRecovery } from '../analysis/recovery/logged-recovery.js';
+import { recoverySummaryCells, recoveryUnknownText } from './recovery-table.js';
 
 export interface InputSummary {
   path: string;
@@ -45,6 +48,12 @@ export interface AnalysisView {
   handshake(c: Connection): HandshakeSummary;
   /** 1-RTT packet numbers found again after the capture lost sync (absent: not tracked) */
   pnSync?(c: Connection): PnSyncReport;
+  /** loss, retransmission and RTT at the capture point (absent: not tracked) */
+  recovery?: RecoveryView;
+  /** what a connection read from an endpoint log says of its own recovery (qlog packet_lost, metrics_updated, packet_dropped) */
+  loggedRecovery?(c: Connection): LoggedRecovery | null;
+  /** the endpoint logs of a captured connection that were read with it, with their recovery (absent: not tracked) */
+  endpointLogs?(c: Connection): LoggedRecovery[];
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {
@@ -84,6 +93,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
       log: c.log ?? null,
       packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
       packetNumberSync: c.log ? null : (v.pnSync?.(c) ?? null),
+      recovery: v.recovery ? recoverySummaryJson(v.recovery.report(c)) : null,
       requests: requests(c),
       legs: v.legs(c),
       // packet times are already relative to the first record
@@ -101,8 +111,8 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
 export function summaryTable(v: AnalysisView, colour: Palette): string {
   const { connections, counts, zero } = v;
   const t = new Table({
-    head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)'].map(colour.bold),
-    colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
+    head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)', 'loss c/s', 'resent B c/s', 'RTT'].map(colour.bold),
+    colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
     style: { head: [], border: [] },
   });
   const unknown = colour.dim('?');
@@ -120,9 +130,10 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       `${roundTime(c.firstTime - (c.log?.zero ?? zero)).toFixed(3)} s`,
       `${((c.lastTime - c.firstTime) * 1e3).toFixed(1)} ms`,
       `${n.total} (${n.decrypted})`,
+      ...recoverySummaryCells(v.recovery?.report(c) ?? null, colour),
     ]);
   }
-  const table = t.toString() + unknownCells(v, colour);
+  const table = t.toString() + unknownCells(v, colour) + recoveryUnknownText(connections, v.recovery, colour);
   const logged = connections.filter((c) => c.log);
   if (logged.length === 0) return table;
   // a log has no payload bytes and often no addresses: say where these rows come from

@@ -82,6 +82,21 @@ describe('without the key log, nothing contradicts the analysis with it', () => 
         if (m.validationMs !== null) expect(m.validationMs).toEqual(mb[j]!.validationMs);
         unknowns += Object.values(mf).filter((f) => f.evidence === 'unknown').length;
       }
+
+      // issue 13: loss, retransmissions and RTT are said without keys only as the keys would say them
+      const ra = a.recovery as Json | null;
+      const rb = b.recovery as Json | null;
+      if (ra && rb) {
+        const rf = ra.facts as Record<string, Fact>;
+        for (const side of ['client', 'server']) {
+          const [sa, sb] = [ra[side] as Json, rb[side] as Json];
+          agrees(`${at} recovery ${side} lost`, sa.lost, sb.lost, rf[`${side}.losses`]);
+          agrees(`${at} recovery ${side} lossPercent`, sa.lossPercent, sb.lossPercent, rf[`${side}.losses`]);
+          agrees(`${at} recovery ${side} retransmittedBytes`, sa.retransmittedBytes, sb.retransmittedBytes, rf[`${side}.retransmissions`]);
+          agrees(`${at} recovery ${side} smoothedRttMs`, sa.smoothedRttMs, sb.smoothedRttMs, rf[`${side}.rtt`]);
+        }
+        agrees(`${at} recovery endToEndRttMs`, ra.endToEndRttMs, rb.endToEndRttMs, rf.endToEndRtt);
+      } else expect(ra, `${at} recovery`).toEqual(rb);
     }
     // every finding without keys is one the keys confirm (the same code, connection and frame)
     const id = (f: Json) => `${f.code} connection ${f.connection} frame ${f.frame ?? '-'}`;

@@ -43,6 +43,8 @@ describe('export qlog reads back to the packets of the capture', () => {
       writer.write(ev.packet);
       wire.set(ev.packet.connection.id, [...(wire.get(ev.packet.connection.id) ?? []), view(ev.packet)]);
     }
+    // the recovery events go in among the packets: reading back must still find every packet in order
+    writer!.addRecovery(session.recovery);
     const files = writer!.finish();
     expect(files).toHaveLength(2 * session.tracker.connections.length);
     for (const path of files) {
@@ -94,5 +96,86 @@ describe("an export's traces against the endpoints' own qlogs of the same run", 
       expect(sent.map((s) => [s.type, s.pn, s.frames.join(',')])).toEqual(log.sent.map((s) => [s.type, s.pn, s.frames.join(',')]));
     }
     expect(dirname(written[0]!)).toBe(out);
+  });
+});
+
+describe('export qlog writes the recovery events the capture implies (captures/loss)', () => {
+  const dir = join(REPO, 'captures', 'loss');
+  const out = mkdtempSync(join(tmpdir(), 'quiclens-export-recovery-'));
+
+  async function exported() {
+    const keylog = new KeyLog();
+    keylog.add(readFileSync(join(dir, 'keys.log'), 'latin1'));
+    const session = new PacketSession({ keylog });
+    for await (const _ of session.read(await openCapture(join(dir, 'loss.pcap'))));
+    const r = spawnSync('node', [join(REPO, 'bin/quiclens.js'), 'export', 'qlog', join(dir, 'loss.pcap'), '--keylog', join(dir, 'keys.log'), '--out', out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const files = r.stdout.trim().split('\n');
+    return { session, conn: session.tracker.connections[0]!, files };
+  }
+
+  /** the JSON-SEQ records of a file, header first */
+  const records = (path: string) =>
+    readFileSync(path, 'utf8')
+      .split('\x1e')
+      .filter((r) => r.trim() !== '')
+      .map((r) => JSON.parse(r) as { time?: number; name?: string; data?: Record<string, unknown> });
+
+  it("each side's trace has a packet_lost per loss of its packets and a metrics_updated per RTT and flight sample", async () => {
+    const { session, conn, files } = await exported();
+    expect(files).toHaveLength(2);
+    for (const vantage of ['client', 'server'] as const) {
+      const path = files.find((f) => f.endsWith(`-${vantage}.sqlog`))!;
+      const events = records(path).slice(1);
+      const losses = session.recovery.losses(conn).filter((l) => l.sender === vantage);
+      const rtts = session.recovery.rttSamples(conn).filter((x) => x.sender === vantage);
+      const flight = session.recovery.flight(conn).filter((x) => x.sender === vantage);
+      expect(losses.length).toBeGreaterThan(0);
+      expect(rtts.length).toBeGreaterThan(0);
+      const lost = events.filter((e) => e.name === 'recovery:packet_lost');
+      expect(lost.map((e) => (e.data!.header as { packet_number: number }).packet_number).sort((a, b) => a - b)).toEqual(losses.map((l) => l.pn).sort((a, b) => a - b));
+      const metrics = events.filter((e) => e.name === 'recovery:metrics_updated');
+      expect(metrics.filter((e) => 'smoothed_rtt' in e.data!)).toHaveLength(rtts.length);
+      expect(metrics.filter((e) => 'bytes_in_flight' in e.data!)).toHaveLength(flight.length);
+      // the last RTT sample's estimate, in ms
+      const last = metrics.filter((e) => 'smoothed_rtt' in e.data!).at(-1)!.data!;
+      expect(last.smoothed_rtt).toBeCloseTo(rtts.at(-1)!.smoothedMs, 3);
+      // the window is not on the wire: never written
+      expect(metrics.some((e) => 'congestion_window' in e.data!)).toBe(false);
+      // the whole file in time order
+      const times = events.map((e) => e.time!);
+      expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+    }
+  });
+
+  it('the events are well-formed qlog 0.3 (main-schema-03 §Event; quic-events-02 §7.2, §7.4) and read back as recovery events', async () => {
+    const { files } = await exported();
+    for (const path of files) {
+      const [head, ...events] = records(path);
+      expect(head).toMatchObject({ qlog_format: 'JSON-SEQ', qlog_version: '0.3' });
+      for (const e of events.filter((x) => x.name!.startsWith('recovery:'))) {
+        expect(Object.keys(e)).toEqual(['time', 'name', 'data']);
+        expect(typeof e.time).toBe('number');
+        if (e.name === 'recovery:packet_lost') {
+          expect(Object.keys(e.data!)).toEqual(['header']);
+          expect(e.data!.header).toEqual({ packet_type: expect.stringMatching(/^(initial|handshake|1RTT)$/), packet_number: expect.any(Number) });
+        } else {
+          expect(e.name).toBe('recovery:metrics_updated');
+          for (const [k, v] of Object.entries(e.data!)) {
+            expect(['min_rtt', 'smoothed_rtt', 'latest_rtt', 'rtt_variance', 'bytes_in_flight']).toContain(k);
+            expect(v).toBeGreaterThanOrEqual(0);
+          }
+        }
+      }
+      // our own reader: no problem, and the events typed as recovery events, the sender's own
+      const back = new PacketSession();
+      const problems: string[] = [];
+      for await (const ev of back.read((await openQlog(path))!)) if (ev.kind === 'issue') problems.push(ev.issue.message);
+      expect(problems).toEqual([]);
+      const r = back.loggedRecovery(back.tracker.connections[0]!)!;
+      expect(r.vantage).toBe(path.endsWith('-server.sqlog') ? 'server' : 'client');
+      expect(r.lost.total).toBe(events.filter((e) => e.name === 'recovery:packet_lost').length);
+      expect(r.metrics.updates).toBe(events.filter((e) => e.name === 'recovery:metrics_updated').length);
+    }
   });
 });

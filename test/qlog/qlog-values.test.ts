@@ -66,6 +66,12 @@ describe('event names', () => {
   });
 
   it('leaves events of other namespaces alone, even with a QUIC event\'s name', () => {
-    expect(['http:parameters_set', 'recovery:parameters_set', 'recovery:packet_lost', 'quic:recovery_metrics_updated'].map(kindOfName)).toEqual(['other', 'other', 'other', 'other']);
+    expect(['http:parameters_set', 'recovery:parameters_set', 'http:packet_lost', 'recovery:packet_dropped', 'transport:metrics_updated'].map(kindOfName)).toEqual(['other', 'other', 'other', 'other', 'other']);
+  });
+
+  it('reads the recovery events in every version\'s name', () => {
+    expect(['recovery:packet_lost', 'quic:packet_lost', 'RECOVERY:PACKET_LOST', 'packet_lost'].map(kindOfName)).toEqual(['packet_lost', 'packet_lost', 'packet_lost', 'packet_lost']);
+    expect(['recovery:metrics_updated', 'quic:recovery_metrics_updated', 'RECOVERY:METRIC_UPDATE', 'recovery:metric_update'].map(kindOfName)).toEqual(['metrics_updated', 'metrics_updated', 'metrics_updated', 'metrics_updated']);
+    expect(['transport:packet_dropped', 'quic:packet_dropped', 'TRANSPORT:PACKET_DROPPED'].map(kindOfName)).toEqual(['packet_dropped', 'packet_dropped', 'packet_dropped']);
   });
 });

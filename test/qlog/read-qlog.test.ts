@@ -40,9 +40,9 @@ function pcap2qlogWitness(file: string) {
 }
 
 describe('pcap2qlog draft-01/02 files', () => {
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.qlog'));
+  const files = readdirSync(FIXTURES).filter((f) => f.startsWith('pcap2qlog-') && f.endsWith('.qlog'));
 
-  it('finds the three third-party files', () => {
+  it('finds the three pcap2qlog files', () => {
     expect(files.sort()).toEqual(['pcap2qlog-draft01-new-cid.qlog', 'pcap2qlog-draft01-spin-bit.qlog', 'pcap2qlog-draft02-ngtcp2-draft29.qlog']);
   });
 
@@ -299,7 +299,7 @@ describe('hand-written fixtures', () => {
       'packet_sent',
       'packet_received',
       'alpn_information',
-      'other',
+      'metrics_updated',
       'connection_id_updated',
       'path_updated',
       'migration',

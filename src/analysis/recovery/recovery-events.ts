@@ -63,6 +63,10 @@ export interface RttSample {
   minMs: number;
   smoothedMs: number;
   rttVarMs: number;
+  /** ack_delay could not be scaled (the peer's ack_delay_exponent was not seen): the sample is unadjusted */
+  ackDelayUnknown?: true;
+  /** ack_delay was not taken off: that would have put the sample below min_rtt (RFC 9002 §5.3) */
+  ackDelayNotTaken?: true;
 }
 
 /** Bytes in flight at the capture point after a packet or an ACK changed them. */

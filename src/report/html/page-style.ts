@@ -85,6 +85,14 @@ svg .old-path { stroke: #999; stroke-width: 2; stroke-dasharray: 5 4; fill: none
 .packet-detail dt { color: var(--muted); }
 .packet-detail dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 .frame-list { margin: 0; padding-left: 22px; }
+svg .axis-line { stroke: #777; }
+svg .grid { stroke: #eee; }
+svg .legend { font-size: 11px; }
+svg .marker, svg .wait { cursor: pointer; outline: none; }
+svg .marker:focus-visible path, svg .wait:focus-visible rect { stroke: var(--focus); stroke-width: 3; }
+.chart { max-width: 100%; height: auto; display: block; }
+.streams-table td { font-size: 12px; }
+.streams-table .request { max-width: 220px; overflow-wrap: anywhere; }
 .print-only { display: none; }
 .error { color: #b34700; font-weight: 600; padding: 16px; }
 @media print {

@@ -20,8 +20,81 @@ export interface ReportData {
   packets: PackedPackets;
   /** `lb check --format json` of the --lb configs, with the capture replayed; absent without --lb */
   lb?: Record<string, unknown>;
+  /** per connection id: that connection's object of `recovery --format json` */
+  recovery?: Record<string, RecoveryConnectionJson>;
+  /** per connection id: that connection's object of `streams --format json` */
+  streams?: Record<string, StreamsJson>;
   /** problems met while reading the inputs, as the CLI prints them on stderr */
   problems: string[];
+}
+
+/** the fields of `recovery --format json` the page reads (docs/json.md) */
+export interface RecoveryConnectionJson {
+  id: number;
+  recovery: {
+    directions: {
+      sender: 'client' | 'server';
+      packets: number;
+      lostAfterCapture: number | null;
+      lostBeforeCapture: number | null;
+      lossPercent: number | null;
+      retransmittedBytes: { stream: number; crypto: number } | null;
+      rtt: { smoothedMs: number; minMs: number; leg: string } | null;
+      maxBytesInFlight: number | null;
+      facts: Record<string, FactJson>;
+    }[];
+    endToEndRtt: { smoothedMs: number; minMs: number } | null;
+    endToEndFact: FactJson;
+    losses: { sender: 'client' | 'server'; space: string; pn: number; where: string; frame: number | null; time: number; retransmission: { frame: number } | null; evidence: string; reason?: string; spurious: boolean }[];
+    rttSamples: { sender: 'client' | 'server'; time: number; latestMs: number; smoothedMs: number }[];
+    flight: { sender: 'client' | 'server'; time: number; bytes: number }[];
+    events: Record<string, { count: number; omitted: number }>;
+  } | null;
+  reason?: string;
+}
+
+export interface StallCauseJson {
+  where: 'after_capture' | 'before_capture';
+  frame: number | null;
+  pn: number | null;
+  time: number | null;
+  missingPns?: number[];
+  bytes: [number, number];
+  evidence: string;
+  reason: string;
+}
+
+export interface StreamDirectionJson {
+  bytes: number;
+  retransmittedBytes: number;
+  firstTime: number | null;
+  lastTime: number | null;
+  fin: boolean;
+  reset: { errorCode: number } | null;
+}
+
+/** the fields of `streams --format json` the page reads (docs/json.md) */
+export interface StreamsJson {
+  connection: number;
+  known: FactJson;
+  model: FactJson;
+  streams: {
+    id: number;
+    opener: string;
+    directionality: string;
+    role: string | null;
+    client: StreamDirectionJson;
+    server: StreamDirectionJson;
+    request: { method?: string; path?: string; status?: number } | null;
+    quicWaitMs: number | null;
+    tcpWaitMs: number | null;
+  }[];
+  stalls: { stream: number; sender: string; from: number; until: number; waitMs: number; heldBytes: number; cause: StallCauseJson; filledBy: { frame: number; time: number }; othersDelivering: number[] }[];
+  stallsOmitted: number;
+  untrackedStreams: number;
+  unfilled: { stream: number; sender: string; from: number; heldBytes: number; cause: StallCauseJson }[];
+  tcp: { sentence: string; stream: number; held: { stream: number }[] }[];
+  tcpOmitted: number;
 }
 
 /** the fields of `summary --format json` the page reads (docs/json.md has them all) */

@@ -6,6 +6,8 @@ import { lbView } from './lb-view.js';
 import { overview } from './overview.js';
 import { PacketList } from './packet-list.js';
 import { PacketStore } from './packet-store.js';
+import { recoveryView } from './recovery-view.js';
+import { streamsView } from './streams-view.js';
 
 /**
  * The report page: reads the analysis embedded as JSON and draws every view from it. Sets
@@ -23,7 +25,12 @@ function start(): void {
     { class: 'story' },
     overview(data),
     findingsView(data, select),
-    ...data.summary.connections.map((c) => connectionView(data, c, select, [])),
+    ...data.summary.connections.map((c) =>
+      connectionView(data, c, select, [
+        data.streams ? streamsView(c.id, data.streams[String(c.id)], select) : null,
+        data.recovery ? recoveryView(c.id, data.recovery[String(c.id)], select) : null,
+      ]),
+    ),
     data.lb ? lbView(data.lb, select) : null,
   );
   const nav = h(

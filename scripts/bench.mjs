@@ -115,6 +115,10 @@ async function benchReport() {
   try {
     for (let round = 0; round < 3; round++) {
       const page = await browser.context.newPage();
+      // the renderer's main-thread busy time beside the wall clock: on a shared machine the
+      // wall clock counts the waits for a CPU too
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Performance.enable');
       const problems = [];
       page.on('pageerror', (e) => problems.push(e.message));
       page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -123,6 +127,7 @@ async function benchReport() {
         const main = document.querySelector('main#report[data-ready="true"]');
         if (main) { window.__quiclensReadyAt = performance.now(); obs.disconnect(); }
       }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] });`);
+      const cpu0 = browser.cpuSeconds();
       await page.goto(pathToFileURL(resolve(html)).href, { waitUntil: 'commit', timeout: 120_000 });
       await page.locator('main#report[data-ready="true"]').waitFor({ timeout: 120_000 });
       const t = await page.evaluate(`(async () => {
@@ -134,9 +139,14 @@ async function benchReport() {
         while (Math.max(...drawn()) <= before) await new Promise((r) => requestAnimationFrame(r));
         return { readyAt: window.__quiclensReadyAt, scrolledAt: performance.now(), total, rows: drawn().length, middle: Math.min(...drawn()) };
       })()`);
+      const cpu = browser.cpuSeconds() - cpu0;
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const metric = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
       loads.push(t);
       console.log(`  load ${round + 1}: data-ready at ${t.readyAt.toFixed(0)} ms, rows drawn after a scroll at ${t.scrolledAt.toFixed(0)} ms ` +
-        `(${t.total} packets listed, ${t.rows} rows in the page, from index ${t.middle})` + (problems.length ? `; page errors: ${problems.join('; ')}` : ''));
+        `(${t.total} packets listed, ${t.rows} rows in the page, from index ${t.middle}); renderer main thread busy ` +
+        `${metric('TaskDuration').toFixed(0)} ms (script ${metric('ScriptDuration').toFixed(0)}, layout ${metric('LayoutDuration').toFixed(0)}, ` +
+        `style ${metric('RecalcStyleDuration').toFixed(0)}); the browser's processes used ${(cpu * 1000).toFixed(0)} ms of CPU` + (problems.length ? `; page errors: ${problems.join('; ')}` : ''));
       if (problems.length) process.exitCode = 1;
       if (t.total < packets) {
         console.log(`  the list holds ${t.total} packets, not the capture's ${packets}`);

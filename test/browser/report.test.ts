@@ -186,6 +186,7 @@ for (const capture of captures) {
       expect(words.toLowerCase()).toContain('key phase');
       expect(words.toLowerCase()).toContain('packet number space');
       await section.screenshot({ path: join(shots, `learner-${withSteps.id}.png`) });
+      expect(await spills(section), 'learner mode spills out of the connection').toEqual([]);
       await section.getByTestId('learner-mode').click();
       expect(await shown()).toBe(0);
     });
@@ -296,6 +297,57 @@ for (const capture of captures) {
       await list().screenshot({ path: join(shots, 'packets-filtered.png') });
     });
 
+    it('narrows the list to the packets holding a typed address or CID', async () => {
+      await open(url);
+      const text = page.getByTestId('filter-text');
+      const lines = packets.map((p) => JSON.stringify(p).toLowerCase());
+      // the client's address, the CID the client's last packet went to, and a word no packet holds
+      const last = packets.filter((p) => p.direction === 'client').at(-1) as (PacketRow & { src: string; dcid: string | null }) | undefined;
+      const queries = [packets[0] && (packets[0] as PacketRow & { src: string }).src, last?.dcid, 'no-such-word'].filter((q): q is string => !!q);
+      for (const q of queries) {
+        await text.fill(q);
+        const want = lines.filter((l) => l.includes(q.toLowerCase())).length;
+        await expect.poll(total, { message: `text ${q}` }).toBe(want);
+        const rows = await page.getByTestId('packet-row').count();
+        expect(rows).toBeLessThanOrEqual(want);
+        if (want > 0) expect(rows).toBeGreaterThan(0);
+      }
+      await text.fill('');
+      await expect.poll(total).toBe(packets.length);
+    });
+
+    it('opens a packet to its frames when its row is clicked', async () => {
+      await open(url);
+      const at = Math.max(0, packets.findIndex((p) => p.frames.length > 1));
+      const row = page.locator(`[data-testid="packet-row"][data-index="${at}"]`);
+      await row.scrollIntoViewIfNeeded();
+      await row.click();
+      expect(await row.getAttribute('aria-selected')).toBe('true');
+      const detail = page.getByTestId('packet-detail');
+      await expect(detail.count()).resolves.toBe(1);
+      expect(Number(await detail.getAttribute('data-frame'))).toBe(packets[at]!.frame);
+      const words = (await detail.textContent()) ?? '';
+      let from = 0;
+      for (const f of packets[at]!.frames) {
+        const found = words.indexOf(f.type, from);
+        expect(found, `frame ${f.type} in the detail of frame ${packets[at]!.frame}`).toBeGreaterThanOrEqual(0);
+        from = found + f.type.length;
+      }
+      await page.screenshot({ path: join(shots, 'packet-detail.png') });
+      await row.click();
+      await expect(detail.count()).resolves.toBe(0);
+    });
+
+    it('shows the load-balancer replay only when --lb is given', async () => {
+      await expect(page.getByTestId('lb-replay').count()).resolves.toBe(lbConfig.length > 0 ? 1 : 0);
+      if (lbConfig.length === 0) return;
+      const replay = page.getByTestId('lb-replay');
+      await replay.scrollIntoViewIfNeeded();
+      await replay.screenshot({ path: join(shots, 'lb-replay.png') });
+      // captures/README: frame 27, the client's PATH_CHALLENGE from its new port, is the packet that moves
+      expect(await replay.textContent()).toContain('27');
+    });
+
     it('logs no error and loads nothing', () => {
       expect(problems).toEqual([]);
     });
@@ -308,11 +360,18 @@ describe.skipIf(!process.env.QUICLENS_SCREENSHOT)('the README screenshot', () =>
   it('is the wifi-to-lte report: its ladder and its migration', async () => {
     const out = join(ARTIFACTS, 'readme', 'report.html');
     mkdirSync(join(ARTIFACTS, 'readme'), { recursive: true });
-    await quiclens('report', join(REPO, 'captures/wifi-to-lte/wifi-to-lte.pcap'), '--keylog', join(REPO, 'captures/wifi-to-lte/keys.log'), '--out', out);
+    // paths relative to the repository, as a reader of the README would type them
+    await quiclens('report', 'captures/wifi-to-lte/wifi-to-lte.pcap', '--keylog', 'captures/wifi-to-lte/keys.log', '--out', out);
     problems = [];
     await open(pathToFileURL(out).href);
+    // tall enough for the ladder and the migration under it; the client's Finished selected
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await page.locator('[data-testid="ladder-step"][data-event="client_finished"]').click();
     await page.locator('section[data-view="connection"][data-connection="1"]').evaluate((el) => el.scrollIntoView());
+    // the pointer off the ladder, so that no step shows the hover shading
+    await page.mouse.move(1279, 1499);
     await page.screenshot({ path: process.env.QUICLENS_SCREENSHOT! });
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(problems).toEqual([]);
   });
 });

@@ -87,6 +87,27 @@ async function open(url: string): Promise<void> {
   await page.locator('main#report[data-ready="true"]').waitFor({ timeout: 30_000 });
 }
 
+/**
+ * The elements of a view that spill out of it sideways, where a person sees them drawn over
+ * the next column or cut off: each as "tag: text", skipping those inside a box that scrolls
+ * or clips on purpose.
+ */
+const spills = (view: ReturnType<Page['locator']>) =>
+  view.evaluate((box0) => {
+    const box = box0.getBoundingClientRect();
+    const win = box0.ownerDocument.defaultView!;
+    const clipped = (el: Element) => {
+      for (let a = el.parentElement; a && a !== box0; a = a.parentElement) if (win.getComputedStyle(a).overflowX !== 'visible') return true;
+      return false;
+    };
+    return Array.from(box0.querySelectorAll('th, td, p, li, h2, h3, text, button, dd, dt'))
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1) && !clipped(el);
+      })
+      .map((el) => `${el.tagName.toLowerCase()}: ${(el.textContent ?? '').trim().slice(0, 40)}`);
+  });
+
 const list = () => page.getByTestId('packet-list');
 const total = async () => Number(await list().getAttribute('data-total'));
 const selectedFrames = async () => {

@@ -12,7 +12,11 @@
 // And the report's budgets (benchReport): a 100,000-packet capture's `quiclens report` is
 // under 15 MB and interactive in Chromium (Debian's, /usr/bin/chromium) within 2 s.
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--only gap|report]
+// And the streams analysis (head-of-line waits, the TCP counterfactual) on captures/netem-loss,
+// a real lossy capture with eight concurrent requests: CPU per packet of the whole session,
+// and the cost of the streams report itself.
+//
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--only gap|streams|report]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -165,12 +169,40 @@ async function benchReport() {
   }
 }
 
+// captures/netem-loss read again and again in fresh sessions; the streams report for each
+async function benchStreams() {
+  const sample = 'captures/netem-loss/netem-loss.pcap';
+  const keylog = new KeyLog();
+  keylog.add(readFileSync('captures/netem-loss/keys.log', 'latin1'));
+  const rounds = 20;
+  let packets = 0;
+  let stalls = 0;
+  let reportCpu = 0;
+  const cpu0 = process.cpuUsage();
+  for (let r = 0; r < rounds; r++) {
+    const session = new PacketSession({ keylog });
+    for await (const ev of session.read(await openCapture(sample))) if (ev.kind === 'packet') packets++;
+    const c = process.cpuUsage();
+    for (const conn of session.tracker.connections) stalls += session.streams(conn).stalls.length;
+    const used = process.cpuUsage(c);
+    reportCpu += (used.user + used.system) / 1e6;
+  }
+  const used = process.cpuUsage(cpu0);
+  const cpu = (used.user + used.system) / 1e6;
+  console.log(`streams: ${sample} ${rounds} times: ${packets} packets, ${stalls / rounds} stalls each: ` +
+    `${(cpu / packets * 1e6).toFixed(1)} µs/packet CPU for the whole session, of which the streams report ${(reportCpu / rounds * 1e3).toFixed(2)} ms per capture`);
+}
+
 if (only === 'gap') {
   await benchGap();
   process.exit();
 }
 if (only === 'report') {
   await benchReport();
+  process.exit();
+}
+if (only === 'streams') {
+  await benchStreams();
   process.exit();
 }
 if (!existsSync(file)) {
@@ -245,6 +277,7 @@ console.log(`qlog: ${qlog}, ${(qlogBytes / 1048576).toFixed(0)} MiB: quiclens su
 
 await benchGap();
 await benchReport();
+await benchStreams();
 
 for (const [name, peak] of [['packets on the capture', ours.peakMb], ['summary on the qlog', q.peakMb]]) {
   if (peak > 300) {

@@ -108,6 +108,15 @@ export class Http3Requests {
     s.coverage.finalSize = f.final_size;
   }
 
+  /**
+   * what a stream carries (RFC 9114 §6): `request` for a bidirectional one, the type a
+   * unidirectional one announced, null while its type was not read
+   */
+  roleOf(id: number): UniRole | 'request' | null {
+    const from = (id & 0x01) === 0 ? 'client' : 'server';
+    return this.streams.get(`${from}/${id}`)?.role ?? ((id & 0x02) === 0 ? 'request' : null);
+  }
+
   /** each request with what the capture held of its response */
   list(): Http3Request[] {
     for (const req of this.requests.values()) this.judgeResponse(req);
@@ -258,6 +267,11 @@ export class Http3Tracker {
 
   requests(conn: Connection): Http3Request[] {
     return this.byConnection.get(conn)?.list() ?? [];
+  }
+
+  /** what a stream of an HTTP/3 connection carries; null when the connection does not speak HTTP/3 or the type was not read */
+  roleOf(conn: Connection, id: number): ReturnType<Http3Requests['roleOf']> {
+    return this.byConnection.get(conn)?.roleOf(id) ?? null;
   }
 }
 

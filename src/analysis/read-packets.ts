@@ -27,6 +27,8 @@ import { LoggedPackets } from './logged-packets.js';
 import { PacketFates } from './recovery/packet-fates.js';
 import { isRecoveryLogEvent, LoggedRecoveryLog, type LoggedRecovery } from './recovery/logged-recovery.js';
 import { RecoveryAnalysis } from './recovery/recovery-analysis.js';
+import { StreamsTracker } from './streams/streams-tracker.js';
+import type { StreamsReport } from './streams/stream-types.js';
 import type { QlogFile } from '../qlog/open-qlog.js';
 
 export type PacketEvent =
@@ -71,6 +73,8 @@ export class PacketSession {
   readonly fates = new PacketFates();
   /** loss, retransmission, RTT, bytes in flight and flow control at the capture point */
   readonly recovery = new RecoveryAnalysis(this.fates);
+  /** per stream: bytes, ends, head-of-line waits and the TCP counterfactual */
+  private readonly streamTracker = new StreamsTracker(this.fates);
   private readonly amplification = new AmplificationAudit();
   private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
@@ -140,6 +144,11 @@ export class PacketSession {
     return this.zeroRttCounter.status(conn, this.http3.requests(conn), tickets);
   }
 
+  /** a connection's streams, call once the inputs are read: the delivery models settle what is still in flight */
+  streams(conn: Connection): StreamsReport {
+    return this.streamTracker.report(conn, this.http3.requests(conn), this.zeroRtt(conn), (id) => this.http3.roleOf(conn, id));
+  }
+
   /** every analysis, fed one packet from a capture or a log */
   private analyse(packet: PacketRecord): void {
     this.packetFindings.push(...this.framePermissions.check(packet), ...this.amplification.check(packet));
@@ -150,6 +159,7 @@ export class PacketSession {
     this.timeline.observe(packet);
     this.fates.observe(packet);
     this.recovery.observe(packet);
+    this.streamTracker.observe(packet);
   }
 
   /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */

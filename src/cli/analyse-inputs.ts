@@ -65,6 +65,7 @@ export async function analyseInputs(
     recovery: session.recovery,
     loggedRecovery: (c: Connection) => session.loggedRecovery(c),
     endpointLogs: (c: Connection) => endpointLogsOf(c, session.tracker.connections).flatMap((l) => session.loggedRecovery(l) ?? []),
+    streams: (c: Connection) => session.streams(c),
   };
   return { view, problems };
 }

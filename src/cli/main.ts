@@ -7,6 +7,7 @@ import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
 import { lbDecodeCommand, withLbDecodeOptions } from './lb-decode-command.js';
 import { migrationsCommand } from './migrations-command.js';
 import { recoveryCommand } from './recovery-command.js';
+import { streamsCommand } from './streams-command.js';
 import { timelineCommand } from './timeline-command.js';
 import { packetsCommand } from './packets-command.js';
 import { reportCommand, withReportOptions } from './report-command.js';
@@ -96,6 +97,12 @@ await yargs(args)
     'per connection and sender: packets lost after and before the capture point, retransmitted bytes, RTT legs, bytes in flight, flow-control waits',
     (y) => withCommonOptions(y),
     run(recoveryCommand) as never,
+  )
+  .command(
+    'streams [inputs...]',
+    "each connection's streams: who opened them, bytes each way, how they ended, head-of-line waits, and what TCP would have done",
+    (y) => withCommonOptions(y),
+    run(streamsCommand) as never,
   )
   .command('export <command>', 'write a capture in another format', (y) =>
     y

@@ -13,6 +13,7 @@ import { analyseInputs, exitCode } from './analyse-inputs.js';
 import { withCommonOptions, withFailOnOption, type CommonOptions } from './common-options.js';
 import { packageVersion, readLbConfigs } from './lb-command.js';
 import { ProblemReporter } from './problems.js';
+import { recoveryDocument } from './recovery-command.js';
 
 export interface ReportOptions extends CommonOptions {
   out: string;
@@ -77,6 +78,7 @@ export async function reportCommand(opts: ReportOptions): Promise<number> {
     options: { inputs: opts.inputs, keylogs: opts.keylog, lb: opts.lb, connection: opts.connection ?? null },
     view,
     packets: packer.result(),
+    ...(view.recovery ? { recovery: recoveryDocument(view) } : {}),
     ...(lbJson ? { lb: lbJson } : {}),
     problems: lines,
   });

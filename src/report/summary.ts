@@ -6,6 +6,7 @@ import type { HandshakeSummary } from '../analysis/handshake-timeline.js';
 import type { Leg, Migration } from '../analysis/migrations.js';
 import type { PnSyncReport } from '../analysis/packet-number-sync.js';
 import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
+import type { StreamsReport } from '../analysis/streams/stream-types.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
 import { formatEndpoint } from '../capture/types.js';
@@ -54,6 +55,8 @@ export interface AnalysisView {
   loggedRecovery?(c: Connection): LoggedRecovery | null;
   /** the endpoint logs of a captured connection that were read with it, with their recovery (absent: not tracked) */
   endpointLogs?(c: Connection): LoggedRecovery[];
+  /** per stream: bytes, ends, head-of-line waits, the TCP counterfactual (absent: not tracked) */
+  streams?(c: Connection): StreamsReport;
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {

@@ -44,6 +44,13 @@ interface Timeline {
   findings: { code: string; frame?: number | null; connection?: number | null }[];
 }
 
+interface Recovery {
+  connections: { id: number; recovery: { rttSamples: unknown[]; flight: unknown[] } }[];
+}
+interface Streams {
+  connections: { connection: number; streams: { id: number }[] }[];
+}
+
 // the captures whose story is a path change, and the kind each must show
 const MIGRATION_KINDS: Record<string, string> = {
   migration: 'active',
@@ -207,7 +214,7 @@ for (const capture of captures) {
       expect(words.toLowerCase()).toContain('key phase');
       expect(words.toLowerCase()).toContain('packet number space');
       await section.screenshot({ path: join(shots, `learner-${withSteps.id}.png`) });
-      expect(await spills(section), 'learner mode spills out of the connection').toEqual([]);
+      expect(await spills(section.getByTestId('ladder')), 'the sentences spill out of the ladder').toEqual([]);
       await section.getByTestId('learner-mode').click();
       expect(await shown()).toBe(0);
     });
@@ -367,6 +374,34 @@ for (const capture of captures) {
       await replay.screenshot({ path: join(shots, 'lb-replay.png') });
       // captures/README: frame 27, the client's PATH_CHALLENGE from its new port, is the packet that moves
       expect(await replay.textContent()).toContain('27');
+    });
+
+    it('charts each connection\'s RTT and bytes in flight where `recovery` has samples', async () => {
+      const rec = JSON.parse(await quiclens('recovery', '--format', 'json', capture.path, ...keylog)) as Recovery;
+      for (const conn of rec.connections) {
+        const section = page.locator(`section[data-view="connection"][data-connection="${conn.id}"]`);
+        for (const [testid, samples] of [['rtt-chart', conn.recovery.rttSamples], ['flight-chart', conn.recovery.flight]] as const) {
+          const chart = section.getByTestId(testid);
+          await expect(chart.count(), `${testid} of connection ${conn.id}`).resolves.toBe(samples.length > 0 ? 1 : 0);
+          if (samples.length === 0) continue;
+          await chart.scrollIntoViewIfNeeded();
+          await chart.screenshot({ path: join(shots, `${testid}-${conn.id}.png`) });
+        }
+      }
+    });
+
+    it('lists each connection\'s streams as `streams` reports them', async () => {
+      const st = JSON.parse(await quiclens('streams', '--format', 'json', capture.path, ...keylog)) as Streams;
+      for (const conn of st.connections) {
+        const section = page.locator(`section[data-view="connection"][data-connection="${conn.connection}"]`);
+        const rows = await section.locator('[data-testid="stream-row"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-stream'))));
+        // the page draws the first 1,000 streams of a connection (docs/report.md, Limits)
+        expect(rows).toEqual(conn.streams.slice(0, 1000).map((s) => s.id));
+        if (rows.length === 0) continue;
+        const box = section.getByTestId('streams');
+        await box.scrollIntoViewIfNeeded();
+        await box.screenshot({ path: join(shots, `streams-${conn.connection}.png`) });
+      }
     });
 
     it('logs no error and loads nothing', () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unpackPacket, type PackedPackets } from '../../src/report/html/packed-packets.js';
+import { decodePackets, unpackPacket, type PackedPackets } from '../../src/report/html/packed-packets.js';
+import { unpackRecords, type PackedRecords } from '../../src/report/html/packed-records.js';
 import type { ReportData } from '../../src/report/html/report-data-types.js';
 import { REPO } from '../support/captures.js';
 
@@ -42,7 +43,7 @@ describe('quiclens report', () => {
 
   it('embeds every packet of packets --format json', () => {
     const rows = JSON.parse(quiclens('packets', ...MIGRATION, '--format', 'json').out) as Record<string, unknown>[];
-    const packed = r.data.packets as PackedPackets;
+    const packed = decodePackets(r.data.packets as PackedPackets);
     expect(packed.rows).toHaveLength(rows.length);
     rows.forEach((p, i) => expect(unpackPacket(packed, packed.rows[i]!)).toEqual(p));
   });
@@ -52,6 +53,29 @@ describe('quiclens report', () => {
     const sentences = r.data.explain['1']!;
     expect(sentences).toHaveLength(r.data.summary.connections[0]!.handshake.events.length);
     for (const s of sentences) expect(explained).toContain(s);
+  });
+
+  it('embeds what recovery --format json prints for each connection, and the loss the overview shows comes from summary', () => {
+    const args = ['captures/netem-loss/netem-loss.pcap', '--keylog', 'captures/netem-loss/keys.log'];
+    const n = report('netem-loss', ...args);
+    const recovery = JSON.parse(quiclens('recovery', ...args, '--format', 'json').out);
+    const embedded = n.data.recovery!['1']!;
+    const lists = ['losses', 'rttSamples', 'flight', 'flowControlWaits'] as const;
+    const rec = { ...embedded.recovery } as Record<string, unknown>;
+    for (const k of lists) rec[k] = unpackRecords(rec[k] as PackedRecords);
+    expect({ ...embedded, recovery: rec }).toEqual(recovery.connections[0]);
+    // the netem-loss capture lost packets on the relay's far side (captures/README.md)
+    expect((rec.losses as unknown[]).length).toBeGreaterThan(0);
+    expect(n.data.summary.connections[0]!.recovery!.server.lossPercent).toBeGreaterThan(0);
+  });
+
+  it('embeds what streams --format json prints for each connection', () => {
+    const args = ['captures/netem-hol/netem-hol.pcap', '--keylog', 'captures/netem-hol/keys.log'];
+    const hol = report('netem-hol', ...args);
+    const streams = JSON.parse(quiclens('streams', ...args, '--format', 'json').out);
+    expect(hol.data.streams!['1']).toEqual(streams.connections[0]);
+    // the capture kept for a loss that blocked stream 8 while stream 12 delivered (captures/README.md)
+    expect(hol.data.streams!['1']!.stalls.some((s) => s.stream === 8 && s.othersDelivering.includes(12))).toBe(true);
   });
 
   it('loads nothing from the network: no URL but the SVG namespace, no external script, style or image', () => {

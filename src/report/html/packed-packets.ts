@@ -5,7 +5,9 @@
  * (addresses, connection IDs, types) hold an index into `strings`; the fields only some
  * packets carry sit in a last element. Each frame is an array whose first element indexes
  * `frameKeys`: the frame's `type` value, then the frame object's other keys; their values
- * follow in that order.
+ * follow in that order. `frame` and `time` are written as the difference from the packet
+ * before (time in whole microseconds, the precision `packets` prints): `decodePackets`
+ * turns them back, once, before the rows are read.
  *
  * Pure code, no Node: the page's script unpacks with it, the report command packs.
  */
@@ -24,6 +26,8 @@ export type PackedFrame = [number, ...unknown[]];
 export type PackedPacket = unknown[];
 
 export interface PackedPackets {
+  /** `delta`: frame and time are differences from the row before; `absolute` once decoded */
+  encoding: 'delta' | 'absolute';
   columns: readonly string[];
   strings: string[];
   frameKeys: string[][];
@@ -36,13 +40,22 @@ export class PacketPacker {
   private readonly frameKeys: string[][] = [];
   private readonly keysIndex = new Map<string, number>();
   private readonly rows: PackedPacket[] = [];
+  private lastFrame = 0;
+  private lastMicros = 0;
 
   /** adds one packet, as packetToJson gives it */
   add(p: Record<string, unknown>): void {
     const row: PackedPacket = [];
     for (const col of PACKET_COLUMNS) {
       const v = p[col];
-      if (col === 'frames') row.push((v as Record<string, unknown>[]).map((f) => this.frame(f)));
+      if (col === 'frame') {
+        row.push((v as number) - this.lastFrame);
+        this.lastFrame = v as number;
+      } else if (col === 'time') {
+        const us = Math.round((v as number) * 1e6);
+        row.push(us - this.lastMicros);
+        this.lastMicros = us;
+      } else if (col === 'frames') row.push((v as Record<string, unknown>[]).map((f) => this.frame(f)));
       else if (INTERNED.has(col) && v !== null && v !== undefined) row.push(this.intern(typeof v === 'string' ? v : JSON.stringify(v)));
       else row.push(v === undefined ? null : v);
     }
@@ -58,7 +71,7 @@ export class PacketPacker {
   }
 
   result(): PackedPackets {
-    return { columns: PACKET_COLUMNS, strings: this.strings, frameKeys: this.frameKeys, rows: this.rows };
+    return { encoding: 'delta', columns: PACKET_COLUMNS, strings: this.strings, frameKeys: this.frameKeys, rows: this.rows };
   }
 
   private intern(s: string): number {
@@ -86,6 +99,23 @@ export class PacketPacker {
   }
 }
 
+/** frame and time back to their values, in place (once; the rows are then read at random) */
+export function decodePackets(packed: PackedPackets): PackedPackets {
+  if (packed.encoding === 'absolute') return packed;
+  const f = packed.columns.indexOf('frame');
+  const t = packed.columns.indexOf('time');
+  let frame = 0;
+  let us = 0;
+  for (const row of packed.rows) {
+    frame += row[f] as number;
+    us += row[t] as number;
+    row[f] = frame;
+    row[t] = us / 1e6;
+  }
+  packed.encoding = 'absolute';
+  return packed;
+}
+
 /** one packet's frame objects back from their packed form */
 export function unpackFrames(packed: PackedPackets, frames: readonly PackedFrame[]): Record<string, unknown>[] {
   return frames.map(([k, ...values]) => {
@@ -96,7 +126,7 @@ export function unpackFrames(packed: PackedPackets, frames: readonly PackedFrame
   });
 }
 
-/** one packet back as packetToJson gave it (same fields, same order for the columns) */
+/** one packet back as packetToJson gave it (same fields, same order for the columns), from decoded rows */
 export function unpackPacket(packed: PackedPackets, row: PackedPacket): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   packed.columns.forEach((col, j) => {

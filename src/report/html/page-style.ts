@@ -58,6 +58,8 @@ svg .old-path { stroke: #999; stroke-width: 2; stroke-dasharray: 5 4; fill: none
 .migration { margin: 8px 0 16px; }
 .verdict.validated-true, .verdict-survives { color: #00734f; font-weight: 600; }
 .verdict.validated-false, .verdict-breaks { color: #b34700; font-weight: 600; }
+.verdict-conditional { color: #8a5d00; font-weight: 600; }
+tr.advice td { color: var(--muted); font-size: 12px; padding-bottom: 8px; }
 .verdict.validated-unknown { color: var(--muted); font-style: italic; }
 .findings { padding-left: 18px; }
 .findings li { margin: 4px 0; }
@@ -91,6 +93,7 @@ svg .legend { font-size: 11px; }
 svg .marker, svg .wait { cursor: pointer; outline: none; }
 svg .marker:focus-visible path, svg .wait:focus-visible rect { stroke: var(--focus); stroke-width: 3; }
 .chart { max-width: 100%; height: auto; display: block; }
+.wide { overflow-x: auto; max-width: 100%; }
 .streams-table td { font-size: 12px; }
 .streams-table .request { max-width: 220px; overflow-wrap: anywhere; }
 .print-only { display: none; }

@@ -140,6 +140,13 @@ export interface ConnectionJson {
     events: HandshakeEventJson[];
   };
   migrations: MigrationJson[];
+  /** summary's headline loss and RTT; null when the connection has no recovery report */
+  recovery?: {
+    client: { lossPercent: number | null };
+    server: { lossPercent: number | null };
+    endToEndRttMs: number | null;
+    facts: Record<string, FactJson>;
+  } | null;
   [more: string]: unknown;
 }
 

@@ -1,21 +1,25 @@
 import { explainSentences } from '../ladder.js';
+import { streamsToJson } from '../streams-report.js';
 import { summaryToJson, unknownTls, type AnalysisView } from '../summary.js';
 import type { PackedPackets } from './packed-packets.js';
-import type { ReportData, SummaryJson } from './report-data-types.js';
+import { packRecords } from './packed-records.js';
+import type { RecoveryConnectionJson, ReportData, StreamsJson, SummaryJson } from './report-data-types.js';
 
 export interface ReportParts {
   generator: string;
   options: ReportData['options'];
   view: AnalysisView;
   packets: PackedPackets;
+  /** `recovery --format json` */
+  recovery?: Record<string, unknown>;
   /** `lbToJson` of the --lb configs with the replay, when --lb was given */
   lb?: Record<string, unknown>;
   problems: string[];
 }
 
 /**
- * The report's data: the JSON `summary`, `timeline --explain`, `packets` and `lb check`
- * print, gathered as they are, never computed again here.
+ * The report's data: the JSON `summary`, `timeline --explain`, `packets`, `recovery`,
+ * `streams` and `lb check` print, gathered as they are, never computed again here.
  */
 export function buildReportData(parts: ReportParts): ReportData {
   const { view } = parts;
@@ -26,6 +30,18 @@ export function buildReportData(parts: ReportParts): ReportData {
     const u = unknownTls(view, c);
     if (u) unknown[String(c.id)] = u;
   }
+  // `recovery --format json`, by connection id, its long lists packed
+  let recovery: ReportData['recovery'];
+  if (parts.recovery) {
+    const doc = JSON.parse(JSON.stringify(parts.recovery)) as { connections: RecoveryConnectionJson[] };
+    recovery = Object.fromEntries(doc.connections.map((c) => [String(c.id), packRecoveryLists(c)]));
+  }
+  // `streams --format json`, by connection id
+  let streams: ReportData['streams'];
+  if (view.streams) {
+    const report = view.streams;
+    streams = Object.fromEntries(view.connections.map((c) => [String(c.id), JSON.parse(JSON.stringify(streamsToJson(c, report(c)))) as StreamsJson]));
+  }
   return {
     generator: parts.generator,
     options: parts.options,
@@ -34,7 +50,19 @@ export function buildReportData(parts: ReportParts): ReportData {
     explain,
     unknownTls: unknown,
     packets: parts.packets,
+    ...(recovery ? { recovery } : {}),
+    ...(streams ? { streams } : {}),
     ...(parts.lb ? { lb: parts.lb } : {}),
     problems: parts.problems,
   };
+}
+
+/** the lists of one connection's recovery that grow with the capture (a sample per ACK, per packet): packed (packed-records.ts) */
+const LONG_LISTS = ['losses', 'rttSamples', 'flight', 'flowControlWaits'] as const;
+
+function packRecoveryLists(c: RecoveryConnectionJson): RecoveryConnectionJson {
+  if (!c.recovery) return c;
+  const rec = { ...c.recovery } as Record<string, unknown>;
+  for (const k of LONG_LISTS) if (Array.isArray(rec[k])) rec[k] = packRecords(rec[k] as Record<string, unknown>[]);
+  return { ...c, recovery: rec as unknown as RecoveryConnectionJson['recovery'] };
 }

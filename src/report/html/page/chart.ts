@@ -12,6 +12,8 @@ export interface Series {
   step?: boolean;
   /** each sample as a dot too */
   dots?: boolean;
+  /** false: dots only, no line (scattered samples) */
+  line?: boolean;
 }
 
 export interface Marker {
@@ -23,8 +25,8 @@ export interface Marker {
 }
 
 const W = 680;
-const H = 220;
-const PAD = { left: 62, right: 14, top: 14, bottom: 46 };
+const H = 250;
+const PAD = { left: 62, right: 14, top: 14, bottom: 62 };
 /** at most this many points of a series are drawn: the highest and lowest per pixel column */
 const MAX_COLUMNS = W - PAD.left - PAD.right;
 
@@ -82,13 +84,14 @@ export function timeChart(testid: string, title: string, yUnit: string, series: 
     s('line', { x1: PAD.left, y1: H - PAD.bottom, x2: W - PAD.right, y2: H - PAD.bottom, class: 'axis-line' }),
     s('line', { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: H - PAD.bottom, class: 'axis-line' }),
     s('text', { x: 4, y: PAD.top + 4, class: 'axis' }, yUnit),
-    s('text', { x: W - PAD.right, y: H - 6, 'text-anchor': 'end', class: 'axis' }, 's from the first record'),
   );
   for (const v of niceTicks(yMax / 1.08)) {
     svg.appendChild(s('line', { x1: PAD.left - 4, y1: y(v), x2: W - PAD.right, y2: y(v), class: 'grid' }));
     svg.appendChild(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, v >= 1e4 ? `${Math.round(v / 1000)}k` : String(+v.toPrecision(3))));
   }
-  for (const t of [t0, t0 + span / 2, t1]) svg.appendChild(s('text', { x: x(t), y: H - PAD.bottom + 14, 'text-anchor': 'middle', class: 'axis' }, t.toFixed(3)));
+  svg.appendChild(s('text', { x: x(t0), y: H - PAD.bottom + 22, class: 'axis' }, `${t0.toFixed(3)} s`));
+  svg.appendChild(s('text', { x: x(t0 + span / 2), y: H - PAD.bottom + 22, 'text-anchor': 'middle', class: 'axis' }, `${(t0 + span / 2).toFixed(3)} s from the first record`));
+  svg.appendChild(s('text', { x: x(t1), y: H - PAD.bottom + 22, 'text-anchor': 'end', class: 'axis' }, `${t1.toFixed(3)} s`));
   series.forEach((ser, k) => {
     const pts = decimate(ser.points, x);
     if (pts.length === 0) return;
@@ -100,12 +103,19 @@ export function timeChart(testid: string, title: string, yUnit: string, series: 
         d += `L${x(t).toFixed(1)},${y(v).toFixed(1)}`;
       }
     });
-    svg.appendChild(s('path', { d, fill: 'none', stroke: ser.colour, 'stroke-width': 1.6, 'stroke-dasharray': ser.dash ?? null, class: 'series', 'data-series': ser.name }));
-    if (ser.dots && pts.length <= 600) for (const [t, v] of pts) svg.appendChild(s('circle', { cx: x(t), cy: y(v), r: 2.2, fill: ser.colour }));
-    // the legend, under the axis
-    const lx = PAD.left + k * 190;
-    svg.appendChild(s('line', { x1: lx, y1: H - 12, x2: lx + 22, y2: H - 12, stroke: ser.colour, 'stroke-width': 2, 'stroke-dasharray': ser.dash ?? null }));
-    svg.appendChild(s('text', { x: lx + 26, y: H - 8, class: 'legend' }, ser.name));
+    const line = ser.line !== false;
+    if (line) svg.appendChild(s('path', { d, fill: 'none', stroke: ser.colour, 'stroke-width': 1.6, 'stroke-dasharray': ser.dash ?? null, class: 'series', 'data-series': ser.name }));
+    if (!line || (ser.dots && pts.length <= 600)) {
+      const dots = s('g', { class: 'series', 'data-series': ser.name, fill: line ? ser.colour : 'none', stroke: ser.colour });
+      for (const [t, v] of pts) dots.appendChild(s('circle', { cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2 }));
+      svg.appendChild(dots);
+    }
+    // the legend, under the axis, two entries a row
+    const lx = PAD.left + (k % 2) * 300;
+    const ly = H - 22 + Math.floor(k / 2) * 16;
+    if (line) svg.appendChild(s('line', { x1: lx, y1: ly - 4, x2: lx + 22, y2: ly - 4, stroke: ser.colour, 'stroke-width': 2, 'stroke-dasharray': ser.dash ?? null }));
+    else svg.appendChild(s('circle', { cx: lx + 11, cy: ly - 4, r: 3, fill: 'none', stroke: ser.colour }));
+    svg.appendChild(s('text', { x: lx + 28, y: ly, class: 'legend' }, ser.name));
   });
   for (const m of markers.slice(0, 400)) {
     const mx = x(m.time);

@@ -33,11 +33,11 @@ export function lbView(lb: Record<string, unknown>, select: Select): HTMLElement
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, ...['config', 'listener', 'routes by', 'port change', 'address change', 'preferred address', 'advice'].map((x) => h('th', { scope: 'col' }, x)))),
+      h('thead', {}, h('tr', {}, ...['config', 'listener', 'routes by', 'port change', 'address change', 'preferred address'].map((x) => h('th', { scope: 'col' }, x)))),
       h(
         'tbody',
         {},
-        ...listeners.map((l) =>
+        ...listeners.flatMap((l) => [
           h(
             'tr',
             {},
@@ -45,9 +45,10 @@ export function lbView(lb: Record<string, unknown>, select: Select): HTMLElement
             h('td', {}, `${l.kind} ${l.listen}`),
             h('td', {}, l.routingKey),
             ...['portChange', 'addressChange', 'preferredAddress'].map((k) => h('td', { class: `verdict-${l.verdicts[k] ?? 'unknown'}` }, l.verdicts[k] ?? 'unknown')),
-            h('td', {}, l.advice ?? ''),
           ),
-        ),
+          // the advice under its listener, across the row: it is a paragraph, not a cell
+          l.advice ? h('tr', { class: 'advice' }, h('td', { colspan: 6 }, l.advice)) : null,
+        ].filter((x): x is HTMLTableRowElement => x !== null)),
       ),
     ),
     skipped.length ? h('p', { class: 'why' }, `Not judged: ${skipped.map((x) => `${x.file}:${x.line} ${x.listen} (${x.reason})`).join('; ')}`) : null,

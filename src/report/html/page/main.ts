@@ -1,3 +1,4 @@
+import { isPackedRecords, unpackRecords } from '../packed-records.js';
 import type { ReportData } from '../report-data-types.js';
 import { connectionView } from './connection-view.js';
 import { h } from './dom.js';
@@ -16,6 +17,7 @@ import { streamsView } from './streams-view.js';
 function start(): void {
   const root = document.getElementById('report')!;
   const data = JSON.parse(document.getElementById('report-data')!.textContent ?? '{}') as ReportData;
+  unpackLists(data);
   const list = new PacketList(new PacketStore(data.packets));
   const select = (frame: number, connection?: number) => {
     list.select(frame, connection);
@@ -45,6 +47,15 @@ function start(): void {
   root.replaceChildren(nav, h('div', { class: 'columns' }, story, h('div', { class: 'side' }, list.element)));
   list.start();
   root.setAttribute('data-ready', 'true');
+}
+
+/** the recovery lists the report command packed (packed-records.ts), back as the command's JSON */
+function unpackLists(data: ReportData): void {
+  for (const r of Object.values(data.recovery ?? {})) {
+    const rec = r.recovery as Record<string, unknown> | null;
+    if (!rec) continue;
+    for (const [k, v] of Object.entries(rec)) if (isPackedRecords(v)) rec[k] = unpackRecords(v);
+  }
 }
 
 try {

@@ -8,10 +8,23 @@ function tlsCell(data: ReportData, c: ConnectionJson, value: string | null, name
   return unknown(u && u.missing.includes(name) ? u.why : c.log ? 'the log does not record it' : 'no TLS message in the capture says');
 }
 
+/** why a connection has no recovery report, as `recovery` says */
+function noRecovery(data: ReportData, c: ConnectionJson): string {
+  return data.recovery?.[String(c.id)]?.reason ?? 'not analysed';
+}
+
+/** each sender's loss rate, or `unknown` with why (as summary's loss column) */
+function lossCells(data: ReportData, c: ConnectionJson): (HTMLElement | string)[] {
+  const r = c.recovery;
+  if (!r) return [unknown(noRecovery(data, c))];
+  const side = (s: 'client' | 'server') => (r[s].lossPercent === null ? unknown(r.facts[`${s}.losses`]?.reason) : `${r[s].lossPercent!.toFixed(1)} %`);
+  return [side('client'), ' / ', side('server')];
+}
+
 /** One row per connection: who, what it spoke, how long, how many packets, what was found. */
 export function overview(data: ReportData): HTMLElement {
   const { connections, findings, inputs } = data.summary;
-  const head = ['#', 'client', 'server', 'SNI', 'ALPN', 'version', 'duration', 'packets (decrypted)', 'findings'];
+  const head = ['#', 'client', 'server', 'SNI', 'ALPN', 'version', 'duration', 'packets (decrypted)', 'loss client / server', 'RTT', 'findings'];
   const rows = connections.map((c) => {
     const mine = findings.filter((f) => f.connection === c.id).length;
     return h(
@@ -25,6 +38,8 @@ export function overview(data: ReportData): HTMLElement {
       h('td', {}, c.version ?? unknown('no long-header packet says')),
       h('td', {}, `${c.durationMs.toFixed(1)} ms`),
       h('td', {}, `${c.packets.total} (${c.packets.decrypted})`),
+      h('td', {}, ...lossCells(data, c)),
+      h('td', {}, c.recovery?.endToEndRttMs != null ? `${c.recovery.endToEndRttMs.toFixed(3)} ms` : unknown(c.recovery ? c.recovery.facts.endToEndRtt?.reason : noRecovery(data, c))),
       h('td', {}, mine === 0 ? '0' : h('a', { href: '#findings' }, String(mine))),
     );
   });

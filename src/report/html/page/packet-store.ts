@@ -1,4 +1,4 @@
-import { unpackPacket, type PackedFrame, type PackedPackets } from '../packed-packets.js';
+import { decodePackets, unpackPacket, type PackedFrame, type PackedPackets } from '../packed-packets.js';
 
 /** Read access to the packed packets by position, without unpacking every one. */
 export class PacketStore {
@@ -7,6 +7,7 @@ export class PacketStore {
   private text: string[] | undefined;
 
   constructor(readonly packed: PackedPackets) {
+    decodePackets(packed);
     this.count = packed.rows.length;
     packed.columns.forEach((c, i) => (this.col[c] = i));
   }

@@ -62,8 +62,8 @@ export function recoveryView(conn: number, r: RecoveryConnectionJson | undefined
     const samples = rec.rttSamples.filter((x) => x.sender === side);
     if (samples.length === 0) return [];
     return [
-      { name: `${side}'s packets: latest`, colour: SIDE[side], points: samples.map((x) => [x.time, x.latestMs] as [number, number]), dots: true, dash: '1 3' },
-      { name: `${side}'s packets: smoothed`, colour: SIDE[side], points: samples.map((x) => [x.time, x.smoothedMs] as [number, number]), dash: side === 'server' ? '6 3' : undefined },
+      { name: `${side}'s packets: each sample (latest_rtt)`, colour: SIDE[side], points: samples.map((x) => [x.time, x.latestMs] as [number, number]), line: false },
+      { name: `${side}'s packets: smoothed_rtt`, colour: SIDE[side], points: samples.map((x) => [x.time, x.smoothedMs] as [number, number]), dash: side === 'server' ? '6 3' : undefined },
     ];
   });
   const flight: Series[] = sides.flatMap((side) => {

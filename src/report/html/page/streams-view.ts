@@ -2,7 +2,7 @@ import type { StallCauseJson, StreamDirectionJson, StreamsJson } from '../report
 import { h, onActivate, s, unknown } from './dom.js';
 import type { Select } from './ladder-view.js';
 
-const BAR_W = 360;
+const BAR_W = 280;
 const BAR_H = 26;
 /** streams drawn at most; the rest are counted */
 const MAX_ROWS = 1000;
@@ -83,10 +83,14 @@ export function streamsView(conn: number, r: StreamsJson | undefined, select: Se
   box.append(
     h('p', { class: 'hint' }, `Bars: the client's data (solid blue, upper) and the server's (dashed vermillion, lower) from ${t0.toFixed(3)} s to ${t1.toFixed(3)} s; an orange frame is a head-of-line wait: select it for the lost packet.`),
     h(
-      'table',
-      { class: 'streams-table' },
-      h('thead', {}, h('tr', {}, ...['stream', 'opened by, type', 'request', 'client → server bytes', 'server → client bytes', 'waited here', 'under TCP', 'timeline'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, ...rows),
+      'div',
+      { class: 'wide' },
+      h(
+        'table',
+        { class: 'streams-table' },
+        h('thead', {}, h('tr', {}, ...['stream', 'opened by, type', 'request', 'client → server bytes', 'server → client bytes', 'waited here', 'under TCP', 'timeline'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, ...rows),
+      ),
     ),
   );
   if (r.streams.length > MAX_ROWS) box.append(h('p', { class: 'why' }, `${r.streams.length - MAX_ROWS} more streams not drawn`));

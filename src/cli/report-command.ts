@@ -89,6 +89,6 @@ export async function reportCommand(opts: ReportOptions): Promise<number> {
     problems.report({ file: opts.out, message: `cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, fatal: true });
   }
   const code = exitCode(problems, view.findings, opts);
-  if (code !== 2) process.stderr.write(`quiclens: wrote ${opts.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${data.packets.rows.length} packets, ${view.connections.length} connections)\n`);
+  if (code !== 2) process.stderr.write(`quiclens: wrote ${opts.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${data.packets.rows.length} packets, ${view.connections.length} connection${view.connections.length === 1 ? '' : 's'})\n`);
   return code;
 }

@@ -23,6 +23,8 @@ main { display: block; }
 h2 { font-size: 17px; margin: 22px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 3px; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
 table { border-collapse: collapse; }
+/* a table wider than its column scrolls inside it instead of running over the packet list */
+section > table { display: block; overflow-x: auto; max-width: 100%; }
 th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #e4e4e4; vertical-align: top; }
 th { font-weight: 600; }
 .unknown { color: var(--muted); font-style: italic; }

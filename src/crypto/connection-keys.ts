@@ -190,7 +190,9 @@ export class ConnectionKeys {
     const bits = un.pnLength * 8;
     const nearest = decodePacketNumber(largest, un.truncatedPn, bits);
     for (const pn of pns(nearest, un.truncatedPn, bits)) {
-      if (pn < 0) continue;
+      // a candidate from a hostile or corrupt ACK can lie past any real packet number (RFC 9000
+      // §12.3 caps them at 2^62-1; no connection nears 2^53): it cannot be the one, so skip it
+      if (pn < 0 || !Number.isSafeInteger(pn)) continue;
       const payload = openPayload(keys, pn, header, sealed);
       if (payload) {
         if (pn > largest) this.largest.set(space, pn);

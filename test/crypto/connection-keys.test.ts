@@ -49,6 +49,14 @@ describe('packet numbers across lost packets (RFC 9000 A.3, and beyond its windo
     expect(c.open(p.header, p.bytes, 'server', 1)).toBe('aead failed');
     expect(new ConnectionKeys().open(p.header, p.bytes, 'server', 1)).toBe('no keys');
   });
+
+  it('passes over candidates no packet number can be (a corrupt ACK\'s largest past 2^53) and still opens the true one', () => {
+    // found by the fuzzer (seed 23): a mutated ACK sent the gap search to 117854154539735310
+    const c = connection();
+    const p = shortPacket(7, 1, k0, 0);
+    expect(c.open(p.header, p.bytes, 'server', 1, () => [117854154539735310, 2 ** 62, 7])).toMatchObject({ pn: 7 });
+    expect(connection().open(p.header, p.bytes, 'server', 1, () => [2 ** 60])).toBe('aead failed');
+  });
 });
 
 describe('key updates (RFC 9001 §6)', () => {

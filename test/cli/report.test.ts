@@ -31,7 +31,7 @@ describe('quiclens report', () => {
 
   it('writes one HTML file and says where', () => {
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/wrote .*migration\.html \(0\.\d\d MB, 216 packets, 1 connections\)/);
+    expect(r.err).toMatch(/wrote .*migration\.html \(0\.\d\d MB, 216 packets, 1 connection\)/);
     expect(r.html.startsWith('<!doctype html>')).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import type { StallCause } from '../../analysis/streams/stream-types.js';
 import type { PackedPackets } from './packed-packets.js';
 
 /**
@@ -53,16 +54,8 @@ export interface RecoveryConnectionJson {
   reason?: string;
 }
 
-export interface StallCauseJson {
-  where: 'after_capture' | 'before_capture';
-  frame: number | null;
-  pn: number | null;
-  time: number | null;
-  missingPns?: number[];
-  bytes: [number, number];
-  evidence: string;
-  reason: string;
-}
+/** a head-of-line wait's cause, as `streams --format json` writes it: the analysis's own shape */
+export type StallCauseJson = StallCause;
 
 export interface StreamDirectionJson {
   bytes: number;

@@ -3,6 +3,7 @@ import type { LossEvent } from './recovery-events.js';
 import type { DataRange } from './sent-data.js';
 import { CappedList } from './capped-list.js';
 import { RangeSet } from '../../quic/range-set.js';
+import { PACKET_THRESHOLD } from './packet-fates.js';
 
 /** A packet seen at the capture point and not yet acknowledged or found lost. */
 export interface SentPacket {
@@ -125,10 +126,10 @@ export class SenderSpace {
     if (this.lost.size > MAX_WATCHED_LOST) this.lost.delete(this.lost.keys().next().value as number);
   }
 
-  /** the receiver's largest acknowledged rose: gaps 3 below it are now known missing at the receiver too */
+  /** the receiver's largest acknowledged rose: gaps PACKET_THRESHOLD below it are now known missing at the receiver too */
   acknowledgedUpTo(largest: number, time: number): void {
     if (largest > this.largestAcked) this.largestAcked = largest;
     const gaps = this.gaps.items;
-    while (this.undetected < gaps.length && gaps[this.undetected]!.start + 3 <= this.largestAcked) gaps[this.undetected++]!.detectedAt = time;
+    while (this.undetected < gaps.length && gaps[this.undetected]!.start + PACKET_THRESHOLD <= this.largestAcked) gaps[this.undetected++]!.detectedAt = time;
   }
 }

@@ -63,7 +63,7 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
       issue: {
         file: file.path,
         frame: lengthFromRecord.first,
-        message: `${lengthFromRecord.count} IP packets had a length field of 0 (the first is frame ${lengthFromRecord.first}), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record`,
+        message: `${lengthFromRecord.count === 1 ? '1 IP packet' : `${lengthFromRecord.count} IP packets`} had a length field of 0 (the first is frame ${lengthFromRecord.first}), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record`,
         fatal: false,
       },
     };

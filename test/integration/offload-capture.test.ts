@@ -17,7 +17,7 @@ import { REPO } from '../support/captures.js';
  * ("length 2016 [was 0, presumed TSO]").
  */
 const FILE = join(REPO, 'test', 'fixtures', 'captures-wild', 'tcpdump-ipv4_tcp_http_xml_tso.pcap');
-const NOTE = '1 IP packets had a length field of 0 (the first is frame 1), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record';
+const NOTE = '1 IP packet had a length field of 0 (the first is frame 1), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record';
 
 async function records(): Promise<CaptureRecord[]> {
   const out: CaptureRecord[] = [];

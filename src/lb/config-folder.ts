@@ -26,8 +26,9 @@ export interface ConfigFolderListing {
  * The files under a folder that may be load-balancer configs, by name (CONFIG_EXTENSIONS),
  * walking subfolders. Hidden entries (`.git`, `.github`) and `node_modules` are passed
  * over; symbolic links to folders are not followed (a link loop cannot trap the walk),
- * links to files are taken. Bounded by config-limits.ts: past a limit the walk stops and
- * says so, and what was found is still returned.
+ * links to files are taken. Bounded by config-limits.ts: past the count of entries or of
+ * configs the walk stops and says so, and what was found is still returned; a branch nested
+ * too deep is left out and said so.
  */
 export function listConfigFolder(folder: string): ConfigFolderListing {
   const files: string[] = [];
@@ -41,7 +42,8 @@ export function listConfigFolder(folder: string): ConfigFolderListing {
 
   const walk = (dir: string, depth: number): void => {
     if (depth > MAX_FOLDER_DEPTH) {
-      stop(`folders nested more than ${MAX_FOLDER_DEPTH} deep (at ${dir})`);
+      // only this branch is left out; the walk goes on beside it
+      issues.push({ file: folder, message: `folders nested more than ${MAX_FOLDER_DEPTH} deep are not walked (${dir})`, fatal: true });
       return;
     }
     let handle: Dir;

@@ -10,7 +10,7 @@ import { DEFAULT_QUIC_PORTS, splitByQuicPort } from '../lb/quic-ports.js';
 import { listConfigFolder } from '../lb/config-folder.js';
 import { MAX_CONFIG_BYTES } from '../lb/config-limits.js';
 import { CONFIG_KINDS, parseLbConfig, readLbConfig, sniffConfigKind } from '../lb/read-config.js';
-import { findSuppressions, parseIgnoreSpec, type IgnoreSpec } from '../lb/suppressions.js';
+import { findSuppressions, keepConfigText, parseIgnoreSpec, type ConfigTexts, type IgnoreSpec } from '../lb/suppressions.js';
 import { LbReplay } from '../lb/replay.js';
 import { breaksMigration, judge } from '../lb/verdicts.js';
 import { palette } from '../report/colour.js';
@@ -112,12 +112,21 @@ class KeptProblems extends ProblemReporter {
   }
 }
 
-/** the configs that can be read; each one that cannot is reported (exit 2) and the rest still checked */
-export function readLbConfigs(files: readonly string[], opts: Pick<LbCheckOptions, 'kind' | 'haproxyVersion'>, problems: ProblemReporter): LbConfig[] {
+/**
+ * The configs that can be read; each one that cannot is reported (exit 2) and the rest still
+ * checked. With `texts`, each file's text is kept there for its ignore comments.
+ */
+export function readLbConfigs(files: readonly string[], opts: Pick<LbCheckOptions, 'kind' | 'haproxyVersion'>, problems: ProblemReporter, texts?: ConfigTexts): LbConfig[] {
   const configs: LbConfig[] = [];
+  const options = { ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.haproxyVersion ? { haproxyVersion: opts.haproxyVersion } : {}) };
   for (const file of files) {
     try {
-      configs.push(readLbConfig(file, { ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.haproxyVersion ? { haproxyVersion: opts.haproxyVersion } : {}) }));
+      if (!texts) configs.push(readLbConfig(file, options));
+      else {
+        const text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file' });
+        keepConfigText(texts, file, text);
+        configs.push(parseLbConfig(file, text, options));
+      }
     } catch (err) {
       if (err instanceof InputError) problems.report(err.issue);
       else throw err;
@@ -141,7 +150,7 @@ const isFolder = (path: string) => {
  * listed as not a config rather than failing the check. A file that is a config but cannot
  * be read, or a folder that cannot be walked, is reported (exit 2); the rest are still checked.
  */
-function readLbFolder(folder: string, opts: Pick<LbCheckOptions, 'haproxyVersion'>, problems: ProblemReporter, notConfigs: string[]): LbConfig[] {
+function readLbFolder(folder: string, opts: Pick<LbCheckOptions, 'haproxyVersion'>, problems: ProblemReporter, notConfigs: string[], texts: ConfigTexts): LbConfig[] {
   const listing = listConfigFolder(folder);
   for (const issue of listing.issues) problems.report(issue);
   const configs: LbConfig[] = [];
@@ -149,8 +158,12 @@ function readLbFolder(folder: string, opts: Pick<LbCheckOptions, 'haproxyVersion
     try {
       const text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file' });
       const kind = sniffConfigKind(text);
-      if (kind === undefined) notConfigs.push(file);
-      else configs.push(parseLbConfig(file, text, { kind, ...(opts.haproxyVersion ? { haproxyVersion: opts.haproxyVersion } : {}) }));
+      if (kind === undefined) {
+        notConfigs.push(file);
+        continue;
+      }
+      keepConfigText(texts, file, text);
+      configs.push(parseLbConfig(file, text, { kind, ...(opts.haproxyVersion ? { haproxyVersion: opts.haproxyVersion } : {}) }));
     } catch (err) {
       if (err instanceof InputError) problems.report(err.issue);
       else throw err;
@@ -180,16 +193,17 @@ export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
   const problems = new KeptProblems();
   const notConfigs: string[] = [];
   const configs: LbConfig[] = [];
+  const texts: ConfigTexts = new Map();
   for (const path of opts.configs) {
-    if (isFolder(path)) configs.push(...readLbFolder(path, opts, problems, notConfigs));
-    else configs.push(...readLbConfigs([path], opts, problems));
+    if (isFolder(path)) configs.push(...readLbFolder(path, opts, problems, notConfigs, texts));
+    else configs.push(...readLbConfigs([path], opts, problems, texts));
   }
   // the replay sees every UDP listener: a listener its QUIC connections reach carries QUIC
   const replayed = opts.capture ? await replay(opts.capture, configs, opts.keylog, problems) : undefined;
   const reached = new Set(replayed?.connections.map((c) => c.listen) ?? []);
   const { configs: judged, skipped } = splitByQuicPort(configs, opts.quicPort, reached);
   const listeners = judged.flatMap((c) => c.listeners);
-  const { suppressed, issues } = findSuppressions(listeners, configs.map((c) => c.file), opts.ignore ?? []);
+  const { suppressed, issues } = findSuppressions(listeners, texts, opts.ignore ?? []);
   for (const issue of issues) problems.report(issue);
   const failed = listeners.some((l) => !suppressed.has(l) && breaksMigration(judge(l).verdicts));
   const exitCode = problems.exitCode !== 0 ? problems.exitCode : failed ? 1 : 0;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readBoundedText } from '../wire/bounded-file.js';
 import type { InputIssue } from '../wire/input-issue.js';
@@ -46,16 +47,35 @@ export function ignoreComment(line: string): { reason: string | null } | undefin
   return { reason: m[1] ? m[1] : null };
 }
 
-/** a config file's lines, read again (bounded as the config itself was) and kept once per file */
+/**
+ * The texts of the config files as they were read, by resolved path, for finding ignore
+ * comments without reading a file twice (a FIFO cannot be). Only a text with an ignore
+ * comment in it needs keeping: `ignoreCommentsIn` says which.
+ */
+export type ConfigTexts = Map<string, { file: string; text: string }>;
+
+/** keeps a config's text in ConfigTexts: the text itself when it may hold an ignore comment, else '' */
+export function keepConfigText(texts: ConfigTexts, file: string, text: string): void {
+  texts.set(resolve(file), { file, text: /quiclens:\s*ignore/.test(text) ? text : '' });
+}
+
+/**
+ * A config file's lines, kept once per file: from the texts read with the configs, or,
+ * for a file the reader opened itself (an nginx include), read again when it is a regular
+ * file, bounded as the config itself was.
+ */
 class ConfigLines {
   private readonly texts = new Map<string, { text: string; starts: number[] } | null>();
-  constructor(private readonly report: (issue: InputIssue) => void) {}
+  constructor(
+    private readonly known: ConfigTexts,
+    private readonly report: (issue: InputIssue) => void,
+  ) {}
 
   get(file: string): { text: string; starts: number[] } | null {
     let entry = this.texts.get(file);
     if (entry !== undefined) return entry;
     try {
-      const text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file' });
+      const text = this.known.get(resolve(file))?.text ?? (statSync(file).isFile() ? readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file' }) : '');
       const starts = [0];
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
       entry = { text, starts };
@@ -86,11 +106,11 @@ export interface SuppressionResult {
  * the listener, or an `--ignore` naming that file and line. A comment without a reason
  * skips nothing (the reason is the point: the next reader must learn why). A comment or an
  * `--ignore` on a line where no listener is judged is told, so a stale one does not linger.
- * `files` are the config files read: their comments are looked at too.
+ * `texts` are the config files read (ConfigTexts): their comments are looked at too.
  */
-export function findSuppressions(listeners: readonly QuicListener[], files: readonly string[], ignores: readonly IgnoreSpec[]): SuppressionResult {
+export function findSuppressions(listeners: readonly QuicListener[], texts: ConfigTexts, ignores: readonly IgnoreSpec[]): SuppressionResult {
   const issues: InputIssue[] = [];
-  const lines = new ConfigLines((i) => issues.push(i));
+  const lines = new ConfigLines(texts, (i) => issues.push(i));
   const suppressed = new Map<QuicListener, Suppression>();
   const listenerLines = new Set<string>();
   const key = (file: string, line: number) => `${resolve(file)}\0${line}`;
@@ -110,7 +130,7 @@ export function findSuppressions(listeners: readonly QuicListener[], files: read
 
   // every ignore comment in the files read: one without a reason, or on no judged listener's line
   const seen = new Set<string>();
-  for (const file of [...files, ...listeners.map((l) => l.location.file)]) {
+  for (const file of [...[...texts.values()].map((t) => t.file), ...listeners.map((l) => l.location.file)]) {
     if (seen.has(resolve(file))) continue;
     seen.add(resolve(file));
     const e = lines.get(file);

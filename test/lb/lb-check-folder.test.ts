@@ -116,6 +116,16 @@ describe('lb check DIR', () => {
     expect(r.stderr).toMatch(/quic-lb\.yaml \(line 3\): --ignore quic-lb\.yaml:3: no listener is judged at this line/);
   });
 
+  it('a comment in an nginx include counts, on the line of the listener it holds', () => {
+    const dir = join(scratch, 'include');
+    mkdirSync(join(dir, 'conf.d'), { recursive: true });
+    copyFileSync(join(configs, 'nginx-include', 'nginx.conf'), join(dir, 'nginx.conf'));
+    writeFileSync(join(dir, 'conf.d', 'site.conf'), readFileSync(join(configs, 'nginx-include', 'conf.d', 'site.conf'), 'utf8').replace('listen 443 quic reuseport;', 'listen 443 quic reuseport; # quiclens: ignore moving to QUIC-LB in Q3'));
+    const r = lb(dir, 'nginx.conf', '--format', 'json');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).listeners.map((l: JsonListener) => [l.file, l.line, l.suppressed])).toEqual([['conf.d/site.conf', 2, { kind: 'inSource', reason: 'moving to QUIC-LB in Q3' }]]);
+  });
+
   it('a config that cannot be read is told with its place and exits 2; the rest of the folder is still checked', () => {
     const dir = join(scratch, 'broken');
     mkdirSync(dir);

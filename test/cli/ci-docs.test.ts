@@ -44,6 +44,7 @@ function jobsOf(markdown: string): Job[] {
           if (typeof s.run === 'string') steps.push({ command: s.run, always });
           const withs = (s.with ?? {}) as Record<string, string>;
           if (withs.sarif_file) outputs.push(withs.sarif_file);
+          if (String(s.uses).startsWith('actions/upload-artifact') && withs.path) outputs.push(withs.path);
         }
         jobs.push({ platform: 'github', name, env: { ...env, ...job.env }, steps, outputs });
       }
@@ -95,6 +96,14 @@ function validSarif(file: string): boolean {
   return ajv.validate(JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')), JSON.parse(readFileSync(file, 'utf8')));
 }
 
+/** the counts a JUnit report's root element gives (what GitLab and JUnit reporters read) */
+function junitCounts(file: string): { tests: number; failures: number } {
+  const xml = readFileSync(file, 'utf8');
+  expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+  const root = /<testsuites [^>]*tests="(\d+)" failures="(\d+)"/.exec(xml)!;
+  return { tests: Number(root[1]), failures: Number(root[2]) };
+}
+
 /** a repository as docs/ci.md assumes it: the package under tools/, configs, a capture */
 function repository(name: string, configs: string[], capture: string): string {
   const repo = join(scratch, name);
@@ -114,9 +123,9 @@ const env = offlineNpmEnv(join(scratch, 'prefix'));
 const installed = new Set<string>();
 
 describe('docs/ci.md', () => {
-  it('has the jobs it promises: lb check and summary --fail-on, for GitHub Actions and GitLab CI', () => {
-    const kinds = jobs.map((j) => `${j.platform} ${j.steps.map((s) => s.command ?? '').join(' ').match(/quiclens (lb check|summary)/)?.[1]}`);
-    expect(kinds.sort()).toEqual(['github lb check', 'github summary', 'gitlab lb check', 'gitlab summary']);
+  it('has the jobs it promises: lb check, summary --fail-on and check, for GitHub Actions and GitLab CI', () => {
+    const kinds = jobs.map((j) => `${j.platform} ${j.steps.map((s) => s.command ?? '').join(' ').match(/quiclens (lb check|summary|check)/)?.[1]}`);
+    expect(kinds.sort()).toEqual(['github check', 'github lb check', 'github summary', 'gitlab check', 'gitlab lb check', 'gitlab summary']);
     // the package they install is the one this checkout packs
     for (const j of jobs) expect(j.env.QUICLENS_PACKAGE).toBe(`./tools/${PACKAGE_JSON.name}-${PACKAGE_JSON.version}.tgz`);
   });
@@ -129,10 +138,12 @@ describe('docs/ci.md', () => {
       for (const out of job.outputs) {
         expect(existsSync(join(repo, out)), `${job.name}: ${out}`).toBe(true);
         if (out.endsWith('.sarif')) expect(validSarif(join(repo, out))).toBe(true);
+        if (out.endsWith('.xml')) expect(junitCounts(join(repo, out))).toEqual({ tests: 2, failures: 0 });
       }
     }
   }, 600_000);
 
+  // zero-rtt-post holds two connections, so the handshake case (one handshake) fails too
   it('every job fails on a round-robin UDP proxy and a replayable 0-RTT POST, and still leaves its reports', () => {
     const repo = repository('bad', ['nginx-stream-rr.conf', 'quic-lb.yaml'], 'zero-rtt-post');
     for (const job of jobs) {
@@ -145,6 +156,7 @@ describe('docs/ci.md', () => {
           const sarif = JSON.parse(readFileSync(join(repo, out), 'utf8'));
           expect(sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['deploy/lb/nginx-stream-rr.conf']);
         }
+        if (out.endsWith('.xml')) expect(junitCounts(join(repo, out)).failures).toBeGreaterThan(0);
       }
       if (/summary/.test(run.output)) expect(run.output).toMatch(/zero_rtt_non_idempotent/);
     }

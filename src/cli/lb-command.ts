@@ -185,8 +185,10 @@ export function lbDocsUri(): string {
 /**
  * `quiclens lb check`: each config's QUIC listeners, what they route by and whether a
  * moving client keeps its backend; UDP listeners that cannot carry QUIC are listed as
- * skipped, with why, and never fail the check. Exit 1 when a listener would lose it, 2 when a config
- * cannot be read (the others are still checked).
+ * skipped, with why, and never fail the check. A folder named is walked for its configs.
+ * A listener the user skips (an ignore comment on its line, --ignore) is reported as
+ * suppressed and does not fail the check either. Exit 1 when a listener not skipped would
+ * lose a moving client, 2 when a config or folder cannot be read (the others are still checked).
  */
 export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
   const out = new Output();

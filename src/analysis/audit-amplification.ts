@@ -23,6 +23,17 @@ interface PathBudget {
   handshake: boolean;
 }
 
+/** What the audit counted on one client address of a connection (RFC 9000 §8.1). */
+export interface AmplificationBudget {
+  /** the client's address, or `the client` for an input without addresses */
+  client: string;
+  /** UDP payload bytes received from there, and sent there, while counting */
+  received: number;
+  sent: number;
+  /** counting stopped: the address was validated, may have been by a packet not read, or the limit was broken */
+  stopped: boolean;
+}
+
 /**
  * The anti-amplification limit (RFC 9000 §8.1, §9.3.1): before a client address is
  * validated, a server may send at most three times the bytes it received from it. The limit
@@ -39,6 +50,11 @@ interface PathBudget {
  */
 export class AmplificationAudit {
   private readonly paths = new Map<Connection, Map<string, PathBudget>>();
+
+  /** per client address of the connection, what was counted before validation */
+  budgets(conn: Connection): AmplificationBudget[] {
+    return [...(this.paths.get(conn) ?? [])].map(([client, b]) => ({ client, received: b.received, sent: b.sent, stopped: b.done }));
+  }
 
   check(p: PacketRecord): Finding[] {
     const clientEndpoint = p.direction === 'client' ? p.src : p.dst;

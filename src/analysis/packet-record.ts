@@ -20,6 +20,8 @@ export interface PacketRecord {
   dst: Endpoint | null;
   /** the UDP payload size of the datagram the packet came in */
   datagramBytes: number;
+  /** the ECN codepoint of the IP header the datagram came in (RFC 3168 §5); absent for a log (qlog) */
+  ecn?: number;
   header: PacketHeader;
   /** the full packet number, once header protection is removed */
   pn: number | null;

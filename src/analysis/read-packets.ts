@@ -75,7 +75,8 @@ export class PacketSession {
   readonly recovery = new RecoveryAnalysis(this.fates);
   /** per stream: bytes, ends, head-of-line waits and the TCP counterfactual */
   private readonly streamTracker = new StreamsTracker(this.fates);
-  private readonly amplification = new AmplificationAudit();
+  /** the anti-amplification limit per client address (its budgets are read by `check`) */
+  readonly amplification = new AmplificationAudit();
   private readonly segmentSizes = new GsoSegmentSizes();
   private readonly decoder: DatagramDecoder;
   private readonly decryption: Decryption;
@@ -254,6 +255,7 @@ export class PacketSession {
           decrypted: opened.decrypted,
           frames: opened.frames,
         };
+        if (d.ecn !== undefined) packet.ecn = d.ecn;
         if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
         if (isStatelessReset(packet, d.payload)) packet.statelessReset = true;
         if (opened.pnSearched) packet.pnSearched = true;

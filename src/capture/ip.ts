@@ -9,6 +9,8 @@ export interface IpPacket {
   dst: string;
   /** transport protocol number (17 = UDP) */
   protocol: number;
+  /** the ECN field (RFC 3168 §5): 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE */
+  ecn: number;
   payload: Buffer;
   /** the captured bytes end before the IP length does (snap length) */
   truncated: boolean;
@@ -30,7 +32,8 @@ export function readIpv4(r: ByteReader): IpPacket {
   if (vihl >> 4 !== 4 || ihl < 20) {
     throw new WireError(`expected an IPv4 header (version 4, header length 20 or more), found version ${vihl >> 4}, length ${ihl}`, start);
   }
-  r.u8('the type of service');
+  // RFC 3168 §5: the ECN field is the low two bits of the old type-of-service byte
+  const ecn = r.u8('the type of service') & 0x03;
   const totalLength = r.u16('the IPv4 total length');
   const id = r.u16('the IPv4 identification');
   const flagsOffset = r.u16('the IPv4 flags and fragment offset');
@@ -50,7 +53,7 @@ export function readIpv4(r: ByteReader): IpPacket {
   const dst = ipv4Text(dstBytes);
   const more = (flagsOffset & 0x2000) !== 0;
   const offset = (flagsOffset & 0x1fff) * 8;
-  const packet: IpPacket = { version: 4, src, dst, protocol, payload, truncated };
+  const packet: IpPacket = { version: 4, src, dst, protocol, ecn, payload, truncated };
   if (fromRecord) packet.lengthFromRecord = true;
   if (more || offset > 0) packet.fragment = { key: `4/${src}/${dst}/${protocol}/${id}`, offset, more };
   return packet;
@@ -99,7 +102,9 @@ export function readIpv6(r: ByteReader): IpPacket {
       if (fragment.offset > 0) break;
     } else break;
   }
-  const packet: IpPacket = { version: 6, src, dst, protocol: next === NO_NEXT ? -1 : next, payload: body.rest(), truncated };
+  // RFC 8200 §7, RFC 3168 §5: the ECN field is the low two bits of the traffic class (bits 20-21 of the first word)
+  const ecn = (first >>> 20) & 0x03;
+  const packet: IpPacket = { version: 6, src, dst, protocol: next === NO_NEXT ? -1 : next, ecn, payload: body.rest(), truncated };
   if (fromRecord) packet.lengthFromRecord = true;
   // only the first fragment carries the headers after the fragment header; the protocol of
   // the reassembled datagram is the one found there

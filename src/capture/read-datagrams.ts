@@ -108,6 +108,7 @@ function toDatagram(rec: CaptureRecord, fragments: FragmentReassembler, lengthFr
     src: { ip: ip.src, port: udp.srcPort },
     dst: { ip: ip.dst, port: udp.dstPort },
     ipVersion: ip.version,
+    ecn: ip.ecn,
     payload: udp.payload,
     truncated: udp.truncated || ip.truncated,
   };

@@ -68,6 +68,8 @@ export interface Datagram {
   src: Endpoint;
   dst: Endpoint;
   ipVersion: 4 | 6;
+  /** the IP header's ECN codepoint (RFC 3168 §5): 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE */
+  ecn?: number;
   /** the UDP payload */
   payload: Buffer;
   /** the record was cut by the snap length: payload holds fewer bytes than the UDP length says */

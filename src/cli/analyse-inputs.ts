@@ -6,7 +6,7 @@ import { endpointLogsOf } from '../analysis/recovery/logged-recovery.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs, type KeyLogFiles } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
@@ -21,8 +21,10 @@ export async function analyseInputs(
   /** each packet as it is read (the HTML report keeps them; the other commands need only the counts) */
   onPacket?: (p: PacketRecord) => void,
   problems: ProblemReporter = new ProblemReporter(),
+  /** key logs already read (`check` reads them once for many captures and tells the unmatched ones itself) */
+  keyLogs?: KeyLogFiles,
 ): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
-  const keys = readKeyLogs(opts.keylog, problems);
+  const keys = keyLogs ?? readKeyLogs(opts.keylog, problems);
   const session = new PacketSession({ ports: opts.port, keylog: keys });
   const inputs: InputSummary[] = [];
   const counts = new Map<number, ConnectionCounts>();
@@ -45,7 +47,7 @@ export async function analyseInputs(
     zero ??= file.stats.firstTime;
     inputs.push({ path: file.path, format: file.format, records: file.stats.records });
   }
-  reportUnmatchedKeyLogs(keys, problems);
+  if (!keyLogs) reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   const wanted = (id: number) => opts.connection === undefined || id === opts.connection;
@@ -66,6 +68,7 @@ export async function analyseInputs(
     loggedRecovery: (c: Connection) => session.loggedRecovery(c),
     endpointLogs: (c: Connection) => endpointLogsOf(c, session.tracker.connections).flatMap((l) => session.loggedRecovery(l) ?? []),
     streams: (c: Connection) => session.streams(c),
+    amplification: (c: Connection) => session.amplification.budgets(c),
   };
   return { view, problems };
 }

@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommonOptions, withFailOnOption, type CommonOptions } from './common-options.js';
+import { checkCommand, withCheckOptions } from './check-command.js';
 import { crosscheckCommand, withCrosscheckOptions } from './crosscheck-command.js';
 import { exportQlogCommand, withExportOptions } from './export-command.js';
 import { lbCheckCommand, withLbCheckOptions } from './lb-command.js';
@@ -104,6 +105,12 @@ await yargs(args)
     (y) => withCommonOptions(y),
     run(streamsCommand) as never,
   )
+  .command(
+    'check [inputs...]',
+    "the QUIC interop runner's test cases (--expect handshake,retry,…) as pass/fail verdicts per capture, for CI: table, json or junit",
+    (y) => withCheckOptions(y),
+    run(checkCommand) as never,
+  )
   .command('export <command>', 'write a capture in another format', (y) =>
     y
       .command(
@@ -145,6 +152,7 @@ await yargs(args)
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')
   .example('$0 report capture.pcap --keylog keys.log --out report.html', 'one HTML page to open in a browser or hand to a colleague')
+  .example('$0 check run.pcap --keylog keys.log --expect handshake,retry --format junit', "the interop runner's verdicts as JUnit XML; exit 1 when a case fails")
   .example('$0 lb check nginx.conf --format sarif', 'load-balancer verdicts for code scanning; exit 1 when a migration would break')
   .strict()
   .help()

@@ -39,6 +39,11 @@ export function sniffConfigKind(text: string): ConfigKind | undefined {
 export function readLbConfig(file: string, options: ReadConfigOptions = {}): LbConfig {
   // bounded, and a FIFO with no writer is refused rather than waited on
   const text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'a load-balancer config file' });
+  return parseLbConfig(file, text, options);
+}
+
+/** A config's text, already read, into the routing model; InputError when it cannot. */
+export function parseLbConfig(file: string, text: string, options: ReadConfigOptions = {}): LbConfig {
   const kind = options.kind ?? sniffConfigKind(text);
   switch (kind) {
     case 'nginx':

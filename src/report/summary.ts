@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import type { AmplificationBudget } from '../analysis/audit-amplification.js';
 import type { Connection } from '../analysis/connection.js';
 import { NO_KEYS, type Finding, type Unjudged } from '../analysis/finding.js';
 import type { Http3Request } from '../analysis/http3-requests.js';
@@ -57,6 +58,8 @@ export interface AnalysisView {
   endpointLogs?(c: Connection): LoggedRecovery[];
   /** per stream: bytes, ends, head-of-line waits, the TCP counterfactual (absent: not tracked) */
   streams?(c: Connection): StreamsReport;
+  /** bytes each way before each client address was validated (absent: not tracked) */
+  amplification?(c: Connection): AmplificationBudget[];
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Connection } from '../analysis/connection.js';
 import { historyString, type HistoryItem } from './conn-history.js';
 import { noVersion } from './fleet-summary.js';
-import { connectionToJson, unknownTls, type AnalysisView, type ConnectionJson, type SentCounts } from './summary.js';
+import { connectionToJson, unknownTls, type AnalysisView, type ConnectionJson } from './summary.js';
 
 /**
  * One connection of the conn log (`summary --format conn` / `conn-ndjson`): a flat record
@@ -72,7 +72,7 @@ export function connRecord(v: AnalysisView, c: Connection, json: ConnectionJson)
   if (json.ja4 === null && !c.tls.clientHello && !c.tls.gquicHello) unknown.ja4 = `no ClientHello read: ${tlsWhy}`;
   if (json.alpn === null && !c.tls.encryptedExtensions) unknown.alpn = `the server's EncryptedExtensions was not read: ${tlsWhy}`;
   if (json.originalDcid === null) unknown.originalDcid = "the client's first Initial is not in the input";
-  const sent = (json.packets as { sent?: Record<'client' | 'server', SentCounts> }).sent;
+  const sent = json.packets.sent;
   const bytes = (side: 'client' | 'server'): number | null => {
     const s = sent?.[side];
     if (s && s.unsized === 0) return s.bytes;
@@ -138,7 +138,8 @@ function result(json: ConnectionJson): Pick<ConnRecord, 'result' | 'resultReason
   const close = h.events.find((e) => e.event === 'connection_close');
   if (close) return { result: 'failed', resultReason: `${close.by} closed it before the handshake completed: ${close.detail} (frame ${close.frame})` };
   if (h.ended === 'version_negotiation') return { result: 'failed', resultReason: `the client abandoned it after the server's Version Negotiation: ${h.facts.ended.reason}` };
-  return { result: 'failed', resultReason: `${h.facts.complete.reason} in the capture` };
+  const answered = json.packets.sent?.server.packets !== 0;
+  return { result: 'failed', resultReason: `${h.facts.complete.reason} in the capture${answered ? '' : ', and nothing from the server'}` };
 }
 
 /**

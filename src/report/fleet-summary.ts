@@ -200,7 +200,7 @@ function groupStats(v: AnalysisView, key: Key, members: readonly Member[]): Flee
     key: key.key,
     keyState: key.state,
     connections: members.length,
-    ids: [...ids],
+    ids: [...ids].sort((a, b) => a - b),
     handshakeMs,
     roundTrips,
     zeroRtt,

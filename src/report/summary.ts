@@ -81,6 +81,7 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
 /** one connection of `summary --format json`: what the fleet summary and the conn log are built from */
 export function connectionToJson(v: AnalysisView, c: Connection) {
   const { counts, requests, zeroRtt } = v;
+  const packets: ConnectionCounts = counts.get(c.id) ?? { total: 0, decrypted: 0 };
   return {
     id: c.id,
     version: c.version === null ? null : formatVersion(c.version),
@@ -112,7 +113,7 @@ export function connectionToJson(v: AnalysisView, c: Connection) {
     durationMs: Math.round((c.lastTime - c.firstTime) * 1e6) / 1e3,
     roles: c.roleSource,
     log: c.log ?? null,
-    packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
+    packets,
     packetNumberSync: c.log ? null : (v.pnSync?.(c) ?? null),
     recovery: v.recovery ? recoverySummaryJson(v.recovery.report(c)) : null,
     requests: requests(c),

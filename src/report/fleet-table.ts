@@ -38,12 +38,12 @@ export function fleetTable(f: FleetSummary, colour: Palette): string {
         g.roundTrips.notComplete && colour.yellow(`${g.roundTrips.notComplete} not complete`),
       ]),
       lines([
-        `${z.attempted} / ${z.accepted}`,
+        `${z.attempted} / ${atLeast(z.accepted, z.acceptedUnknown)}`,
         z.rejected && `${z.rejected} rejected`,
         z.acceptedUnknown && colour.dim(`${z.acceptedUnknown} acceptance unknown`),
         z.attemptedUnknown && colour.dim(`${z.attemptedUnknown} attempt unknown`),
       ]),
-      lines([`${m.total} (${m.validated})`, m.notValidated && colour.yellow(`${m.notValidated} not validated`), m.unknown && colour.dim(`${m.unknown} validation unknown`)]),
+      lines([`${m.total} (${atLeast(m.validated, m.unknown)})`, m.notValidated && colour.yellow(`${m.notValidated} not validated`), m.unknown && colour.dim(`${m.unknown} validation unknown`)]),
       lines([
         ...Object.entries(g.findings).map(([code, c]) => severityColour(c.severity, colour)(`${code} ×${c.count}${c.inferred ? ` (${c.inferred} inferred)` : ''}`)),
         ...Object.entries(g.unjudged).map(([code, n]) => colour.dim(`${code} ×${n} not judged`)),
@@ -62,6 +62,11 @@ function keyCell(by: GroupBy, g: FleetGroup, colour: Palette): string {
   if (by !== 'version') return g.key!;
   const name = versionInfo(Number(g.key)).name;
   return name === 'unknown' ? `unknown ${formatVersion(Number(g.key))}` : name;
+}
+
+/** a count some of whose members are unknown: `?` when none is known, else `≥n`, never a bare 0 */
+function atLeast(known: number, unknown: number): string {
+  return unknown === 0 ? String(known) : known === 0 ? '?' : `≥${known}`;
 }
 
 /** a cell of several lines; parts that are 0 or empty are left out */

@@ -35,8 +35,13 @@ export async function analyseInputs(
       if (ev.kind !== 'packet') continue;
       onPacket?.(ev.packet);
       const id = ev.packet.connection.id;
-      const n = counts.get(id) ?? { total: 0, decrypted: 0 };
+      const n = counts.get(id) ?? { total: 0, decrypted: 0, sent: { client: { packets: 0, bytes: 0, unsized: 0 }, server: { packets: 0, bytes: 0, unsized: 0 } } };
       n.total++;
+      const side = n.sent![ev.packet.direction];
+      side.packets++;
+      // a real packet is never 0 bytes long: 0 is a log's event that gave no size
+      if (ev.packet.header.length > 0) side.bytes += ev.packet.header.length;
+      else side.unsized++;
       if (ev.packet.decrypted === true) n.decrypted++;
       else {
         n.notDecrypted ??= {};

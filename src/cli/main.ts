@@ -14,7 +14,7 @@ import { packetsCommand } from './packets-command.js';
 import { reportCommand, withReportOptions } from './report-command.js';
 import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
 import { STDIN_PATH } from './stdin.js';
-import { summaryCommand } from './summary-command.js';
+import { summaryCommand, withSummaryOptions } from './summary-command.js';
 
 type Handler<T = CommonOptions> = (opts: T) => Promise<number>;
 
@@ -72,7 +72,7 @@ await yargs(args)
   .command(
     ['summary [inputs...]', '$0 [inputs...]'],
     'one row per QUIC connection (the default command)',
-    (y) => withFailOnOption(withCommonOptions(y)),
+    (y) => withSummaryOptions(withFailOnOption(withCommonOptions(y))),
     run(summaryCommand) as never,
   )
   .command(
@@ -151,6 +151,8 @@ await yargs(args)
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')
+  .example('$0 summary *.pcap --by sni --top 10', 'a fleet at a glance: the ten SNIs with the most connections, their handshake times and findings')
+  .example('$0 summary capture.pcap --format conn', 'one line per connection for a SIEM (TSV with a Zeek-style header)')
   .example('$0 report capture.pcap --keylog keys.log --out report.html', 'one HTML page to open in a browser or hand to a colleague')
   .example('$0 check run.pcap --keylog keys.log --expect handshake,retry --format junit', "the interop runner's verdicts as JUnit XML; exit 1 when a case fails")
   .example('$0 lb check nginx.conf --format sarif', 'load-balancer verdicts for code scanning; exit 1 when a migration would break')

@@ -1,14 +1,68 @@
+import type { Argv } from 'yargs';
 import { palette } from '../report/colour.js';
+import { connRecords } from '../report/conn-log.js';
+import { connTsvHeader, connTsvLine } from '../report/conn-tsv.js';
+import { fleetSummary, GROUP_BY, type GroupBy } from '../report/fleet-summary.js';
+import { fleetTable } from '../report/fleet-table.js';
 import { findingsText, migrationsText, pnSyncText, requestsText, summaryTable, summaryToJson, unjudgedText } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
-import type { CommonOptions } from './common-options.js';
+import type { CommonOptions, OutputFormat } from './common-options.js';
 import { Output } from './output.js';
 
+/** the conn log (docs/fleet.md): one line per connection for a SIEM, TSV with a Zeek-style header, or NDJSON */
+const CONN_FORMATS = ['conn', 'conn-ndjson'] as const;
+
+export interface SummaryOptions extends Omit<CommonOptions, 'format'> {
+  format: OutputFormat | (typeof CONN_FORMATS)[number];
+  /** group the connections by this value (a fleet at a glance) */
+  by?: GroupBy;
+  /** with --by: the N largest groups, the rest folded into one `other` row */
+  top?: number;
+}
+
+/** summary's own options: --by, --top, and the conn log's formats beside the shared ones */
+export function withSummaryOptions<T>(y: Argv<T>) {
+  return y
+    .choices('format', [...CONN_FORMATS])
+    .option('by', {
+      describe: 'one row per group of connections with this value: counts, handshake time percentiles, round trips, 0-RTT, migrations, findings',
+      choices: GROUP_BY,
+      requiresArg: true,
+    })
+    .option('top', {
+      describe: 'with --by: only the N largest groups, the rest folded into one "other" row',
+      type: 'number',
+      requiresArg: true,
+      coerce: (v: number | undefined) => {
+        if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error('--top expects a number of groups: 1, 2, …');
+        return v;
+      },
+    })
+    .check((argv) => {
+      const a = argv as unknown as SummaryOptions;
+      if (a.top !== undefined && a.by === undefined) throw new Error('--top needs --by: it keeps the largest groups of connections');
+      if (a.by !== undefined && (CONN_FORMATS as readonly string[]).includes(a.format)) throw new Error(`--by groups connections; --format ${a.format} writes one line per connection: use one or the other`);
+      return true;
+    });
+}
+
 /** `quiclens summary` (the default command): one row per connection, then what happened in them. */
-export async function summaryCommand(opts: CommonOptions): Promise<number> {
+export async function summaryCommand(opts: SummaryOptions): Promise<number> {
   const out = new Output();
-  const { view, problems } = await analyseInputs(opts);
-  if (opts.format === 'table') {
+  const { view, problems } = await analyseInputs({ ...opts, format: 'json' });
+  if (opts.by !== undefined) {
+    const fleet = fleetSummary(view, opts.by, opts.top);
+    if (opts.format === 'table') out.write(view.connections.length === 0 ? 'no QUIC connections found\n' : fleetTable(fleet, palette(process.stdout, opts.color)));
+    else if (opts.format === 'ndjson') for (const g of fleet.groups) out.write(JSON.stringify({ by: fleet.by, ...g }) + '\n');
+    else out.write(JSON.stringify({ inputs: view.inputs, ...fleet }, null, 2) + '\n');
+  } else if (opts.format === 'conn' || opts.format === 'conn-ndjson') {
+    const tsv = opts.format === 'conn';
+    if (tsv) out.write(connTsvHeader());
+    for (const r of connRecords(view)) {
+      out.write(tsv ? connTsvLine(r) : JSON.stringify(r) + '\n');
+      await out.drain();
+    }
+  } else if (opts.format === 'table') {
     const colour = palette(process.stdout, opts.color);
     if (view.connections.length === 0) out.write('no QUIC connections found\n');
     else {

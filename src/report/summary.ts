@@ -30,6 +30,16 @@ export interface ConnectionCounts {
   decrypted: number;
   /** the packets not decrypted, by why (`no keys`, `aead failed`, `not encrypted`, …) */
   notDecrypted?: Record<string, number>;
+  /** what each side sent: packets, and their bytes on the wire (absent: not counted) */
+  sent?: Record<'client' | 'server', SentCounts>;
+}
+
+/** one side's packets and their bytes on the wire (each packet's own length, UDP and IP headers left out) */
+export interface SentCounts {
+  packets: number;
+  bytes: number;
+  /** packets whose size the input does not give (a qlog event without `length`): `bytes` leaves them out */
+  unsized: number;
 }
 
 /** `summary --format json`: the part of design.md's contract this version can fill. */
@@ -63,56 +73,64 @@ export interface AnalysisView {
 }
 
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {
-  const { counts, requests, zeroRtt } = v;
   return {
     inputs: v.inputs,
-    connections: v.connections.map((c) => ({
-      id: c.id,
-      version: c.version === null ? null : formatVersion(c.version),
-      firstVersion: c.firstVersion === undefined ? null : formatVersion(c.firstVersion),
-      client: c.client ? formatEndpoint(c.client) : null,
-      server: c.server ? formatEndpoint(c.server) : null,
-      sni: c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? null,
-      alpn: c.tls.encryptedExtensions?.alpn ?? null,
-      cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : (c.tls.loggedCipherSuite ?? null),
-      ja4: c.tls.ja4 ?? null,
-      tls: tlsToJson(c.tls),
-      transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
-      handshake: handshakeToJson(v.handshake(c), zeroRtt(c)),
-      originalDcid: c.originalDcid,
-      // a copy of another connection's first flight (a replay), by that connection's id
-      replayOf: c.replayOf ?? null,
-      // attempts the server answered with Version Negotiation, before the one above
-      abandonedAttempts: (c.abandonedAttempts ?? []).map((a) => ({
-        firstFrame: a.firstFrame,
-        version: a.version === null ? null : formatVersion(a.version),
-        client: a.client ? formatEndpoint(a.client) : null,
-        originalDcid: a.originalDcid,
-        versionNegotiationFrame: a.versionNegotiationFrame,
-        offered: a.offered.map(formatVersion),
-      })),
-      clientCids: [...c.clientCids],
-      serverCids: [...c.serverCids],
-      firstFrame: c.firstFrame,
-      durationMs: Math.round((c.lastTime - c.firstTime) * 1e6) / 1e3,
-      roles: c.roleSource,
-      log: c.log ?? null,
-      packets: counts.get(c.id) ?? { total: 0, decrypted: 0 },
-      packetNumberSync: c.log ? null : (v.pnSync?.(c) ?? null),
-      recovery: v.recovery ? recoverySummaryJson(v.recovery.report(c)) : null,
-      requests: requests(c),
-      legs: v.legs(c),
-      // packet times are already relative to the first record
-      migrations: v.migrations(c).map((m) => ({
-        ...m,
-        time: roundTime(m.time),
-        challenges: m.challenges.map((x) => ({ ...x, time: roundTime(x.time), response: x.response ? { ...x.response, time: roundTime(x.response.time) } : null })),
-      })),
-    })),
+    connections: v.connections.map((c) => connectionToJson(v, c)),
     findings: v.findings,
     unjudged: v.unjudged,
   };
 }
+
+/** one connection of `summary --format json`: what the fleet summary and the conn log are built from */
+export function connectionToJson(v: AnalysisView, c: Connection) {
+  const { counts, requests, zeroRtt } = v;
+  const packets: ConnectionCounts = counts.get(c.id) ?? { total: 0, decrypted: 0 };
+  return {
+    id: c.id,
+    version: c.version === null ? null : formatVersion(c.version),
+    firstVersion: c.firstVersion === undefined ? null : formatVersion(c.firstVersion),
+    client: c.client ? formatEndpoint(c.client) : null,
+    server: c.server ? formatEndpoint(c.server) : null,
+    sni: c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? null,
+    alpn: c.tls.encryptedExtensions?.alpn ?? null,
+    cipherSuite: c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : (c.tls.loggedCipherSuite ?? null),
+    ja4: c.tls.ja4 ?? null,
+    tls: tlsToJson(c.tls),
+    transportParameters: { client: c.tls.clientParameters ?? null, server: c.tls.serverParameters ?? null },
+    handshake: handshakeToJson(v.handshake(c), zeroRtt(c)),
+    originalDcid: c.originalDcid,
+    // a copy of another connection's first flight (a replay), by that connection's id
+    replayOf: c.replayOf ?? null,
+    // attempts the server answered with Version Negotiation, before the one above
+    abandonedAttempts: (c.abandonedAttempts ?? []).map((a) => ({
+      firstFrame: a.firstFrame,
+      version: a.version === null ? null : formatVersion(a.version),
+      client: a.client ? formatEndpoint(a.client) : null,
+      originalDcid: a.originalDcid,
+      versionNegotiationFrame: a.versionNegotiationFrame,
+      offered: a.offered.map(formatVersion),
+    })),
+    clientCids: [...c.clientCids],
+    serverCids: [...c.serverCids],
+    firstFrame: c.firstFrame,
+    durationMs: Math.round((c.lastTime - c.firstTime) * 1e6) / 1e3,
+    roles: c.roleSource,
+    log: c.log ?? null,
+    packets,
+    packetNumberSync: c.log ? null : (v.pnSync?.(c) ?? null),
+    recovery: v.recovery ? recoverySummaryJson(v.recovery.report(c)) : null,
+    requests: requests(c),
+    legs: v.legs(c),
+    // packet times are already relative to the first record
+    migrations: v.migrations(c).map((m) => ({
+      ...m,
+      time: roundTime(m.time),
+      challenges: m.challenges.map((x) => ({ ...x, time: roundTime(x.time), response: x.response ? { ...x.response, time: roundTime(x.response.time) } : null })),
+    })),
+  };
+}
+
+export type ConnectionJson = ReturnType<typeof connectionToJson>;
 
 export function summaryTable(v: AnalysisView, colour: Palette): string {
   const { connections, counts, zero } = v;
@@ -177,7 +195,7 @@ export function unknownTls(v: Pick<AnalysisView, 'counts'>, c: Connection): { mi
 }
 
 /** design.md's handshake object: times in seconds since the first record */
-function handshakeToJson(h: HandshakeSummary, zeroRtt: ZeroRttStatus): Record<string, unknown> {
+function handshakeToJson(h: HandshakeSummary, zeroRtt: ZeroRttStatus) {
   return {
     complete: h.complete,
     confirmedAt: h.confirmedAt === null ? null : roundTime(h.confirmedAt),

@@ -53,8 +53,9 @@ export interface HandshakeSummary {
   /** round trips before the client could send 1-RTT data, and why more than one */
   roundTrips: number | null;
   roundTripReasons: string[];
-  retry: boolean;
-  versionNegotiation: boolean;
+  /** null when the connection's first packets are not in the capture (no client Initial read) */
+  retry: boolean | null;
+  versionNegotiation: boolean | null;
   /** null when the last packets could not be read: one of them may hold a CONNECTION_CLOSE */
   ended: ConnectionEnd | null;
   events: HandshakeEvent[];
@@ -66,6 +67,9 @@ export interface HandshakeSummary {
     /** present once the handshake completed */
     durationMs?: Fact;
     roundTrips?: Fact;
+    /** present when unknown: the connection's beginning is not in the capture */
+    retry?: Fact;
+    versionNegotiation?: Fact;
   };
 }
 
@@ -269,8 +273,16 @@ export class HandshakeTimeline {
     const finished = at('client_finished');
     // the server's retry_source_connection_id proves a Retry (RFC 9000 §7.3) where the Retry
     // itself was not seen (a server's log: Retry is sent before any connection exists)
-    const retry = at('retry') !== undefined || conn.tls.serverParameters?.retry_source_connection_id !== undefined;
-    const versionNegotiation = at('version_negotiation') !== undefined;
+    const retrySeen = at('retry') !== undefined || conn.tls.serverParameters?.retry_source_connection_id !== undefined;
+    const versionNegotiationSeen = at('version_negotiation') !== undefined;
+    // a connection whose first Initial is not in the capture (it began before the capture, or
+    // its first packets went to another connection's path) may have had a Retry or a Version
+    // Negotiation, and waited for them, before anything here: that part of its story is unknown
+    const beginning: Fact | undefined = start
+      ? undefined
+      : { evidence: 'unknown', reason: "the connection's beginning is not in the capture: no client Initial of it was read" };
+    const retry = retrySeen ? true : beginning ? null : false;
+    const versionNegotiation = versionNegotiationSeen ? true : beginning ? null : false;
     const reasons: string[] = [];
     if (versionNegotiation) reasons.push('version negotiation');
     if (retry) reasons.push('retry');
@@ -292,6 +304,8 @@ export class HandshakeTimeline {
           : { evidence: 'proven', reason: 'no HANDSHAKE_DONE in the packets read' },
       ended: { evidence: 'proven', reason: '' },
     };
+    if (retry === null) facts.retry = beginning;
+    if (versionNegotiation === null) facts.versionNegotiation = beginning;
     let ended: ConnectionEnd | null = null;
     if (close) {
       ended = 'connection_close';
@@ -317,13 +331,16 @@ export class HandshakeTimeline {
     }
     let roundTrips: number | null = null;
     if (complete.value === true) {
-      if (finished) facts.durationMs = { evidence: 'proven', reason: `client Initial (frame ${start?.frame ?? '?'}) to client Finished (frame ${finished.frame})` };
+      if (beginning) facts.durationMs = beginning;
+      else if (finished) facts.durationMs = { evidence: 'proven', reason: `client Initial (frame ${start!.frame}) to client Finished (frame ${finished.frame})` };
       else {
         const hidden = unread.get('client handshake');
         const where = hidden ? `is in a Handshake packet not read (${unreadReason(hidden)})` : 'is in no packet of the capture (lost before the capture point, or dropped by it)';
         facts.durationMs = { evidence: 'unknown', reason: `the client's Finished ${where}; it was sent by frame ${firstClient1Rtt!.frame}, the client's first 1-RTT packet` };
       }
-      if (s?.stallUnknown && !s.seen.has('amplification_stall')) {
+      if (beginning) {
+        facts.roundTrips = beginning;
+      } else if (s?.stallUnknown && !s.seen.has('amplification_stall')) {
         const why = unreadReason(unread.get('server handshake') ?? 'no keys');
         facts.roundTrips = { evidence: 'unknown', reason: `the server came within a datagram of its amplification limit; whether it then waited for the client is in Handshake packets not read (${why})` };
       } else {

@@ -109,3 +109,26 @@ describe('without keys: what the headers prove (issue 12)', () => {
     ]);
   });
 });
+
+describe('a connection whose beginning is not in the capture', () => {
+  it('says its round trips, Retry and Version Negotiation are unknown, not one, no and no', () => {
+    const c = { id: 7, tls: emptyTlsFacts() } as unknown as Connection;
+    const t = new HandshakeTimeline();
+    for (const p of [packet('client', '1RTT', 1), packet('server', '1RTT', 1.01), packet('client', '1RTT', 1.02)]) t.observe({ ...p, connection: c });
+    const s = t.summary(c);
+    expect(s.complete).toBe(true);
+    expect(s).toMatchObject({ roundTrips: null, retry: null, versionNegotiation: null, durationMs: null });
+    for (const k of ['roundTrips', 'retry', 'versionNegotiation', 'durationMs'] as const) {
+      expect(s.facts[k]).toEqual({ evidence: 'unknown', reason: "the connection's beginning is not in the capture: no client Initial of it was read" });
+    }
+  });
+
+  it('keeps retry and version negotiation as read when the client Initial was seen', () => {
+    const c = { id: 8, tls: emptyTlsFacts() } as unknown as Connection;
+    const t = new HandshakeTimeline();
+    for (const p of [packet('client', 'initial', 0, [crypto]), packet('server', 'initial', 0.01, [crypto]), packet('client', '1RTT', 0.02)]) t.observe({ ...p, connection: c });
+    const s = t.summary(c);
+    expect(s).toMatchObject({ roundTrips: 1, retry: false, versionNegotiation: false });
+    expect(s.facts.retry).toBeUndefined();
+  });
+});

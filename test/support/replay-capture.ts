@@ -27,3 +27,31 @@ export function appendReplayedRecord(src: string, frame: number, delaySeconds: n
   write(t % unit, 4);
   writeFileSync(out, Buffer.concat([b, copy]));
 }
+
+/**
+ * A classic pcap with record `frame` (1-based) sent `copies` more times right after itself,
+ * one microsecond apart: what a capture shows when a server repeats its first flight without
+ * waiting, as one that ignores the anti-amplification limit would. Written to `out`.
+ */
+export function repeatRecord(src: string, frame: number, copies: number, out: string): void {
+  const b = readFileSync(src);
+  if (b.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error(`${src}: not a little-endian microsecond pcap`);
+  const parts: Buffer[] = [b.subarray(0, 24)];
+  let n = 0;
+  for (let at = 24; at + 16 <= b.length; ) {
+    const end = at + 16 + b.readUInt32LE(at + 8);
+    const rec = b.subarray(at, end);
+    parts.push(rec);
+    if (++n === frame) {
+      for (let i = 1; i <= copies; i++) {
+        const copy = Buffer.from(rec);
+        const us = copy.readUInt32LE(4) + i;
+        copy.writeUInt32LE(copy.readUInt32LE(0) + Math.floor(us / 1e6), 0);
+        copy.writeUInt32LE(us % 1e6, 4);
+        parts.push(copy);
+      }
+    }
+    at = end;
+  }
+  writeFileSync(out, Buffer.concat(parts));
+}

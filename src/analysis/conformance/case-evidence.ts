@@ -110,7 +110,10 @@ export class CaseEvidenceCollector {
     // one datagram, one IP header: its ECN field counts once, with the datagram's first packet
     if (h.offset === 0) {
       if (p.ecn === undefined) e.ecnUnknown[from]++;
-      else e.ecn[from][p.ecn & 3]! += 1;
+      else {
+        const counts = e.ecn[from];
+        counts[p.ecn & 3] = (counts[p.ecn & 3] ?? 0) + 1;
+      }
     }
     for (const f of p.frames) {
       if (f.type === 'ack' && f.ect0 !== undefined && e.ackEcn[from] === null) e.ackEcn[from] = { frame: p.frame, counts: [f.ect0, f.ect1 ?? 0, f.ce ?? 0] };

@@ -108,20 +108,21 @@ export function v2Case(inp: CaseInputs): CaseVerdict {
   const list = (m: Map<number, number>) => [...m.keys()].map(formatVersion).join(', ');
   for (const c of conns) {
     const e = inp.evidence(c).versions;
+    const who = conns.length > 1 ? `connection ${c.id}: ` : '';
     const firstClient = [...e.clientInitial.entries()][0];
     if (firstClient) {
       const [v, f] = firstClient;
-      j.holds(isV2(v) ? `the client started in ${versionInfo(v).name} (frame ${f})` : `the client started in ${versionInfo(v).name} and the server moved it to v2 (compatible version negotiation, RFC 9368)`, [f]);
+      j.holds(who + (isV2(v) ? `the client started in ${versionInfo(v).name} (frame ${f})` : `the client started in ${versionInfo(v).name} and the server moved it to v2 (compatible version negotiation, RFC 9368)`), [f]);
     }
     const serverV2 = [...e.serverInitial.entries()].find(([v]) => isV2(v));
-    if (serverV2) j.holds(`the server's Initial is ${versionInfo(serverV2[0]).name} (frame ${serverV2[1]})`, [serverV2[1]]);
-    else j.breaks(`no server Initial in QUIC v2 (${list(e.serverInitial) || 'none'})`, [...e.serverInitial.values()]);
+    if (serverV2) j.holds(`${who}the server's Initial is ${versionInfo(serverV2[0]).name} (frame ${serverV2[1]})`, [serverV2[1]]);
+    else j.breaks(`${who}no server Initial in QUIC v2 (${list(e.serverInitial) || 'none'})`, [...e.serverInitial.values()]);
     for (const side of ['client', 'server'] as const) {
       const hs = side === 'client' ? e.clientHandshake : e.serverHandshake;
       const other = [...hs.entries()].filter(([v]) => !isV2(v));
-      if (hs.size === 0) j.breaks(`the ${side} sent no Handshake packet`);
-      else if (other.length > 0) j.breaks(`the ${side}'s Handshake packets are not all v2 (${list(hs)})`, other.map(([, f]) => f));
-      else j.holds(`the ${side}'s Handshake packets are v2`, [...hs.values()]);
+      if (hs.size === 0) j.breaks(`${who}the ${side} sent no Handshake packet`);
+      else if (other.length > 0) j.breaks(`${who}the ${side}'s Handshake packets are not all v2 (${list(hs)})`, other.map(([, f]) => f));
+      else j.holds(`${who}the ${side}'s Handshake packets are v2`, [...hs.values()]);
     }
   }
   return j.verdict();

@@ -18,7 +18,8 @@ const MOVES: Record<PathCase, { pick(m: Migration): boolean | null; none: string
 
 /**
  * runner `rebind-port`, `rebind-addr`, `connectionmigration`: the server's first packet on
- * each new path carries a PATH_CHALLENGE (RFC 9000 §9.3), every PATH_CHALLENGE there is
+ * each new path carries a PATH_CHALLENGE (RFC 9000 §9.3; on a move to its preferred
+ * address, a PATH_CHALLENGE in any of its packets there), every PATH_CHALLENGE there is
  * answered (§8.2.2); for connectionmigration, the client's first packet on each new path
  * uses a connection ID it had not used (§9.5). The path changes and their challenges come
  * from the migrations analysis; the server's first packet on each path from CaseEvidence.
@@ -60,7 +61,12 @@ export function pathCase(name: PathCase, inp: CaseInputs): CaseVerdict {
     for (const p of inp.evidence(c).serverNewPaths) {
       if (legs.has(p.path)) continue;
       const shown = p.path.replace('>', ' → ');
-      if (p.challenge === true) j.holds(`the server's first packet on ${shown} (frame ${p.frame}) carries a PATH_CHALLENGE`, [p.frame]);
+      // a move to the server's preferred address (RFC 9000 §9.6.2): the server's first packet
+      // there answers the client's probe, and it must probe the path back, in any later packet
+      const serverMove = p.challenge !== true ? inp.migrations(c).find((m) => m.side === 'server' && p.path.startsWith(`${m.to}>`)) : undefined;
+      const probe = serverMove?.challenges.find((ch) => ch.by === 'server');
+      if (serverMove && probe) j.holds(`the server's first packet from its preferred address ${shown} (frame ${p.frame}) answers the client's probe; it challenged the path itself at frame ${probe.frame} (RFC 9000 §9.6.2)`, [p.frame, probe.frame]);
+      else if (p.challenge === true) j.holds(`the server's first packet on ${shown} (frame ${p.frame}) carries a PATH_CHALLENGE`, [p.frame]);
       else if (p.challenge === false) j.breaks(`the server's first packet on ${shown} (frame ${p.frame}) carries no PATH_CHALLENGE`, [p.frame]);
       else j.unknown(`the server's first packet on ${shown} (frame ${p.frame}) was not read (${p.unreadReason ? unreadReason(p.unreadReason) : 'unknown'})`, [p.frame]);
     }

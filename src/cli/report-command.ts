@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { LbReplay } from '../lb/replay.js';
 import { DEFAULT_QUIC_PORTS, splitByQuicPort } from '../lb/quic-ports.js';
 import { lbToJson } from '../report/lb-report.js';
+import { embedPacketBytes } from '../report/html/embed-packets.js';
 import { PacketPacker } from '../report/html/packed-packets.js';
 import { PAGE_CSS } from '../report/html/page-style.js';
 import { renderReportHtml } from '../report/html/render-html.js';
@@ -73,22 +74,23 @@ export async function reportCommand(opts: ReportOptions): Promise<number> {
     const { configs: judged, skipped } = splitByQuicPort(configs, DEFAULT_QUIC_PORTS, new Set(replayed.map((c) => c.listen)));
     lbJson = lbToJson({ configs: judged, skipped, quicPorts: DEFAULT_QUIC_PORTS, replay: { capture: opts.inputs.join(', '), portsDiffered: lb.portsDiffered, connections: replayed } });
   }
+  const packets = packer.result();
   const data = buildReportData({
     generator: `quiclens ${packageVersion()}`,
     options: { inputs: opts.inputs, keylogs: opts.keylog, lb: opts.lb, connection: opts.connection ?? null },
     view,
-    packets: packer.result(),
+    packets: packets.meta,
     ...(view.recovery ? { recovery: recoveryDocument(view) } : {}),
     ...(lbJson ? { lb: lbJson } : {}),
     problems: lines,
   });
-  const html = renderReportHtml(data, pageScript(), PAGE_CSS);
+  const html = renderReportHtml(data, embedPacketBytes(packets), pageScript(), PAGE_CSS);
   try {
     writeFileSync(opts.out, html);
   } catch (err) {
     problems.report({ file: opts.out, message: `cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, fatal: true });
   }
   const code = exitCode(problems, view.findings, opts);
-  if (code !== 2) process.stderr.write(`quiclens: wrote ${opts.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${data.packets.rows.length} packets, ${view.connections.length} connection${view.connections.length === 1 ? '' : 's'})\n`);
+  if (code !== 2) process.stderr.write(`quiclens: wrote ${opts.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${data.packets.count} packets, ${view.connections.length} connection${view.connections.length === 1 ? '' : 's'})\n`);
   return code;
 }

@@ -30,9 +30,8 @@ export function ladder(
   losses: readonly LossEvent[] = [],
   declared: readonly DeclaredLoss[] = [],
 ): string {
-  // packet times count from the input's first record (a log's from its own first event)
-  const start = conn.firstTime - (conn.log?.zero ?? zero);
-  const ms = (t: number) => ((t - start) * 1000).toFixed(3);
+  const start = clockStart(conn, zero);
+  const ms = ladderClock(conn, zero);
   const head = [
     colour.bold(connectionName(conn, (client, server) => `${client} (client) ⇄ ${server} (server)`)),
     [conn.version === null ? null : versionInfo(conn.version).name, ...handshakeWords(h, ms)].filter(Boolean).join(', '),
@@ -64,6 +63,73 @@ export function ladder(
   const more = losses.length - shown.length + (writer ? declared.length - own.length : 0);
   const tail = more > 0 ? [colour.dim(`             and ${more} more losses (\`quiclens recovery --format json\` lists them)`)] : [];
   return [...head, ...merged, ...tail].join('\n') + '\n';
+}
+
+/** the connection's first packet, in seconds on the packets' clock: packet times count from the input's first record (a log's from its own first event) */
+function clockStart(conn: Connection, zero: number): number {
+  return conn.firstTime - (conn.log?.zero ?? zero);
+}
+
+/** the ladder's clock: a packet's time as milliseconds since the connection's first packet */
+function ladderClock(conn: Connection, zero: number): (t: number) => string {
+  const start = clockStart(conn, zero);
+  return (t: number) => ((t - start) * 1000).toFixed(3);
+}
+
+/** a loss as the HTML report's learner mode draws it on the ladder: what `timeline --explain` says of it */
+export interface ExplainedLoss {
+  /** seconds, on the clock of the handshake events */
+  time: number;
+  event: 'lost_after_capture' | 'lost_before_capture' | 'packet_lost';
+  sender: 'client' | 'server';
+  /** Initial, Handshake, 1-RTT, "0-RTT or 1-RTT"; null when a log did not say */
+  packetType: string | null;
+  pn: number | null;
+  /** the lost packet's record; null when it never reached the capture point (or a log declared it) */
+  frame: number | null;
+  /** the packet that carried its data again, when the capture shows one */
+  retransmissionFrame: number | null;
+  sentence: string;
+}
+
+/**
+ * The losses `timeline --explain` puts on a connection's ladder, by time, with their
+ * sentences: at most EXPLAINED_LOSSES of each kind; `more` counts the rest.
+ */
+export function explainedLosses(
+  conn: Connection,
+  h: HandshakeSummary,
+  zero: number,
+  losses: readonly LossEvent[],
+  declared: readonly DeclaredLoss[],
+): { losses: ExplainedLoss[]; more: number } {
+  const ms = ladderClock(conn, zero);
+  const sorted = [...losses].sort((a, b) => a.time - b.time);
+  const writer = conn.log && conn.log.vantage !== 'network' ? conn.log.vantage : null;
+  const seen: ExplainedLoss[] = sorted.slice(0, EXPLAINED_LOSSES).map((l) => ({
+    time: l.time,
+    event: l.where === 'after_capture' ? 'lost_after_capture' : 'lost_before_capture',
+    sender: l.sender,
+    packetType: lostPacketType(l, h),
+    pn: l.pn,
+    frame: l.frame,
+    retransmissionFrame: l.retransmission?.frame ?? null,
+    sentence: lossSentence(l, h, ms),
+  }));
+  const own: ExplainedLoss[] = writer
+    ? declared.slice(0, EXPLAINED_LOSSES).map((d) => ({
+        time: d.time,
+        event: 'packet_lost',
+        sender: writer,
+        packetType: null,
+        pn: d.pn,
+        frame: null,
+        retransmissionFrame: null,
+        sentence: declaredLossSentence(d, writer),
+      }))
+    : [];
+  const more = losses.length - seen.length + (writer ? declared.length - own.length : 0);
+  return { losses: [...seen, ...own].sort((a, b) => a.time - b.time), more };
 }
 
 /** the --explain sentence of each event, in order (the HTML report's learner mode shows the same) */

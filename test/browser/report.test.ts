@@ -366,6 +366,73 @@ for (const capture of captures) {
       await expect(detail.count()).resolves.toBe(0);
     });
 
+    it('opens the packet with the most frames to every one of them, in a panel that grows, scrolls and Tab reaches', async () => {
+      await open(url);
+      const at = packets.reduce((best, p, i) => (p.frames.length > packets[best]!.frames.length ? i : best), 0);
+      // the row may be far down the list: scroll the list near it first (rows are 24 px)
+      await list().evaluate((el, y) => {
+        el.scrollTop = y;
+      }, Math.max(0, at * 24 - 100));
+      const row = page.locator(`[data-testid="packet-row"][data-index="${at}"]`);
+      await row.click();
+      const detail = page.getByTestId('packet-detail');
+      expect(Number(await detail.getAttribute('data-frame'))).toBe(packets[at]!.frame);
+      const items = detail.getByTestId('detail-frame');
+      expect(await items.evaluateAll((els) => els.map((e) => e.querySelector('strong')?.textContent))).toEqual(packets[at]!.frames.map((f) => f.type));
+      // as tall as its content up to its bound, past which it scrolls; the next row starts under it
+      const box = await detail.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, overflow: getComputedStyle(el).overflowY, bottom: el.getBoundingClientRect().bottom }));
+      if (box.scroll > box.client + 1) expect(box.overflow).toBe('auto');
+      const next = page.locator(`[data-testid="packet-row"][data-index="${at + 1}"]`);
+      if ((await next.count()) > 0) expect((await next.boundingBox())!.y).toBeGreaterThanOrEqual(box.bottom - 1);
+      // Tab from the row reaches the panel, and End scrolls it to its last frame
+      await row.focus();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate<string | null>('document.activeElement?.getAttribute("data-testid") ?? null')).toBe('packet-detail');
+      await page.keyboard.press('End');
+      const lastInView = () =>
+        detail.evaluate((el) => {
+          const last = el.querySelector('[data-testid="detail-frame"]:last-child');
+          if (!last) return true;
+          const a = el.getBoundingClientRect();
+          const b = last.getBoundingClientRect();
+          return b.top >= a.top - 1 && b.bottom <= a.bottom + 1;
+        });
+      await expect.poll(lastInView).toBe(true);
+      await detail.screenshot({ path: join(shots, 'packet-detail-most-frames.png') });
+    });
+
+    it.runIf(scenario === 'netem-hol')('draws packet 92\'s loss on the ladder in learner mode, and stream 8\'s wait behind it', async () => {
+      // captures/README.md, docs/streams.md: packet 92 (frame 136) crossed the capture point and was lost after it; stream 8 waited for it
+      await open(url);
+      const section = page.locator('section[data-view="connection"][data-connection="1"]');
+      await expect(section.getByTestId('loss-marker').count()).resolves.toBe(0);
+      await section.getByTestId('learner-mode').click();
+      const marker = section.locator('[data-testid="loss-marker"][data-frame="136"]');
+      await expect(marker.count()).resolves.toBe(1);
+      expect(await marker.getAttribute('data-pn')).toBe('92');
+      expect(await marker.getAttribute('data-event')).toBe('lost_after_capture');
+      // as many losses as timeline --explain puts on its ladder, each with its sentence
+      const explained = (await quiclens('timeline', capture.path, ...keylog, '--explain', '--no-color')).replace(/\s+/g, ' ');
+      const lossLines = explained.match(/ (lost_after_capture|lost_before_capture|packet_lost) /g) ?? [];
+      expect(await section.getByTestId('loss-marker').count()).toBe(lossLines.length);
+      const sentences = await section.locator('[data-testid="explain"][data-event^="lost_"]').evaluateAll((els) => els.map((e) => Array.from(e.querySelectorAll('tspan')).slice(1).map((t) => t.textContent).join(' ')));
+      expect(sentences).toHaveLength(lossLines.length);
+      for (const text of sentences) expect(explained).toContain(text);
+      expect(sentences.some((t) => t.includes('packet 92'))).toBe(true);
+      await section.getByTestId('ladder').screenshot({ path: join(shots, 'learner-losses.png') });
+      await marker.click();
+      expect(new Set(await selectedFrames())).toEqual(new Set([136]));
+      // the streams view: stream 8's wait, on that lost packet
+      const wait = section.locator('[data-testid="hol-wait"][data-stream="8"]');
+      await expect(wait.count()).resolves.toBe(1);
+      expect(await wait.getAttribute('data-frame')).toBe('136');
+      expect(await wait.getAttribute('data-pn')).toBe('92');
+      await wait.scrollIntoViewIfNeeded();
+      await wait.click();
+      expect(new Set(await selectedFrames())).toEqual(new Set([136]));
+      await section.getByTestId('learner-mode').click();
+    });
+
     it('shows the load-balancer replay only when --lb is given', async () => {
       await expect(page.getByTestId('lb-replay').count()).resolves.toBe(lbConfig.length > 0 ? 1 : 0);
       if (lbConfig.length === 0) return;

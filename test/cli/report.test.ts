@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodePackets, unpackPacket, type PackedPackets } from '../../src/report/html/packed-packets.js';
+import { readEmbeddedPackets } from '../../src/report/html/embed-packets.js';
+import type { PacketTable } from '../../src/report/html/packed-packets.js';
 import { unpackRecords, type PackedRecords } from '../../src/report/html/packed-records.js';
 import type { ReportData } from '../../src/report/html/report-data-types.js';
 import { REPO } from '../support/captures.js';
@@ -16,12 +17,14 @@ function quiclens(...args: string[]) {
 
 const dir = mkdtempSync(join(tmpdir(), 'quiclens-report-'));
 
-function report(name: string, ...args: string[]): { html: string; data: ReportData; code: number | null; err: string } {
+function report(name: string, ...args: string[]): { html: string; data: ReportData; packets: () => PacketTable; code: number | null; err: string } {
   const out = join(dir, `${name}.html`);
   const { code, err } = quiclens('report', ...args, '--out', out);
   const html = readFileSync(out, 'utf8');
   const json = html.match(/<script type="application\/json" id="report-data">(.*?)<\/script>/s)![1]!;
-  return { html, data: JSON.parse(json) as ReportData, code, err };
+  const data = JSON.parse(json) as ReportData;
+  const packets = () => readEmbeddedPackets(data.packets, html.match(/<script type="application\/octet-stream" id="report-packets" data-encoding="gzip base64">(.*?)<\/script>/s)![1]!);
+  return { html, data, packets, code, err };
 }
 
 const MIGRATION = ['captures/migration/migration.pcap', '--keylog', 'captures/migration/keys.log'];
@@ -43,9 +46,9 @@ describe('quiclens report', () => {
 
   it('embeds every packet of packets --format json', () => {
     const rows = JSON.parse(quiclens('packets', ...MIGRATION, '--format', 'json').out) as Record<string, unknown>[];
-    const packed = decodePackets(r.data.packets as PackedPackets);
-    expect(packed.rows).toHaveLength(rows.length);
-    rows.forEach((p, i) => expect(unpackPacket(packed, packed.rows[i]!)).toEqual(p));
+    const table = r.packets();
+    expect(table.count).toBe(rows.length);
+    rows.forEach((p, i) => expect(table.packet(i)).toEqual(p));
   });
 
   it("embeds timeline --explain's sentence for each handshake step", () => {
@@ -87,7 +90,7 @@ describe('quiclens report', () => {
 
   it('keeps the packet data compact: under 150 bytes a packet, so 100,000 packets stay under 15 MB', () => {
     const gap = report('gap', 'captures/gap/gap.pcap', '--keylog', 'captures/gap/keys.log');
-    const rows = gap.data.packets.rows.length;
+    const rows = gap.data.packets.count;
     expect(rows).toBeGreaterThan(4000);
     expect(Buffer.byteLength(gap.html) / rows).toBeLessThan(150);
   });

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodePackets, PacketPacker, unpackPacket } from '../../src/report/html/packed-packets.js';
+import { embedPacketBytes, readEmbeddedPackets } from '../../src/report/html/embed-packets.js';
+import { PacketPacker, PacketTable } from '../../src/report/html/packed-packets.js';
 import { packRecords, unpackRecords } from '../../src/report/html/packed-records.js';
 import { REPO } from '../support/captures.js';
 
@@ -10,44 +11,74 @@ function packetsJson(...args: string[]): Record<string, unknown>[] {
   return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-describe('packed packets (the HTML report\'s copy of `packets --format json`)', () => {
+function table(rows: Record<string, unknown>[]): PacketTable {
+  const packer = new PacketPacker();
+  for (const p of rows) packer.add(p);
+  const { meta, bytes } = packer.result();
+  // through JSON and a copy of the bytes, as the page reads them
+  return new PacketTable(JSON.parse(JSON.stringify(meta)), bytes.slice());
+}
+
+describe('the packet table (the HTML report\'s copy of `packets --format json`)', () => {
   // a migration (path frames, NEW_CONNECTION_ID), Initial tokens, coalesced packets, both header forms
   const rows = packetsJson('captures/migration/migration.pcap', '--keylog', 'captures/migration/keys.log');
 
-  it('gives back every packet field for field', () => {
-    const packer = new PacketPacker();
-    for (const p of rows) packer.add(p);
-    const packed = decodePackets(JSON.parse(JSON.stringify(packer.result())));
-    expect(packed.rows).toHaveLength(rows.length);
-    rows.forEach((p, i) => expect(unpackPacket(packed, packed.rows[i]!)).toEqual(p));
+  it('gives back every packet field for field, and in the order packets prints them', () => {
+    const t = table(rows);
+    expect(t.count).toBe(rows.length);
+    rows.forEach((p, i) => {
+      expect(t.packet(i)).toEqual(p);
+      expect(Object.keys(t.packet(i))).toEqual(Object.keys(p));
+    });
   });
 
-  it('keeps the fields a long header lacks absent, and a reason in decrypted as the reason', () => {
-    const packer = new PacketPacker();
-    const long = { ...rows[0]!, decrypted: 'no keys', frames: [] };
-    packer.add(long);
-    const packed = decodePackets(packer.result());
-    const back = unpackPacket(packed, packed.rows[0]!);
-    expect(back).toEqual(long);
-    expect('spinBit' in back).toBe(false);
+  it('reads the row fields from the columns without unpacking the packet', () => {
+    const t = table(rows);
+    const i = rows.findIndex((p) => p.form === 'short');
+    expect(t.num('frame', i)).toBe(rows[i]!.frame);
+    expect(t.num('time', i)).toBe(rows[i]!.time);
+    expect(t.str('direction', i)).toBe(rows[i]!.direction);
+    expect(t.str('decrypted', i)).toBe('true');
+    expect(t.frameTypes(i)).toEqual((rows[i]!.frames as { type: string }[]).map((f) => f.type));
   });
 
-  it('writes frame and time as differences, and gives back the times to the microsecond', () => {
-    const packer = new PacketPacker();
+  it('keeps absent fields absent, nulls null, a reason in decrypted, and values a column cannot hold', () => {
+    const odd = [
+      { ...rows[0]!, decrypted: 'no keys', frames: [] },
+      // a time finer than a microsecond, a fractional length, a huge packet number, a string connection: kept as they are
+      { ...rows[1]!, time: 0.1234567, length: 12.5, pn: 2 ** 60, connection: 'x', keyPhase: null },
+      { frame: 7, frames: 'not a list' },
+    ];
+    const t = table(odd);
+    odd.forEach((p, i) => expect(t.packet(i)).toEqual(p));
+    expect('spinBit' in t.packet(0)).toBe(false);
+    expect(t.num('length', 1)).toBeNull();
+    expect(t.str('decrypted', 0)).toBe('no keys');
+  });
+
+  it('writes frame and time as differences, and gives back the times to the microsecond, backwards too', () => {
     const times = [0.000001, 0.123456, 0.123456, 7.654321, 2.5];
-    times.forEach((time, i) => packer.add({ ...rows[0]!, frame: 100 + i * 2, time }));
-    const raw = packer.result();
-    expect(raw.rows.map((r) => r[0])).toEqual([100, 2, 2, 2, 2]);
-    expect(raw.rows.map((r) => r[1])).toEqual([1, 123455, 0, 7530865, -5154321]);
-    const packed = decodePackets(JSON.parse(JSON.stringify(raw)));
-    expect(packed.rows.map((r) => unpackPacket(packed, r).time)).toEqual(times);
+    const t = table(times.map((time, i) => ({ ...rows[0]!, frame: 100 - i * 2, time })));
+    expect(times.map((_, i) => t.num('time', i))).toEqual(times);
+    expect(times.map((_, i) => t.num('frame', i))).toEqual([100, 98, 96, 94, 92]);
   });
 
-  it('holds the packets in under half the bytes of the NDJSON', () => {
+  it('holds the packets in a tenth of the bytes of the NDJSON once compressed as the page embeds them', () => {
     const packer = new PacketPacker();
     for (const p of rows) packer.add(p);
+    const packed = packer.result();
     const ndjson = rows.map((p) => JSON.stringify(p)).join('\n').length;
-    expect(JSON.stringify(packer.result()).length).toBeLessThan(ndjson / 2);
+    const embedded = embedPacketBytes(packed);
+    expect(embedded.length).toBeLessThan(ndjson / 10);
+    expect(readEmbeddedPackets(packed.meta, embedded).packet(rows.length - 1)).toEqual(rows.at(-1));
+  });
+
+  it('names the section that is cut short', () => {
+    const packer = new PacketPacker();
+    for (const p of rows) packer.add(p);
+    const { meta, bytes } = packer.result();
+    expect(() => new PacketTable(meta, bytes.subarray(0, 100))).toThrow(/section frame runs past the data's 100 bytes|section \w+ runs past/);
+    expect(() => new PacketTable({ ...meta, format: 'rows' as 'columns-1' }, bytes)).toThrow(/format rows, expected columns-1/);
   });
 });
 

@@ -50,6 +50,10 @@ svg .challenge { cursor: pointer; outline: none; }
 svg .challenge:focus-visible text { text-decoration: underline; fill: #0060a0; }
 svg .explain { font-size: 12px; fill: #222; }
 svg .explain-event { font-weight: 600; }
+svg .loss { cursor: pointer; outline: none; }
+svg .loss:hover .hit { fill: #f0f0f0; }
+svg .loss:focus-visible .hit { stroke: var(--focus); stroke-width: 3; fill: #fbeef6; }
+svg .explain-loss .explain-event { font-style: italic; }
 .ladder-svg, .migration-svg { max-width: 100%; height: auto; }
 svg .leader { stroke: #bbb; stroke-dasharray: 2 2; }
 svg .node { fill: #777; }
@@ -75,15 +79,17 @@ tr.advice td { color: var(--muted); font-size: 12px; padding-bottom: 8px; }
 .packet-head, .packet-row { display: grid; grid-template-columns: 52px 82px 34px 34px 74px 48px 44px minmax(0, 1fr); gap: 0 6px; font: 12px/24px ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
 .packet-head { font-weight: 700; border-bottom: 1px solid var(--line); padding: 0 4px; }
 .packet-head span, .packet-row span { overflow: hidden; text-overflow: ellipsis; }
-.packet-list { position: relative; height: calc(100vh - 190px); min-height: 300px; overflow-y: auto; border: 1px solid var(--line); contain: strict; }
+.packet-list { position: relative; height: calc(100vh - 210px); min-height: 300px; overflow-y: auto; border: 1px solid var(--line); contain: strict; }
 .spacer { position: relative; width: 100%; }
-.packet-row { position: absolute; left: 0; right: 0; height: 24px; padding: 0 4px; cursor: pointer; border-bottom: 1px solid #f0f0f0; }
+/* every row the same height, placed by a transform: moving one lays out nothing else */
+.packet-row { position: absolute; top: 0; left: 0; right: 0; height: 24px; padding: 0 4px; cursor: pointer; border-bottom: 1px solid #f0f0f0; contain: strict; will-change: transform; background: var(--bg); }
 .packet-row:hover { background: #f3f3f3; }
 .packet-row[aria-selected="true"] { background: #dcecf7; }
 .packet-row .dir { font-weight: 700; }
 .packet-row.dir-client .dir { color: var(--client); }
 .packet-row.dir-server .dir { color: var(--server); }
-.packet-detail { position: absolute; left: 0; right: 0; overflow: auto; padding: 4px 10px; background: #fafafa; border: 1px solid var(--line); font-size: 12px; }
+/* the open packet: as tall as its frames, up to a bound past which it scrolls on its own (Tab reaches it, the arrows scroll it) */
+.packet-detail { position: absolute; top: 0; left: 0; right: 0; max-height: max(240px, min(70vh, 640px)); overflow: auto; padding: 4px 10px; background: #fafafa; border: 1px solid var(--line); font-size: 12px; overscroll-behavior: contain; }
 .packet-detail h3, .packet-detail h4 { margin: 4px 0; font-size: 13px; }
 .packet-detail dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0 10px; margin: 0; }
 .packet-detail dt { color: var(--muted); }
@@ -101,7 +107,7 @@ svg .marker:focus-visible path, svg .wait:focus-visible rect { stroke: var(--foc
 .print-only { display: none; }
 .error { color: #b34700; font-weight: 600; padding: 16px; }
 @media print {
-  nav, .toolbar, .filters, .packet-list, .packet-head, .list-status { display: none !important; }
+  nav, .toolbar, .filters, .packet-list, .packet-head, .list-status, .list-hint { display: none !important; }
   .print-only { display: block; }
   .columns { display: block; }
   .side { border: 0; }

@@ -19,11 +19,16 @@ export function inlineScript(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1');
 }
 
+/** base64's alphabet only: what may sit in the packets' element (nothing there can end it) */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /**
  * The report as one self-contained HTML file: the style sheet, the data and the page's
  * script inline; nothing to fetch. The page draws itself from the data when it opens.
+ * `packets` is the packet table's bytes, gzip and base64 (embed-packets.ts).
  */
-export function renderReportHtml(data: ReportData, script: string, css: string): string {
+export function renderReportHtml(data: ReportData, packets: string, script: string, css: string): string {
+  if (!BASE64.test(packets)) throw new Error('the packet table is not base64');
   const names = data.summary.inputs.map((i) => i.path.split(/[\\/]/).pop() ?? i.path).join(', ');
   const title = `quiclens report: ${names}`;
   return `<!doctype html>
@@ -40,6 +45,7 @@ export function renderReportHtml(data: ReportData, script: string, css: string):
 <header class="top"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(data.generator)}: times in seconds from the first record; every value as the analyses give it, <em>unknown</em> where the packets do not say.</p></header>
 <main id="report"><noscript>This report draws itself with JavaScript; turn it on to see the views.</noscript><p>Drawing the report…</p></main>
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script type="application/octet-stream" id="report-packets" data-encoding="gzip base64">${packets}</script>
 <script>${inlineScript(script)}</script>
 </body>
 </html>

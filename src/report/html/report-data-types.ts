@@ -1,5 +1,6 @@
 import type { StallCause } from '../../analysis/streams/stream-types.js';
-import type { PackedPackets } from './packed-packets.js';
+import type { ExplainedLoss } from '../ladder.js';
+import type { PacketTableMeta } from './packed-packets.js';
 
 /**
  * What the HTML report embeds: the JSON the other commands print, gathered in one object.
@@ -15,10 +16,12 @@ export interface ReportData {
   summary: SummaryJson;
   /** per connection id: the `timeline --explain` sentence of each handshake event, in order */
   explain: Record<string, string[]>;
+  /** per connection id (those with losses): the losses `timeline --explain` draws among the steps, with its sentences; `more` not drawn */
+  explainLosses: Record<string, { losses: ExplainedLoss[]; more: number }>;
   /** per connection id: SNI, ALPN, cipher suite when unknown, and why (as `summary` says under its table) */
   unknownTls: Record<string, { missing: string[]; why: string }>;
-  /** `packets --format json`, packed (packed-packets.ts) */
-  packets: PackedPackets;
+  /** `packets --format json` as a table of columns (packed-packets.ts): its description; the bytes sit in their own element (render-html.ts) */
+  packets: PacketTableMeta;
   /** `lb check --format json` of the --lb configs, with the capture replayed; absent without --lb */
   lb?: Record<string, unknown>;
   /** per connection id: that connection's object of `recovery --format json` */

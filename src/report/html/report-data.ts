@@ -1,7 +1,7 @@
-import { explainSentences } from '../ladder.js';
+import { explainedLosses, explainSentences } from '../ladder.js';
 import { streamsToJson } from '../streams-report.js';
 import { summaryToJson, unknownTls, type AnalysisView } from '../summary.js';
-import type { PackedPackets } from './packed-packets.js';
+import type { PacketTableMeta } from './packed-packets.js';
 import { packRecords } from './packed-records.js';
 import type { RecoveryConnectionJson, ReportData, StreamsJson, SummaryJson } from './report-data-types.js';
 
@@ -9,7 +9,7 @@ export interface ReportParts {
   generator: string;
   options: ReportData['options'];
   view: AnalysisView;
-  packets: PackedPackets;
+  packets: PacketTableMeta;
   /** `recovery --format json` */
   recovery?: Record<string, unknown>;
   /** `lbToJson` of the --lb configs with the replay, when --lb was given */
@@ -18,15 +18,19 @@ export interface ReportParts {
 }
 
 /**
- * The report's data: the JSON `summary`, `timeline --explain`, `packets`, `recovery`,
+ * The report's data: the JSON `summary`, `timeline --explain` (its sentences for the steps and the losses), `packets`, `recovery`,
  * `streams` and `lb check` print, gathered as they are, never computed again here.
  */
 export function buildReportData(parts: ReportParts): ReportData {
   const { view } = parts;
   const explain: Record<string, string[]> = {};
   const unknown: ReportData['unknownTls'] = {};
+  const losses: ReportData['explainLosses'] = {};
   for (const c of view.connections) {
     explain[String(c.id)] = explainSentences(view.handshake(c).events);
+    // the losses timeline --explain puts on the ladder, with its sentences
+    const lost = explainedLosses(c, view.handshake(c), view.zero, view.recovery?.losses(c) ?? [], view.loggedRecovery?.(c)?.lost.declared ?? []);
+    if (lost.losses.length > 0) losses[String(c.id)] = lost;
     const u = unknownTls(view, c);
     if (u) unknown[String(c.id)] = u;
   }
@@ -48,6 +52,7 @@ export function buildReportData(parts: ReportParts): ReportData {
     // the same object `summary --format json` prints, through JSON so that the page reads what a tool would
     summary: JSON.parse(JSON.stringify(summaryToJson(view))) as SummaryJson,
     explain,
+    explainLosses: losses,
     unknownTls: unknown,
     packets: parts.packets,
     ...(recovery ? { recovery } : {}),

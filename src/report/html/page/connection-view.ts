@@ -32,7 +32,7 @@ export function connectionView(data: ReportData, c: ConnectionJson, select: Sele
     h('p', {}, `SNI `, c.sni ?? unknown(data.unknownTls[String(c.id)]?.why ?? 'not in the input'), `, ALPN `, c.alpn ?? unknown(data.unknownTls[String(c.id)]?.why ?? 'not in the input'), `, ${c.version ?? 'version unknown'}, cipher suite ${c.cipherSuite ?? 'unknown'}`),
     handshakeFacts(c),
     h('h3', {}, 'Handshake'),
-    c.handshake.events.length === 0 ? h('p', {}, 'No handshake events in the input.') : ladderView(c, data.explain[String(c.id)] ?? [], select),
+    c.handshake.events.length === 0 ? h('p', {}, 'No handshake events in the input.') : ladderView(c, data.explain[String(c.id)] ?? [], data.explainLosses?.[String(c.id)], select),
     h('h3', {}, 'Migrations'),
     c.migrations.length === 0 ? h('p', {}, 'No migration: the connection kept its path.') : h('div', { class: 'migrations' }, ...c.migrations.map((m) => migrationView(c, m, select))),
     ...extra,

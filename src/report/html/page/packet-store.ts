@@ -1,66 +1,46 @@
-import { decodePackets, unpackPacket, type PackedFrame, type PackedPackets } from '../packed-packets.js';
+import type { PacketTable } from '../packed-packets.js';
 
-/** Read access to the packed packets by position, without unpacking every one. */
+/**
+ * What the packet list reads of the packet table, by position: the row's fields from the
+ * columns, a packet's frames and search text only when asked (and then kept).
+ */
 export class PacketStore {
   readonly count: number;
-  private readonly col: Record<string, number> = {};
   private text: string[] | undefined;
+  private frameIndex: Map<string, Int32Array> | undefined;
 
-  constructor(readonly packed: PackedPackets) {
-    decodePackets(packed);
-    this.count = packed.rows.length;
-    packed.columns.forEach((c, i) => (this.col[c] = i));
-  }
-
-  private raw(i: number, name: string): unknown {
-    return this.packed.rows[i]![this.col[name]!];
+  constructor(readonly table: PacketTable) {
+    this.count = table.count;
   }
 
-  private str(i: number, name: string): string | null {
-    const v = this.raw(i, name);
-    return typeof v === 'number' ? this.packed.strings[v]! : null;
+  frame(i: number): number | null {
+    return this.table.num('frame', i);
   }
-
-  frame(i: number): number {
-    return this.raw(i, 'frame') as number;
+  time(i: number): number | null {
+    return this.table.num('time', i);
   }
-  time(i: number): number {
-    return this.raw(i, 'time') as number;
-  }
-  connection(i: number): number {
-    return this.raw(i, 'connection') as number;
+  connection(i: number): number | null {
+    return this.table.num('connection', i);
   }
   direction(i: number): string {
-    return this.str(i, 'direction') ?? 'unknown';
+    return this.table.str('direction', i) ?? 'unknown';
   }
   type(i: number): string {
-    return this.str(i, 'type') ?? 'unknown';
+    return this.table.str('type', i) ?? 'unknown';
   }
   pn(i: number): number | null {
-    return this.raw(i, 'pn') as number | null;
+    return this.table.num('pn', i);
   }
   length(i: number): number | null {
-    return this.raw(i, 'length') as number | null;
-  }
-  src(i: number): string | null {
-    return this.str(i, 'src');
-  }
-  dst(i: number): string | null {
-    return this.str(i, 'dst');
-  }
-  dcid(i: number): string | null {
-    return this.str(i, 'dcid');
+    return this.table.num('length', i);
   }
   /** `true`, or why the packet was not decrypted */
   decrypted(i: number): string {
-    return this.str(i, 'decrypted') ?? 'unknown';
+    return this.table.str('decrypted', i) ?? 'unknown';
   }
 
-  /** the frame types of a packet, in order */
   frameTypes(i: number): string[] {
-    const frames = this.raw(i, 'frames') as PackedFrame[];
-    // a frame layout starts with the frame's type (packed-packets.ts)
-    return frames.map((f) => this.packed.frameKeys[f[0]]?.[0] ?? 'unknown');
+    return this.table.frameTypes(i);
   }
 
   /** a packet's frame types, repeats counted: `ack, stream ×3, padding` */
@@ -85,31 +65,47 @@ export class PacketStore {
 
   /** the whole packet, as `packets --format json` prints it */
   packet(i: number): Record<string, unknown> {
-    return unpackPacket(this.packed, this.packed.rows[i]!);
+    return this.table.packet(i);
   }
 
-  /** lower-case text a free-text filter searches: the row's words, addresses, CIDs and every frame field */
+  /** lower-case text a free-text filter searches: the packet's JSON, every field and frame; built on the first search */
   searchText(i: number): string {
-    if (!this.text) this.text = new Array<string>(this.count);
+    this.text ??= new Array<string>(this.count);
     let t = this.text[i];
     if (t === undefined) {
-      const row = this.packed.rows[i]!;
-      t = [this.frame(i), this.direction(i), this.type(i), this.src(i), this.dst(i), this.dcid(i), this.str(i, 'scid'), this.str(i, 'version'), `pn ${this.pn(i)}`, this.decrypted(i), JSON.stringify(this.packet(i).frames), JSON.stringify(row[this.packed.columns.length])]
-        .join(' ')
-        .toLowerCase();
+      t = JSON.stringify(this.packet(i)).toLowerCase();
       this.text[i] = t;
     }
     return t;
   }
 
+  /** the positions of the packets holding a frame of this type, ascending: built for every type on the first frame filter */
+  withFrameType(type: string): Int32Array {
+    if (!this.frameIndex) {
+      const { frameStart, frameLayout, meta } = this.table;
+      const lists = meta.frameKeys.map(() => [] as number[]);
+      for (let i = 0; i < this.count; i++) {
+        let seen = -1;
+        for (let f = frameStart[i]!; f < frameStart[i + 1]!; f++) {
+          const k = frameLayout[f]!;
+          // a layout is a type and a key set; a packet counts once per layout it holds
+          if (k !== seen) lists[k]!.push(i);
+          seen = k;
+        }
+      }
+      const byType = new Map<string, number[][]>();
+      meta.frameKeys.forEach((layout, k) => byType.set(layout[0]!, [...(byType.get(layout[0]!) ?? []), lists[k]!]));
+      this.frameIndex = new Map([...byType].map(([t, ls]) => [t, Int32Array.from(new Set(ls.flat())).sort()]));
+    }
+    return this.frameIndex.get(type) ?? new Int32Array(0);
+  }
+
   /** every packet type and frame type the packets hold, for the filters' choices */
   kinds(): { types: string[]; frames: string[] } {
     const types = new Set<string>();
-    const frames = new Set<string>();
-    for (let i = 0; i < this.count; i++) {
-      types.add(this.type(i));
-      for (const f of this.frameTypes(i)) frames.add(f);
-    }
+    for (let i = 0; i < this.count; i++) types.add(this.type(i));
+    const used = new Set(this.table.frameLayout);
+    const frames = new Set(this.table.meta.frameKeys.filter((_, k) => used.has(k)).map((l) => l[0]!));
     return { types: [...types].sort(), frames: [...frames].sort() };
   }
 }

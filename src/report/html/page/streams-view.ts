@@ -56,9 +56,19 @@ export function streamsView(conn: number, r: StreamsJson | undefined, select: Se
       const target = w.cause.frame ?? w.filledBy.frame;
       const g = s(
         'g',
-        { class: 'wait', tabindex: 0, role: 'button', 'data-frame': target, 'aria-label': `stream ${st.id} waited ${w.waitMs} ms behind ${causeWords(w.cause)}` },
+        {
+          class: 'wait',
+          tabindex: 0,
+          role: 'button',
+          'data-testid': 'hol-wait',
+          'data-stream': st.id,
+          // the lost packet's record; when it never reached the capture point, the one that filled the gap
+          'data-frame': target,
+          'data-pn': w.cause.where === 'after_capture' ? w.cause.pn : null,
+          'aria-label': `stream ${st.id} waited ${w.waitMs} ms behind ${causeWords(w.cause)}`,
+        },
         s('title', {}, `waited ${w.waitMs} ms, ${w.heldBytes} bytes held back, behind ${causeWords(w.cause)}; filled by frame ${w.filledBy.frame}`),
-        s('rect', { x: x(w.from), y: 1, width: Math.max(3, x(w.until) - x(w.from)), height: BAR_H - 2, fill: 'none', stroke: COLOUR.wait, 'stroke-width': 2.5 }),
+        s('rect', { x: x(w.from), y: 1, width: Math.max(3, x(w.until) - x(w.from)), height: BAR_H - 2, fill: 'none', stroke: COLOUR.wait, 'stroke-width': 2.5, 'pointer-events': 'all' }),
       );
       onActivate(g, () => select(target, conn));
       svg.appendChild(g);

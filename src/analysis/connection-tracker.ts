@@ -129,9 +129,7 @@ export class ConnectionTracker {
    */
   private soleConnectionOfServer(d: Datagram): Connection | undefined {
     for (const endpoint of [d.dst, d.src]) {
-      const live = [...(this.byServer.get(formatEndpoint(endpoint)) ?? [])].filter(
-        (c) => d.time - c.lastTime <= IDLE_SECONDS,
-      );
+      const live = [...(this.byServer.get(formatEndpoint(endpoint)) ?? [])].filter((c) => aliveAt(c, d.time));
       if (live.length === 1) return live[0];
     }
     return undefined;
@@ -147,7 +145,7 @@ export class ConnectionTracker {
    */
   private soleConnectionOfClient(d: Datagram): Connection | undefined {
     for (const endpoint of [d.src, d.dst]) {
-      const live = [...(this.byClient.get(formatEndpoint(endpoint)) ?? [])].filter((c) => d.time - c.lastTime <= IDLE_SECONDS);
+      const live = [...(this.byClient.get(formatEndpoint(endpoint)) ?? [])].filter((c) => aliveAt(c, d.time));
       if (live.length === 1) return live[0];
     }
     return undefined;
@@ -341,4 +339,13 @@ function pathKey(d: Datagram): string {
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.port === b.port && a.ip === b.ip;
+}
+
+/**
+ * Whether a connection could own a packet sent at `time`: it had begun by then and had not
+ * been idle for longer than any idle timeout. Inputs are read one after another, so a
+ * connection of a later capture may already be known when an earlier one's packets come.
+ */
+function aliveAt(c: Connection, time: number): boolean {
+  return c.firstTime <= time && time - c.lastTime <= IDLE_SECONDS;
 }

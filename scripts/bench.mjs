@@ -16,7 +16,17 @@
 // a real lossy capture with eight concurrent requests: CPU per packet of the whole session,
 // and the cost of the streams report itself.
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report]
+// And the speed of decrypting (benchSpeed, issue 15): quiclens and tshark side by side on a
+// real bulk transfer (scripts/make-bulk-capture.sh: ngtcp2, one connection, four streams of
+// 30 MB, GSO off, about 100,000 packets), with and without its key log.
+//
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed]
+//        [--speed bulk|gap|FILE.pcap] [--ratio-floor R]
+// --no-tshark leaves tshark out of the memory comparison on the generated capture; the speed
+// table always runs it (it is what the ratios are of). --speed gap times the smaller real bulk
+// transfer of captures/gap, made whole (6,762 packets: what CI can afford); --ratio-floor R
+// fails the bench when quiclens decrypts fewer than R times tshark's packets per second
+// (`packets --format ndjson` and `summary`, with the key log), as CI holds it.
 // --no-report leaves the report's budgets out (CI does: the page does not meet its 2 s
 // budget yet, and CI's bench is there for memory; `--only report` measures it).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -30,6 +40,8 @@ const sizeMb = i >= 0 ? Number(args[i + 1]) : 1024;
 const withTshark = !args.includes('--no-tshark');
 const withReport = !args.includes('--no-report');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const speed = args.includes('--speed') ? args[args.indexOf('--speed') + 1] : 'bulk';
+const ratioFloor = args.includes('--ratio-floor') ? Number(args[args.indexOf('--ratio-floor') + 1]) : undefined;
 const file = `bench-data/big-${sizeMb}mb.pcap`;
 
 if (!existsSync('dist/cli.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
@@ -196,6 +208,90 @@ async function benchStreams() {
     `${(cpu / packets * 1e6).toFixed(1)} µs/packet CPU for the whole session, of which the streams report ${(reportCpu / rounds * 1e3).toFixed(2)} ms per capture`);
 }
 
+// quiclens and tshark side by side on one capture: packets per second by the wall clock
+// (the ratio is tshark's time over ours: both read the same packets), CPU seconds
+// (user + system: on a shared machine the wall clock counts waits for a CPU too) and peak
+// memory. Each quiclens row runs right beside the tshark run it is compared with, so a busy
+// machine slows both alike. tshark does comparable work: it decrypts with the key log and
+// prints each packet's number and frame types, or without it reads the headers only.
+// More rows (the packets table, --jobs over a folder) go into `rows` the same way.
+async function benchSpeed() {
+  let capture;
+  let keys;
+  if (speed === 'gap') {
+    capture = 'bench-data/gap-whole.pcap';
+    keys = 'captures/gap/keys.log';
+    if (!existsSync(capture)) execFileSync('node', ['scripts/join-gap-capture.mjs', capture], { stdio: 'inherit' });
+  } else {
+    capture = speed === 'bulk' ? 'bench-data/bulk-30mb.pcap' : speed;
+    keys = capture.replace(/\.pcap$/, '.keys.log');
+    if (!existsSync(capture) && speed === 'bulk') {
+      // the recording needs root, ngtcp2 and tcpdump: without them the table is left out, said so
+      const made = spawnSync('bash', ['scripts/make-bulk-capture.sh', capture, '30'], { stdio: 'inherit' });
+      if (made.status !== 0) {
+        console.log(`speed: ${capture} could not be recorded (bash scripts/make-bulk-capture.sh exited ${made.status}); the speed table is left out`);
+        return;
+      }
+    }
+  }
+  let packets = 0;
+  for await (const ev of (await openCapture(capture)).events()) if (ev.kind === 'record') packets++;
+  const ql = (...a) => ['node', ['bin/quiclens.js', ...a, capture]];
+  const tshark = (withKeys) => ['tshark', ['-r', capture, ...(withKeys ? ['-o', `tls.keylog_file:${keys}`] : []), '-T', 'fields', '-e', 'quic.packet_number', '-e', 'quic.frame_type']];
+  // [quiclens command, its arguments, the tshark run it is compared with (by key), whether it is held to --ratio-floor]
+  const plan = [
+    ['packets --format ndjson, keys', ql('packets', '--format', 'ndjson', '--keylog', keys), 'keys', true],
+    ['summary, keys', ql('summary', '--keylog', keys), 'keys', true],
+    ['packets --format ndjson, no keys', ql('packets', '--format', 'ndjson'), 'no keys', false],
+    ['summary, no keys', ql('summary'), 'no keys', false],
+  ];
+  const theirs = new Map();
+  const rows = [];
+  for (const [name, [cmd, cmdArgs], against, floored] of plan) {
+    const ours = measure(cmd, cmdArgs);
+    // tshark once per key mode, right after the first quiclens run compared with it
+    if (!theirs.has(against)) theirs.set(against, measure(...tshark(against === 'keys')));
+    rows.push({ name, ours, theirs: theirs.get(against), against, floored });
+  }
+  console.log(`speed: ${capture}, ${packets} packets, ${(statSync(capture).size / 1048576).toFixed(0)} MiB` +
+    ` (tshark: ${tshark(true)[1].slice(2).join(' ')}; without keys, no -o)`);
+  const header = ['quiclens', 'packets/s', 'CPU s', 'peak MiB', 'tshark packets/s', 'CPU s', 'peak MiB', 'ratio', 'CPU ratio'];
+  const widths = [34, 10, 7, 9, 17, 7, 9, 7, 10];
+  const line = (cells) => cells.map((c, k) => (k === 0 ? String(c).padEnd(widths[k]) : String(c).padStart(widths[k]))).join(' ');
+  console.log(line(header));
+  let belowFloor = false;
+  for (const r of rows) {
+    const ratio = r.theirs.seconds / r.ours.seconds;
+    const cpuRatio = r.theirs.cpu / r.ours.cpu;
+    const failed = r.ours.status !== 0 || r.theirs.status !== 0;
+    console.log(line([
+      r.name,
+      Math.round(packets / r.ours.seconds),
+      r.ours.cpu.toFixed(1),
+      r.ours.peakMb.toFixed(0),
+      Math.round(packets / r.theirs.seconds),
+      r.theirs.cpu.toFixed(1),
+      r.theirs.peakMb.toFixed(0),
+      `${ratio.toFixed(1)}x`,
+      `${cpuRatio.toFixed(1)}x`,
+    ]) + (failed ? `  (exit ${r.ours.status}, tshark ${r.theirs.status})` : ''));
+    if (failed) process.exitCode = 1;
+    if (r.ours.peakMb > 300) {
+      console.log(`  ${r.name}: peak memory ${r.ours.peakMb.toFixed(0)} MiB is over the 300 MiB budget`);
+      process.exitCode = 1;
+    }
+    if (ratioFloor !== undefined && r.floored && ratio < ratioFloor) belowFloor = true;
+  }
+  if (ratioFloor !== undefined) {
+    console.log(`speed: floor ${ratioFloor}x tshark's packets/s decrypting: ${belowFloor ? 'NOT held' : 'held'}`);
+    if (belowFloor) process.exitCode = 1;
+  }
+}
+
+if (only === 'speed') {
+  await benchSpeed();
+  process.exit();
+}
 if (only === 'gap') {
   await benchGap();
   process.exit();
@@ -224,7 +320,8 @@ function measure(cmd, cmdArgs) {
   const elapsed = field('Elapsed (wall clock) time') ?? '0';
   const seconds = elapsed.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
   const peakMb = Number(field('Maximum resident set size') ?? 0) / 1024;
-  return { status: r.status, seconds, peakMb };
+  const cpu = Number(field('User time (seconds)') ?? 0) + Number(field('System time (seconds)') ?? 0);
+  return { status: r.status, seconds, peakMb, cpu };
 }
 
 const rows = [];
@@ -279,6 +376,7 @@ console.log(`qlog: ${qlog}, ${(qlogBytes / 1048576).toFixed(0)} MiB: quiclens su
   `${(qlogBytes / 1048576 / q.seconds).toFixed(1)} MiB/s, peak ${q.peakMb.toFixed(0)} MiB`);
 
 await benchGap();
+await benchSpeed();
 if (withReport) await benchReport();
 await benchStreams();
 

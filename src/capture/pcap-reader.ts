@@ -65,60 +65,87 @@ export async function* readPcapBatches(input: string | ByteSource, stats: Captur
   let emptyRunStart = 0;
   const stop = (message: string, offset: number): CaptureEvent => ({ kind: 'issue', issue: { file: path, offset, message, fatal: true } });
 
+  /** the whole records of `buf` from `at` on, onto `records`; true when reading must stop */
+  const cut = (records: CaptureEvent[]): boolean => {
+    while (at + RECORD_HEADER <= buf.length) {
+      const offset = bufStart + at;
+      const captured = u32(buf, at + 8);
+      if (captured > MAX_RECORD) {
+        records.push(stop(`record declares ${captured} captured bytes; expected at most ${MAX_RECORD} (corrupt file?)`, offset));
+        return true;
+      }
+      if (at + RECORD_HEADER + captured > buf.length) return false;
+      if (captured === 0) {
+        if (emptyRun++ === 0) emptyRunStart = offset;
+        if (emptyRun > MAX_EMPTY_RECORD_RUN) {
+          records.push(stop(`more than ${MAX_EMPTY_RECORD_RUN} empty records in a row from byte offset ${emptyRunStart}: the rest of the file is not records (zeros?); reading stopped`, emptyRunStart));
+          return true;
+        }
+      } else emptyRun = 0;
+      stats.records++;
+      const time = u32(buf, at) + u32(buf, at + 4) * subsecond;
+      stats.firstTime ??= time;
+      records.push({
+        kind: 'record',
+        record: {
+          frame: stats.records,
+          time,
+          linkType,
+          data: buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + captured),
+          originalLength: u32(buf, at + 12),
+          fileOffset: offset,
+          dataOffset: offset + RECORD_HEADER,
+          interfaceId: 0,
+        },
+      });
+      at += RECORD_HEADER + captured;
+    }
+    return false;
+  };
+
+  const readChunk = async (): Promise<Buffer | null> => {
+    const chunk = Buffer.allocUnsafe(src.chunkSize);
+    const bytesRead = await src.read(chunk, 0, chunk.length);
+    if (bytesRead === 0) return null;
+    size += bytesRead;
+    // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
+    return bytesRead < chunk.length / 4 ? Buffer.from(chunk.subarray(0, bytesRead)) : chunk.subarray(0, bytesRead);
+  };
+  // the next chunk is read while this one is decoded: a file read leaves the thread idle
+  let reading = readChunk();
   try {
     for (;;) {
-      const chunk = Buffer.allocUnsafe(src.chunkSize);
-      const bytesRead = await src.read(chunk, 0, chunk.length);
-      if (bytesRead === 0) break;
-      size += bytesRead;
-      // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
-      const fresh = bytesRead < chunk.length / 4 ? Buffer.from(chunk.subarray(0, bytesRead)) : chunk.subarray(0, bytesRead);
-      if (at >= buf.length) {
-        bufStart += buf.length;
-        at -= buf.length;
-        buf = fresh;
-      } else {
-        // the unread tail of the last chunk (part of one record) joined to the new one
+      const fresh = await reading;
+      if (!fresh) break;
+      reading = readChunk();
+      const records: CaptureEvent[] = [];
+      if (at < buf.length) {
+        // a record straddles the two chunks: it alone is copied, its bytes from both
         const tail = buf.subarray(at);
+        const header = tail.length >= RECORD_HEADER ? tail : Buffer.concat([tail, fresh.subarray(0, RECORD_HEADER - tail.length)]);
+        const captured = header.length < RECORD_HEADER ? Infinity : u32(header, 8);
+        const take = Math.max(0, Math.min(fresh.length, RECORD_HEADER + (captured > MAX_RECORD ? 0 : captured) - tail.length));
         bufStart += at;
         at = 0;
-        buf = Buffer.concat([tail, fresh]);
-      }
-      const records: CaptureEvent[] = [];
-      while (at + RECORD_HEADER <= buf.length) {
-        const offset = bufStart + at;
-        const captured = u32(buf, at + 8);
-        if (captured > MAX_RECORD) {
-          records.push(stop(`record declares ${captured} captured bytes; expected at most ${MAX_RECORD} (corrupt file?)`, offset));
+        buf = Buffer.concat([tail, fresh.subarray(0, take)]);
+        if (cut(records)) {
           yield records;
           return;
         }
-        if (at + RECORD_HEADER + captured > buf.length) break;
-        if (captured === 0) {
-          if (emptyRun++ === 0) emptyRunStart = offset;
-          if (emptyRun > MAX_EMPTY_RECORD_RUN) {
-            records.push(stop(`more than ${MAX_EMPTY_RECORD_RUN} empty records in a row from byte offset ${emptyRunStart}: the rest of the file is not records (zeros?); reading stopped`, emptyRunStart));
-            yield records;
-            return;
-          }
-        } else emptyRun = 0;
-        stats.records++;
-        const time = u32(buf, at) + u32(buf, at + 4) * subsecond;
-        stats.firstTime ??= time;
-        records.push({
-          kind: 'record',
-          record: {
-            frame: stats.records,
-            time,
-            linkType,
-            data: buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + captured),
-            originalLength: u32(buf, at + 12),
-            fileOffset: offset,
-            dataOffset: offset + RECORD_HEADER,
-            interfaceId: 0,
-          },
-        });
-        at += RECORD_HEADER + captured;
+        if (at >= buf.length && take < fresh.length) {
+          // the rest of the new chunk is read in place
+          bufStart += tail.length;
+          buf = fresh;
+          at = take;
+        }
+      } else {
+        bufStart += buf.length;
+        at -= buf.length;
+        buf = fresh;
+      }
+      if (cut(records)) {
+        yield records;
+        return;
       }
       if (records.length > 0) yield records;
     }
@@ -132,6 +159,8 @@ export async function* readPcapBatches(input: string | ByteSource, stats: Captur
       yield [stop(`file is cut short: ${what}`, offset)];
     }
   } finally {
+    // a read still under way ends before the file is closed
+    await reading.catch(() => null);
     await src.close();
   }
 }

@@ -1,7 +1,7 @@
 import type { CaptureFile } from '../capture/open-capture.js';
-import { DatagramReader } from '../capture/read-datagrams.js';
+import { readDatagrams } from '../capture/read-datagrams.js';
 import type { CaptureSecrets } from '../capture/types.js';
-import type { Datagram, DatagramEvent } from '../capture/types.js';
+import type { Datagram } from '../capture/types.js';
 import { DatagramDecoder } from '../quic/decode-datagram.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import { scaleAckDelay } from '../quic/frames/index.js';
@@ -162,13 +162,10 @@ export class PacketSession {
     this.streamTracker.observe(packet);
   }
 
-  /**
-   * Reads one input: a capture, or endpoint logs (qlog) through the same analyses. The
-   * reader's own generator is handed over, not wrapped in another: each step of an async
-   * generator costs about as much as decoding a packet (issue 15).
-   */
-  read(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent> {
-    return 'kind' in file ? this.readQlog(file) : this.readCapture(file);
+  /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */
+  async *read(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent> {
+    if ('kind' in file) yield* this.readQlog(file);
+    else yield* this.readCapture(file);
   }
 
   /**
@@ -198,114 +195,94 @@ export class PacketSession {
 
   private async *readCapture(file: CaptureFile): AsyncGenerator<PacketEvent> {
     let zero: number | undefined;
-    // the capture's events a batch at a time, turned into datagrams here, synchronously:
-    // one step of a generator per packet, to the caller, and not one per stage
-    const datagrams = new DatagramReader(file);
-    const pending: DatagramEvent[] = [];
-    let ended = false;
-    const batches = file.batches()[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        pending.length = 0;
-        const next = ended ? null : await batches.next();
-        if (!next || next.done) {
-          if (ended) break;
-          ended = true;
-          datagrams.end(pending);
-        } else for (const ev of next.value) datagrams.event(ev, pending);
-        for (const ev of pending) {
-          if (ev.kind === 'secrets') {
-            // pcapng Decryption Secrets Block: a key log carried in the capture itself
-            if (ev.secrets.secretsType === SECRETS_TYPE_TLS_KEYLOG) {
-              for (const p of this.keylog.add(ev.secrets.data.toString('latin1'))) {
-                yield { kind: 'issue', issue: { file: file.path, offset: ev.secrets.fileOffset, message: `key log in a Decryption Secrets Block, line ${p.line}: ${p.message}`, fatal: false } };
-              }
-            }
-            yield ev;
-            continue;
-          }
-          if (ev.kind !== 'datagram') {
-            yield ev;
-            continue;
-          }
-          const d = ev.datagram;
-          const decoded = this.decoder.decode(d);
-          if (!decoded) continue;
-          zero ??= file.stats.firstTime ?? d.time;
-          const t0 = zero;
-          const units: { header: PacketHeader; opened?: DecryptedPacket; gso?: number }[] = decoded.packets.map((header) => ({ header }));
-          // a copy of an earlier first flight is a replay, not more of that connection
-          const replayOf = this.replays.replayed(d, decoded.packets);
-          for (let i = 0; i < units.length; i++) {
-            const unit = units[i]!;
-            const header = unit.header;
-            const { connection, direction } = replayOf ? this.tracker.trackReplay(header, d, replayOf.connection) : this.tracker.track(header, d);
-            let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction, { frame: d.frame, time: d.time });
-            const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
-            if (split) {
-              // the rest of the datagram is segments of a GSO batch, each now opened
-              units.splice(i, 1, ...split);
-              opened = split[0]!.opened!;
-            }
-            if (opened.decrypted === 'aead failed') this.decryption.undecrypted(connection, header, direction, d.frame);
-            const gsoSize = split ? split[0]!.gso : unit.gso;
-            const preferredCid = this.tracker.learnPreferredAddressCid(connection);
-            if (preferredCid) this.decoder.dcids.learnCid(Buffer.from(preferredCid, 'hex'), connection.version ?? 0);
-            const exponent = ackDelayExponent(connection, direction);
-            for (const f of opened.frames) {
-              if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
-              if (f.type !== 'new_connection_id') continue;
-              this.tracker.addIssuedCid(connection, direction, f.connection_id, f.stateless_reset_token);
-              this.decoder.dcids.learnCid(Buffer.from(f.connection_id, 'hex'), connection.version ?? 0);
-            }
-            const packet: PacketRecord = {
-              frame: d.frame,
-              time: d.time - t0,
-              connection,
-              direction,
-              src: d.src,
-              dst: d.dst,
-              datagramBytes: d.payload.length,
-              header: opened.reread?.header ?? units[i]!.header,
-              pn: opened.pn,
-              keyPhase: opened.keyPhase,
-              decrypted: opened.decrypted,
-              frames: opened.frames,
-            };
-            if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
-            if (isStatelessReset(packet, d.payload)) packet.statelessReset = true;
-            if (opened.pnSearched) packet.pnSearched = true;
-            if (opened.pnRecovery) packet.pnRecovery = opened.pnRecovery;
-            if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
-            if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
-            else if (gsoSize) packet.gsoSegmentSize = gsoSize;
-            if (opened.frameError) {
-              yield {
-                kind: 'issue',
-                issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
-              };
-            }
-            this.analyse(packet);
-            this.replays.observe(packet, d.payload);
-            yield { kind: 'packet', packet };
-          }
-          if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);
-          if (decoded.problem) {
-            yield {
-              kind: 'issue',
-              issue: {
-                file: file.path,
-                frame: d.frame,
-                message: `QUIC packet at byte ${decoded.problem.offset} of the UDP payload: ${decoded.problem.message}`,
-                fatal: false,
-              },
-            };
+    for await (const ev of readDatagrams(file)) {
+      if (ev.kind === 'secrets') {
+        // pcapng Decryption Secrets Block: a key log carried in the capture itself
+        if (ev.secrets.secretsType === SECRETS_TYPE_TLS_KEYLOG) {
+          for (const p of this.keylog.add(ev.secrets.data.toString('latin1'))) {
+            yield { kind: 'issue', issue: { file: file.path, offset: ev.secrets.fileOffset, message: `key log in a Decryption Secrets Block, line ${p.line}: ${p.message}`, fatal: false } };
           }
         }
+        yield ev;
+        continue;
       }
-    } finally {
-      // a caller that stops early closes the file
-      await batches.return?.();
+      if (ev.kind !== 'datagram') {
+        yield ev;
+        continue;
+      }
+      const d = ev.datagram;
+      const decoded = this.decoder.decode(d);
+      if (!decoded) continue;
+      zero ??= file.stats.firstTime ?? d.time;
+      const t0 = zero;
+      const units: { header: PacketHeader; opened?: DecryptedPacket; gso?: number }[] = decoded.packets.map((header) => ({ header }));
+      // a copy of an earlier first flight is a replay, not more of that connection
+      const replayOf = this.replays.replayed(d, decoded.packets);
+      for (let i = 0; i < units.length; i++) {
+        const unit = units[i]!;
+        const header = unit.header;
+        const { connection, direction } = replayOf ? this.tracker.trackReplay(header, d, replayOf.connection) : this.tracker.track(header, d);
+        let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction, { frame: d.frame, time: d.time });
+        const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
+        if (split) {
+          // the rest of the datagram is segments of a GSO batch, each now opened
+          units.splice(i, 1, ...split);
+          opened = split[0]!.opened!;
+        }
+        if (opened.decrypted === 'aead failed') this.decryption.undecrypted(connection, header, direction, d.frame);
+        const gsoSize = split ? split[0]!.gso : unit.gso;
+        const preferredCid = this.tracker.learnPreferredAddressCid(connection);
+        if (preferredCid) this.decoder.dcids.learnCid(Buffer.from(preferredCid, 'hex'), connection.version ?? 0);
+        const exponent = ackDelayExponent(connection, direction);
+        for (const f of opened.frames) {
+          if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
+          if (f.type !== 'new_connection_id') continue;
+          this.tracker.addIssuedCid(connection, direction, f.connection_id, f.stateless_reset_token);
+          this.decoder.dcids.learnCid(Buffer.from(f.connection_id, 'hex'), connection.version ?? 0);
+        }
+        const packet: PacketRecord = {
+          frame: d.frame,
+          time: d.time - t0,
+          connection,
+          direction,
+          src: d.src,
+          dst: d.dst,
+          datagramBytes: d.payload.length,
+          header: opened.reread?.header ?? units[i]!.header,
+          pn: opened.pn,
+          keyPhase: opened.keyPhase,
+          decrypted: opened.decrypted,
+          frames: opened.frames,
+        };
+        if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
+        if (isStatelessReset(packet, d.payload)) packet.statelessReset = true;
+        if (opened.pnSearched) packet.pnSearched = true;
+        if (opened.pnRecovery) packet.pnRecovery = opened.pnRecovery;
+        if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
+        if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
+        else if (gsoSize) packet.gsoSegmentSize = gsoSize;
+        if (opened.frameError) {
+          yield {
+            kind: 'issue',
+            issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
+          };
+        }
+        this.analyse(packet);
+        this.replays.observe(packet, d.payload);
+        yield { kind: 'packet', packet };
+      }
+      if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);
+      if (decoded.problem) {
+        yield {
+          kind: 'issue',
+          issue: {
+            file: file.path,
+            frame: d.frame,
+            message: `QUIC packet at byte ${decoded.problem.offset} of the UDP payload: ${decoded.problem.message}`,
+            fatal: false,
+          },
+        };
+      }
     }
   }
 }

@@ -2,19 +2,17 @@ import type { Readable } from 'node:stream';
 import { fileErrorMessage } from '../wire/file-error.js';
 import { InputError } from '../wire/input-issue.js';
 import { fileSource, streamSource, type ByteSource } from './byte-source.js';
-import { readPcap, readPcapBatches } from './pcap-reader.js';
+import { readPcap } from './pcap-reader.js';
 import { readPcapng } from './pcapng-reader.js';
 import { sniffFormat } from './sniff-format.js';
 import type { CaptureEvent, CaptureFormat, CaptureStats } from './types.js';
 
-/** A capture file, opened and recognised; `events()` or `batches()` reads it once, streaming. */
+/** A capture file, opened and recognised; `events()` reads it once, streaming. */
 export interface CaptureFile {
   path: string;
   format: CaptureFormat;
   stats: CaptureStats;
   events(): AsyncIterable<CaptureEvent>;
-  /** the same events in arrays (a pcap's: one per chunk of the file), for readers that pay per step */
-  batches(): AsyncIterable<CaptureEvent[]>;
 }
 
 /**
@@ -74,12 +72,7 @@ function captureFile(path: string, format: CaptureFormat, input: () => string | 
     format,
     stats,
     events: () => (format === 'pcap' ? readPcap(input(), stats) : readPcapng(input(), stats)),
-    batches: () => (format === 'pcap' ? readPcapBatches(input(), stats) : singles(readPcapng(input(), stats))),
   };
-}
-
-async function* singles<T>(events: AsyncIterable<T>): AsyncGenerator<T[]> {
-  for await (const ev of events) yield [ev];
 }
 
 /** the capture format of these first bytes; an InputError saying what was found when neither */

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import pcapParser from 'pcap-parser';
+import { AsyncQueue } from './async-queue.js';
 import { fileSource, type ByteSource } from './byte-source.js';
+import { hidePcapParserBufferWarning } from './deprecation-filter.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './sniff-format.js';
 import type { CaptureEvent, CaptureStats } from './types.js';
 
@@ -14,31 +18,29 @@ const MAX_RECORD = 262144;
  */
 export const MAX_EMPTY_RECORD_RUN = 1000;
 
-/**
- * Reads a classic pcap file, streaming: chunks of the file are cut into records in one
- * synchronous pass each (a record wholly inside a chunk is a view of it; only a record
- * that straddles two chunks is copied). pcap-parser read the records here before; its
- * events, the stream around it and the header object per record cost more than all the
- * decoding after them (issue 15), so it now checks this reader in the tests instead. The
- * nanosecond format is read by its magic, a file cut off mid-record is reported, and
- * reading stops at a corrupt record length.
- */
-export async function* readPcap(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
-  for await (const batch of readPcapBatches(input, stats)) yield* batch;
+interface PcapParserHeader {
+  timestampSeconds: number;
+  timestampMicroseconds: number;
+  capturedLength: number;
+  originalLength: number;
 }
 
 /**
- * readPcap's events a chunk of the file at a time: each step of an async generator costs
- * more than decoding a small record, so the packet pipeline takes them in batches.
+ * Reads a classic pcap file through the pcap-parser package, streaming. Around it we add
+ * what it lacks: the nanosecond format (its magic is swapped for the microsecond one on
+ * the way in, and the sub-second field read as nanoseconds), backpressure, a report of a
+ * file cut off mid-record, and a stop at a corrupt record length.
  */
-export async function* readPcapBatches(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent[]> {
+export async function* readPcap(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+  hidePcapParserBufferWarning();
   // a pipe cannot seek: the file is read once, in order, and its length known only at the end
   const src = typeof input === 'string' ? await fileSource(input) : input;
   const path = src.name;
   const head = src.head;
   const nanos = head.length >= 4 && (head.readUInt32BE(0) === PCAP_MAGIC_NS || head.readUInt32LE(0) === PCAP_MAGIC_NS);
   const littleEndian = head.length >= 4 && (head.readUInt32LE(0) === PCAP_MAGIC_US || head.readUInt32LE(0) === PCAP_MAGIC_NS);
-  // the file header is checked here, so that every problem is told in our words with its offset
+  let size = 0;
+  // the file header is checked here, so that pcap-parser's own words (and its offsets) never reach the user
   const version = head.length >= FILE_HEADER ? (littleEndian ? [head.readUInt16LE(4), head.readUInt16LE(6)] : [head.readUInt16BE(4), head.readUInt16BE(6)]) : [];
   const headerProblem =
     head.length < FILE_HEADER
@@ -48,119 +50,108 @@ export async function* readPcapBatches(input: string | ByteSource, stats: Captur
         : undefined;
   if (headerProblem) {
     await src.close();
-    yield [{ kind: 'issue', issue: { file: path, ...headerProblem, fatal: true } }];
+    yield { kind: 'issue', issue: { file: path, ...headerProblem, fatal: true } };
     return;
   }
-  const linkType = littleEndian ? head.readUInt32LE(20) : head.readUInt32BE(20);
-  stats.linkTypes = [linkType];
-  const u32 = littleEndian ? (b: Buffer, at: number) => b.readUInt32LE(at) : (b: Buffer, at: number) => b.readUInt32BE(at);
-  const subsecond = nanos ? 1e-9 : 1e-6;
 
-  /** the file offset of `buf[0]`; the next record starts at `at` in it */
-  let bufStart = 0;
-  let buf: Buffer = Buffer.alloc(0);
-  let at = FILE_HEADER;
-  let size = 0;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(src.chunkSize);
+      const bytesRead = await src.read(buf, 0, buf.length);
+      if (bytesRead === 0) return;
+      // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
+      const chunk = bytesRead < buf.length / 4 ? Buffer.from(buf.subarray(0, bytesRead)) : buf.subarray(0, bytesRead);
+      if (size === 0 && nanos && chunk.length >= 4) {
+        if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
+        else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);
+      }
+      size += bytesRead;
+      yield chunk;
+    }
+  }
+
+  const source = Readable.from(chunks(), { objectMode: false });
+  const queue = new AsyncQueue<CaptureEvent>(
+    () => source.pause(),
+    () => source.resume(),
+  );
+  const parser = pcapParser.parse(source);
+  let linkType = 1;
+  let offset = FILE_HEADER;
+  let header: PcapParserHeader | null = null;
+  let stopped = false;
   let emptyRun = 0;
   let emptyRunStart = 0;
-  const stop = (message: string, offset: number): CaptureEvent => ({ kind: 'issue', issue: { file: path, offset, message, fatal: true } });
+  const subsecond = nanos ? 1e-9 : 1e-6;
 
-  /** the whole records of `buf` from `at` on, onto `records`; true when reading must stop */
-  const cut = (records: CaptureEvent[]): boolean => {
-    while (at + RECORD_HEADER <= buf.length) {
-      const offset = bufStart + at;
-      const captured = u32(buf, at + 8);
-      if (captured > MAX_RECORD) {
-        records.push(stop(`record declares ${captured} captured bytes; expected at most ${MAX_RECORD} (corrupt file?)`, offset));
-        return true;
-      }
-      if (at + RECORD_HEADER + captured > buf.length) return false;
-      if (captured === 0) {
-        if (emptyRun++ === 0) emptyRunStart = offset;
-        if (emptyRun > MAX_EMPTY_RECORD_RUN) {
-          records.push(stop(`more than ${MAX_EMPTY_RECORD_RUN} empty records in a row from byte offset ${emptyRunStart}: the rest of the file is not records (zeros?); reading stopped`, emptyRunStart));
-          return true;
-        }
-      } else emptyRun = 0;
-      stats.records++;
-      const time = u32(buf, at) + u32(buf, at + 4) * subsecond;
-      stats.firstTime ??= time;
-      records.push({
-        kind: 'record',
-        record: {
-          frame: stats.records,
-          time,
-          linkType,
-          data: buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + captured),
-          originalLength: u32(buf, at + 12),
-          fileOffset: offset,
-          dataOffset: offset + RECORD_HEADER,
-          interfaceId: 0,
-        },
-      });
-      at += RECORD_HEADER + captured;
+  const stop = (message: string, at: number) => {
+    if (stopped) return;
+    stopped = true;
+    queue.push({ kind: 'issue', issue: { file: path, offset: at, message, fatal: true } });
+    source.destroy();
+    queue.end();
+  };
+
+  parser.on('globalHeader', (g: { linkLayerType: number }) => {
+    linkType = g.linkLayerType;
+    stats.linkTypes = [linkType];
+  });
+  parser.on('packetHeader', (h: PcapParserHeader) => {
+    header = h;
+    if (h.capturedLength > MAX_RECORD) {
+      stop(`record declares ${h.capturedLength} captured bytes; expected at most ${MAX_RECORD} (corrupt file?)`, offset);
     }
-    return false;
-  };
-
-  const readChunk = async (): Promise<Buffer | null> => {
-    const chunk = Buffer.allocUnsafe(src.chunkSize);
-    const bytesRead = await src.read(chunk, 0, chunk.length);
-    if (bytesRead === 0) return null;
-    size += bytesRead;
-    // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
-    return bytesRead < chunk.length / 4 ? Buffer.from(chunk.subarray(0, bytesRead)) : chunk.subarray(0, bytesRead);
-  };
-  // the next chunk is read while this one is decoded: a file read leaves the thread idle
-  let reading = readChunk();
-  try {
-    for (;;) {
-      const fresh = await reading;
-      if (!fresh) break;
-      reading = readChunk();
-      const records: CaptureEvent[] = [];
-      if (at < buf.length) {
-        // a record straddles the two chunks: it alone is copied, its bytes from both
-        const tail = buf.subarray(at);
-        const header = tail.length >= RECORD_HEADER ? tail : Buffer.concat([tail, fresh.subarray(0, RECORD_HEADER - tail.length)]);
-        const captured = header.length < RECORD_HEADER ? Infinity : u32(header, 8);
-        const take = Math.max(0, Math.min(fresh.length, RECORD_HEADER + (captured > MAX_RECORD ? 0 : captured) - tail.length));
-        bufStart += at;
-        at = 0;
-        buf = Buffer.concat([tail, fresh.subarray(0, take)]);
-        if (cut(records)) {
-          yield records;
-          return;
-        }
-        if (at >= buf.length && take < fresh.length) {
-          // the rest of the new chunk is read in place
-          bufStart += tail.length;
-          buf = fresh;
-          at = take;
-        }
-      } else {
-        bufStart += buf.length;
-        at -= buf.length;
-        buf = fresh;
-      }
-      if (cut(records)) {
-        yield records;
+  });
+  parser.on('packetData', (data: Buffer) => {
+    if (stopped || !header) return;
+    const h = header;
+    if (h.capturedLength === 0) {
+      if (emptyRun++ === 0) emptyRunStart = offset;
+      if (emptyRun > MAX_EMPTY_RECORD_RUN) {
+        stop(`more than ${MAX_EMPTY_RECORD_RUN} empty records in a row from byte offset ${emptyRunStart}: the rest of the file is not records (zeros?); reading stopped`, emptyRunStart);
         return;
       }
-      if (records.length > 0) yield records;
-    }
-    const offset = bufStart + at;
+    } else emptyRun = 0;
+    stats.records++;
+    const time = h.timestampSeconds + h.timestampMicroseconds * subsecond;
+    stats.firstTime ??= time;
+    queue.push({
+      kind: 'record',
+      record: {
+        frame: stats.records,
+        time,
+        linkType,
+        data,
+        originalLength: h.originalLength,
+        fileOffset: offset,
+        dataOffset: offset + RECORD_HEADER,
+        interfaceId: 0,
+      },
+    });
+    offset += RECORD_HEADER + h.capturedLength;
+    header = null;
+  });
+  // the header was checked above; anything pcap-parser still refuses is told in our words at the record
+  parser.on('error', () => stop('not a readable pcap record here', offset));
+  parser.on('end', () => {
+    if (stopped) return;
+    // pcap-parser drops a partial last record silently; the bytes read tell us it was there
     if (offset < size) {
       const left = size - offset;
       const what =
         left < RECORD_HEADER
           ? `a record header needs ${RECORD_HEADER} bytes, the file ends after ${left}`
-          : `the record needs ${RECORD_HEADER + u32(buf, at + 8)} bytes, the file ends after ${left}`;
-      yield [stop(`file is cut short: ${what}`, offset)];
+          : `the record needs ${RECORD_HEADER + (header?.capturedLength ?? 0)} bytes, the file ends after ${left}`;
+      stop(`file is cut short: ${what}`, offset);
+      return;
     }
+    queue.end();
+  });
+
+  try {
+    yield* queue.drain();
   } finally {
-    // a read still under way ends before the file is closed
-    await reading.catch(() => null);
+    source.destroy();
     await src.close();
   }
 }

@@ -3,7 +3,7 @@ import { FragmentReassembler } from './ip-fragments.js';
 import { IPPROTO_UDP, readIpv4, readIpv6, type IpPacket } from './ip.js';
 import { stripLinkLayer } from './link-layer.js';
 import type { CaptureFile } from './open-capture.js';
-import type { CaptureEvent, CaptureRecord, Datagram, DatagramEvent } from './types.js';
+import type { CaptureRecord, Datagram, DatagramEvent } from './types.js';
 import { readUdp } from './udp.js';
 
 /**
@@ -12,59 +12,39 @@ import { readUdp } from './udp.js';
  * headers are malformed is reported and skipped, and reading goes on with the next.
  */
 export async function* readDatagrams(file: CaptureFile): AsyncGenerator<DatagramEvent> {
-  const reader = new DatagramReader(file);
-  const out: DatagramEvent[] = [];
+  const fragments = new FragmentReassembler();
+  const unknownLinks = new Set<number>();
+  let firstTruncated: number | undefined;
+  const lengthFromRecord = { count: 0, first: 0 };
   for await (const ev of file.events()) {
-    reader.event(ev, out);
-    yield* out.splice(0);
-  }
-  reader.end(out);
-  yield* out;
-}
-
-/**
- * readDatagrams as a synchronous step, one capture event at a time, for a pipeline that
- * takes the capture's events in batches (PacketSession): what each event gives is pushed
- * onto `out`.
- */
-export class DatagramReader {
-  private readonly fragments = new FragmentReassembler();
-  private readonly unknownLinks = new Set<number>();
-  private firstTruncated: number | undefined;
-  private readonly lengthFromRecord = { count: 0, first: 0 };
-
-  constructor(private readonly file: CaptureFile) {}
-
-  event(ev: CaptureEvent, out: DatagramEvent[]): void {
     if (ev.kind !== 'record') {
-      out.push(ev);
-      return;
+      yield ev;
+      continue;
     }
-    const file = this.file;
     const rec = ev.record;
     if (rec.data.length < rec.originalLength) {
       file.stats.truncatedRecords++;
-      this.firstTruncated ??= rec.frame;
+      firstTruncated ??= rec.frame;
     }
     try {
-      const d = toDatagram(rec, this.fragments, this.lengthFromRecord);
-      if (d) out.push({ kind: 'datagram', datagram: d });
+      const d = toDatagram(rec, fragments, lengthFromRecord);
+      if (d) yield { kind: 'datagram', datagram: d };
       else file.stats.otherRecords++;
     } catch (err) {
       if (err instanceof UnknownLinkType) {
         file.stats.otherRecords++;
-        if (!this.unknownLinks.has(rec.linkType)) {
-          this.unknownLinks.add(rec.linkType);
-          out.push({
+        if (!unknownLinks.has(rec.linkType)) {
+          unknownLinks.add(rec.linkType);
+          yield {
             kind: 'issue',
             issue: { file: file.path, frame: rec.frame, message: `link type ${rec.linkType} is not one quiclens decodes; its records are skipped`, fatal: false },
-          });
+          };
         }
-        return;
+        continue;
       }
       if (!(err instanceof WireError)) throw err;
       const truncated = rec.data.length < rec.originalLength;
-      out.push({
+      yield {
         kind: 'issue',
         issue: {
           file: file.path,
@@ -73,38 +53,32 @@ export class DatagramReader {
           message: truncated ? `record cut short by the snap length: ${err.message}` : err.message,
           fatal: false,
         },
-      });
+      };
     }
   }
-
-  /** what is said once per file, after its last record */
-  end(out: DatagramEvent[]): void {
-    const file = this.file;
-    const lengthFromRecord = this.lengthFromRecord;
-    if (lengthFromRecord.count > 0) {
-      // once per file: an offloading host writes every large packet so
-      out.push({
-        kind: 'issue',
-        issue: {
-          file: file.path,
-          frame: lengthFromRecord.first,
-          message: `${lengthFromRecord.count} IP packets had a length field of 0 (the first is frame ${lengthFromRecord.first}), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record`,
-          fatal: false,
-        },
-      });
-    }
-    if (this.firstTruncated !== undefined) {
-      // once per file: a snap length cuts every large record, so one line says it all
-      out.push({
-        kind: 'issue',
-        issue: {
-          file: file.path,
-          frame: this.firstTruncated,
-          message: `${file.stats.truncatedRecords} records were cut short by the capture's snap length (the first is frame ${this.firstTruncated}); their packets are incomplete and cannot be decrypted`,
-          fatal: false,
-        },
-      });
-    }
+  if (lengthFromRecord.count > 0) {
+    // once per file: an offloading host writes every large packet so
+    yield {
+      kind: 'issue',
+      issue: {
+        file: file.path,
+        frame: lengthFromRecord.first,
+        message: `${lengthFromRecord.count} IP packets had a length field of 0 (the first is frame ${lengthFromRecord.first}), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record`,
+        fatal: false,
+      },
+    };
+  }
+  if (firstTruncated !== undefined) {
+    // once per file: a snap length cuts every large record, so one line says it all
+    yield {
+      kind: 'issue',
+      issue: {
+        file: file.path,
+        frame: firstTruncated,
+        message: `${file.stats.truncatedRecords} records were cut short by the capture's snap length (the first is frame ${firstTruncated}); their packets are incomplete and cannot be decrypted`,
+        fatal: false,
+      },
+    };
   }
 }
 

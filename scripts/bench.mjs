@@ -16,8 +16,22 @@
 // a real lossy capture with eight concurrent requests: CPU per packet of the whole session,
 // and the cost of the streams report itself.
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report]
-//   [--report-html FILE] (measure that page, e.g. one an older quiclens built from the same capture, instead of building one)
+// And the speed of decrypting (benchSpeed, issue 15): quiclens and tshark side by side on a
+// real bulk transfer (scripts/make-bulk-capture.sh: ngtcp2, one connection, four streams of
+// 30 MB, GSO off, about 100,000 packets), with and without its key log.
+//
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed]
+//        [--speed bulk|gap|FILE.pcap] [--ratio-floor R]
+//        [--report-html FILE] (measure that page, e.g. one an older quiclens built from the same capture, instead of building one)
+// --no-tshark leaves tshark out of the memory comparison on the generated capture; the speed
+// table always runs it (it is what the ratios are of). --speed gap times the smaller real bulk
+// transfer of captures/gap, made whole (6,762 packets: what CI can afford); --ratio-floor R
+// fails the bench when quiclens's CPU ratio (tshark's CPU seconds over ours on the same
+// packets: steadier than the wall clock on a busy runner) is below R for `packets --format
+// ndjson` and `summary` with the key log, as CI holds it. On so small a capture start-up is
+// most of both tools' time (the marginal column leaves it out, but is too noisy to gate on),
+// and tshark's cost per packet grows with the length of the streams it reassembles: the
+// ratio there is far below the bulk capture's.
 // --no-report leaves the report's budgets out (CI does: the page has not yet been measured
 // interactive within 2 s of wall clock on a loaded machine, and CI's bench is there for memory;
 // `--only report` measures it).
@@ -33,6 +47,8 @@ const withTshark = !args.includes('--no-tshark');
 const withReport = !args.includes('--no-report');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const givenHtml = args.includes('--report-html') ? args[args.indexOf('--report-html') + 1] : undefined;
+const speed = args.includes('--speed') ? args[args.indexOf('--speed') + 1] : 'bulk';
+const ratioFloor = args.includes('--ratio-floor') ? Number(args[args.indexOf('--ratio-floor') + 1]) : undefined;
 const file = `bench-data/big-${sizeMb}mb.pcap`;
 
 if (!existsSync('dist/cli.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
@@ -228,6 +244,101 @@ async function benchStreams() {
     `${(cpu / packets * 1e6).toFixed(1)} µs/packet CPU for the whole session, of which the streams report ${(reportCpu / rounds * 1e3).toFixed(2)} ms per capture`);
 }
 
+// quiclens and tshark side by side on one capture: packets per second by the wall clock
+// (the ratio is tshark's time over ours: both read the same packets), CPU seconds
+// (user + system: on a shared machine the wall clock counts waits for a CPU too) and peak
+// memory. Each quiclens row runs right beside the tshark run it is compared with, so a busy
+// machine slows both alike. tshark does comparable work: it decrypts with the key log and
+// prints each packet's number and frame types, or without it reads the headers only.
+// More rows (the packets table, --jobs over a folder) go into `rows` the same way.
+async function benchSpeed() {
+  let capture;
+  let keys;
+  if (speed === 'gap') {
+    capture = 'bench-data/gap-whole.pcap';
+    keys = 'captures/gap/keys.log';
+    if (!existsSync(capture)) execFileSync('node', ['scripts/join-gap-capture.mjs', capture], { stdio: 'inherit' });
+  } else {
+    capture = speed === 'bulk' ? 'bench-data/bulk-30mb.pcap' : speed;
+    keys = capture.replace(/\.pcap$/, '.keys.log');
+    if (!existsSync(capture) && speed === 'bulk') {
+      // the recording needs root, ngtcp2 and tcpdump: without them the table is left out, said so
+      const made = spawnSync('bash', ['scripts/make-bulk-capture.sh', capture, '30'], { stdio: 'inherit' });
+      if (made.status !== 0) {
+        console.log(`speed: ${capture} could not be recorded (bash scripts/make-bulk-capture.sh exited ${made.status}); the speed table is left out`);
+        return;
+      }
+    }
+  }
+  let packets = 0;
+  for await (const ev of (await openCapture(capture)).events()) if (ev.kind === 'record') packets++;
+  // each command also runs on a capture of a few packets (a handshake and a small download),
+  // for what starting up costs: on a small capture such as CI's it is most of the time (Node
+  // compiling our bundle, tshark loading its dissectors); the marginal ratio leaves it out
+  const small = { capture: 'captures/handshake/handshake.pcap', keys: 'captures/handshake/keys.log' };
+  const ql = (...a) => (on = capture, k = keys) => ['node', ['bin/quiclens.js', ...a.map((x) => (x === '@keys' ? k : x)), on]];
+  const tshark = (withKeys) => (on = capture, k = keys) => ['tshark', ['-r', on, ...(withKeys ? ['-o', `tls.keylog_file:${k}`] : []), '-T', 'fields', '-e', 'quic.packet_number', '-e', 'quic.frame_type']];
+  // [quiclens command, its arguments, the tshark run it is compared with (by key), whether it is held to --ratio-floor]
+  const plan = [
+    ['packets --format ndjson, keys', ql('packets', '--format', 'ndjson', '--keylog', '@keys'), 'keys', true],
+    ['summary, keys', ql('summary', '--keylog', '@keys'), 'keys', true],
+    ['packets --format ndjson, no keys', ql('packets', '--format', 'ndjson'), 'no keys', false],
+    ['summary, no keys', ql('summary'), 'no keys', false],
+  ];
+  const theirs = new Map();
+  const rows = [];
+  for (const [name, command, against, floored] of plan) {
+    const ours = measure(...command());
+    const ours0 = measure(...command(small.capture, small.keys));
+    // tshark once per key mode, right after the first quiclens run compared with it
+    if (!theirs.has(against)) {
+      const withKeys = against === 'keys';
+      theirs.set(against, { full: measure(...tshark(withKeys)()), small: measure(...tshark(withKeys)(small.capture, small.keys)) });
+    }
+    const t = theirs.get(against);
+    rows.push({ name, ours, ours0, theirs: t.full, theirs0: t.small, against, floored });
+  }
+  console.log(`speed: ${capture}, ${packets} packets, ${(statSync(capture).size / 1048576).toFixed(0)} MiB` +
+    ` (tshark: ${tshark(true)()[1].slice(2).join(' ')}; without keys, no -o); marginal: the CPU ratio less each tool's CPU on ${small.capture}`);
+  const header = ['quiclens', 'packets/s', 'CPU s', 'peak MiB', 'tshark packets/s', 'CPU s', 'peak MiB', 'ratio', 'CPU ratio', 'marginal'];
+  const widths = [34, 10, 7, 9, 17, 7, 9, 7, 10, 9];
+  const line = (cells) => cells.map((c, k) => (k === 0 ? String(c).padEnd(widths[k]) : String(c).padStart(widths[k]))).join(' ');
+  console.log(line(header));
+  let belowFloor = false;
+  for (const r of rows) {
+    const ratio = r.theirs.seconds / r.ours.seconds;
+    const cpuRatio = r.theirs.cpu / r.ours.cpu;
+    const marginal = (r.theirs.cpu - r.theirs0.cpu) / Math.max(0.01, r.ours.cpu - r.ours0.cpu);
+    const failed = r.ours.status !== 0 || r.theirs.status !== 0;
+    console.log(line([
+      r.name,
+      Math.round(packets / r.ours.seconds),
+      r.ours.cpu.toFixed(1),
+      r.ours.peakMb.toFixed(0),
+      Math.round(packets / r.theirs.seconds),
+      r.theirs.cpu.toFixed(1),
+      r.theirs.peakMb.toFixed(0),
+      `${ratio.toFixed(1)}x`,
+      `${cpuRatio.toFixed(1)}x`,
+      `${marginal.toFixed(1)}x`,
+    ]) + (failed ? `  (exit ${r.ours.status}, tshark ${r.theirs.status})` : ''));
+    if (failed) process.exitCode = 1;
+    if (r.ours.peakMb > 300) {
+      console.log(`  ${r.name}: peak memory ${r.ours.peakMb.toFixed(0)} MiB is over the 300 MiB budget`);
+      process.exitCode = 1;
+    }
+    if (ratioFloor !== undefined && r.floored && cpuRatio < ratioFloor) belowFloor = true;
+  }
+  if (ratioFloor !== undefined) {
+    console.log(`speed: floor ${ratioFloor}x tshark's CPU time decrypting the same packets (CPU ratio): ${belowFloor ? 'NOT held' : 'held'}`);
+    if (belowFloor) process.exitCode = 1;
+  }
+}
+
+if (only === 'speed') {
+  await benchSpeed();
+  process.exit();
+}
 if (only === 'gap') {
   await benchGap();
   process.exit();
@@ -256,7 +367,8 @@ function measure(cmd, cmdArgs) {
   const elapsed = field('Elapsed (wall clock) time') ?? '0';
   const seconds = elapsed.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
   const peakMb = Number(field('Maximum resident set size') ?? 0) / 1024;
-  return { status: r.status, seconds, peakMb };
+  const cpu = Number(field('User time (seconds)') ?? 0) + Number(field('System time (seconds)') ?? 0);
+  return { status: r.status, seconds, peakMb, cpu };
 }
 
 const rows = [];
@@ -311,6 +423,7 @@ console.log(`qlog: ${qlog}, ${(qlogBytes / 1048576).toFixed(0)} MiB: quiclens su
   `${(qlogBytes / 1048576 / q.seconds).toFixed(1)} MiB/s, peak ${q.peakMb.toFixed(0)} MiB`);
 
 await benchGap();
+await benchSpeed();
 if (withReport) await benchReport();
 await benchStreams();
 

@@ -111,7 +111,7 @@ export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
   const check: LbCheck = { configs: judged, skipped, quicPorts: opts.quicPort, ...(replayed ? { replay: replayed } : {}) };
   if (opts.format === 'json') out.write(JSON.stringify(lbToJson(check), null, 2) + '\n');
   else if (opts.format === 'sarif') out.write(JSON.stringify(lbSarif(check, packageVersion()), null, 2) + '\n');
-  else out.write(lbTable(check, palette(process.stdout, opts.color)));
+  else out.write(lbTable(check, palette(out.stream, opts.color)));
   await out.flush();
   problems.finish();
   if (problems.exitCode !== 0) return problems.exitCode;

@@ -11,7 +11,7 @@ export async function timelineCommand(opts: CommonOptions & { explain?: boolean 
   const out = new Output();
   const { view, problems } = await analyseInputs(opts);
   if (opts.format === 'table') {
-    const colour = palette(process.stdout, opts.color);
+    const colour = palette(out.stream, opts.color);
     if (view.connections.length === 0) out.write('no QUIC connections found\n');
     const explain = opts.explain ?? false;
     // the losses the capture shows, explained among the milestones (--explain only), ordered by when the lost packet was sent

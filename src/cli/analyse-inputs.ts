@@ -75,7 +75,7 @@ export async function analyseInputs(
   // --filter narrows the connections as --connection does: their findings alone remain, for --fail-on too
   const narrowed = narrowView(view, opts.filter.test);
   if (narrowed.connections.length === 0 && view.connections.length > 0) {
-    note(`--filter matched none of the ${view.connections.length === 1 ? 'one connection' : `${view.connections.length} connections`}`);
+    note(`--filter matched no connection (of ${view.connections.length})`);
   }
   return { view: narrowed, problems };
 }

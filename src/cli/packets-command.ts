@@ -58,7 +58,7 @@ export async function packetsCommand(opts: PacketsOptions): Promise<number> {
   // --format json is one array; it necessarily holds every packet until the end
   if (!rows && opts.format === 'json') out.write(`[\n${jsonRows.join(',\n')}\n]\n`);
   await out.flush();
-  if (filter && shown === 0 && seen > 0) note(`--filter matched none of the ${seen} packets`);
+  if (filter && shown === 0 && seen > 0) note(`--filter matched no packet (of ${seen})`);
   problems.finish();
   return problems.exitCode;
 }

@@ -27,7 +27,8 @@ const READ_OPTIONS = ['inputs', 'capture', 'qlogs', 'configs', 'config', 'keylog
 /** `--output FILE` opened before the command runs (a path that cannot be written is a usage error), or undefined for stdout */
 function openOutput(argv: Record<string, unknown>): OutputFile | undefined {
   const path = argv.output;
-  if (typeof path !== 'string') return undefined;
+  // `-o -` is stdout, as for tcpdump's -w - (the `-` was renamed with the inputs' before parsing)
+  if (typeof path !== 'string' || path === STDIN_PATH) return undefined;
   const read = READ_OPTIONS.flatMap((k) => [argv[k]].flat().filter((v): v is string => typeof v === 'string'));
   const input = read.find((f) => sameFile(f, path));
   if (input !== undefined) usageError(`--output ${path} is also an input (${input}): it would be overwritten`);

@@ -37,6 +37,10 @@ describe('--output FILE', () => {
     expect(JSON.parse(readFileSync(join(dir, 'cc.json'), 'utf8'))).toHaveProperty('capture');
   });
 
+  it('-o - is stdout', () => {
+    expect(quiclens('packets', MIGRATION, '--fields', 'frame', '--filter', 'frame == 1', '-o', '-').out).toBe('frame\n1\n');
+  });
+
   it('writes a table without colour', () => {
     const dir = fresh();
     quiclens('summary', MIGRATION, '--output', join(dir, 's.txt'));

@@ -4,9 +4,12 @@ import type { PacketRecord } from '../analysis/packet-record.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import { endpointLogsOf } from '../analysis/recovery/logged-recovery.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
+import { narrowView } from '../report/select/connection-rows.js';
+import type { RowFilter } from '../report/select/filter-expression.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs, reportUnmatchedKeyLogs, type KeyLogFiles } from './keylogs.js';
+import { note } from './notes.js';
 import { ProblemReporter } from './problems.js';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
@@ -17,7 +20,8 @@ const RANK = { info: 0, warning: 1, error: 2 } as const;
  * the user asked about.
  */
 export async function analyseInputs(
-  opts: CommonOptions,
+  /** `filter`: --filter, over each connection as `summary --format json` prints it */
+  opts: Omit<CommonOptions, 'format'> & { format?: string; filter?: RowFilter },
   /** each packet as it is read (the HTML report keeps them; the other commands need only the counts) */
   onPacket?: (p: PacketRecord) => void,
   problems: ProblemReporter = new ProblemReporter(),
@@ -75,7 +79,13 @@ export async function analyseInputs(
     streams: (c: Connection) => session.streams(c),
     amplification: (c: Connection) => session.amplification.budgets(c),
   };
-  return { view, problems };
+  if (!opts.filter) return { view, problems };
+  // --filter narrows the connections as --connection does: their findings alone remain, for --fail-on too
+  const narrowed = narrowView(view, opts.filter.test);
+  if (narrowed.connections.length === 0 && view.connections.length > 0) {
+    note(`--filter matched no connection (of ${view.connections.length})`);
+  }
+  return { view: narrowed, problems };
 }
 
 /**

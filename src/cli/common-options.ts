@@ -16,6 +16,10 @@ export interface CommonOptions {
   failOn?: 'info' | 'warning' | 'error';
   /** --fail-on counts inferred findings too, not only proven ones */
   failOnInferred?: boolean;
+  /** --quiet: no notes or progress on stderr (errors still); every command has it (withOutputOptions) */
+  quiet?: boolean;
+  /** --output FILE: the output goes there instead of stdout (main.ts opens it before the command runs) */
+  output?: string;
 }
 
 /**
@@ -116,4 +120,25 @@ export function withFailOnOption<T>(y: Argv<T>) {
     type: 'boolean',
     default: false,
   });
+}
+
+/**
+ * `--output FILE` and `--quiet`, for every command (given once, at the top of the command
+ * line's definition, so each command has them). A command reads `quiet` from its options
+ * or from notes.ts's isQuiet(); the output file is opened and redirected before it runs.
+ */
+export function withOutputOptions<T>(y: Argv<T>) {
+  return y
+    .option('output', {
+      alias: 'o',
+      describe: 'write the output to this file instead of stdout; it appears whole when the command ends (written beside it, then renamed)',
+      type: 'string',
+      requiresArg: true,
+    })
+    .option('quiet', {
+      alias: 'q',
+      describe: 'no notes or progress on stderr; errors and problems with the inputs are still told',
+      type: 'boolean',
+      default: false,
+    });
 }

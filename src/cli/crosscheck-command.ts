@@ -90,7 +90,7 @@ export async function crosscheckCommand(opts: CrosscheckOptions): Promise<number
     return crosscheckLog(wire, log, twin, peer);
   });
   const out = new Output();
-  out.write(opts.format === 'json' ? JSON.stringify(crosscheckToJson(opts.capture, results), null, 2) + '\n' : crosscheckTable(opts.capture, results, palette(process.stdout, opts.color)));
+  out.write(opts.format === 'json' ? JSON.stringify(crosscheckToJson(opts.capture, results), null, 2) + '\n' : crosscheckTable(opts.capture, results, palette(out.stream, opts.color)));
   await out.flush();
   problems.finish();
   if (problems.exitCode !== 0) return problems.exitCode;

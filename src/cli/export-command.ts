@@ -7,6 +7,8 @@ import { fileErrorMessage } from '../wire/file-error.js';
 import { missingConnection, withCommonOptions, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
+import { note } from './notes.js';
+import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
 export interface ExportOptions extends CommonOptions {
@@ -63,11 +65,13 @@ export async function exportQlogCommand(opts: ExportOptions): Promise<number> {
   reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
-  process.stdout.write(files.length > 0 ? `${files.join('\n')}\n` : '');
+  const out = new Output();
+  out.write(files.length > 0 ? `${files.join('\n')}\n` : '');
+  await out.flush();
   // after a write error the reason is said already: "no connections" would be false
-  if (files.length === 0 && !writeFailed) process.stderr.write('quiclens: no QUIC connections found: no qlog written\n');
+  if (files.length === 0 && !writeFailed) note('no QUIC connections found: no qlog written');
   if (unopened > 0) {
-    process.stderr.write(`quiclens: ${unopened} packets could not be opened (no keys): they are written without packet numbers or frames; give the key log with --keylog\n`);
+    note(`${unopened} packets could not be opened (no keys): they are written without packet numbers or frames; give the key log with --keylog`);
   }
   problems.finish();
   return problems.exitCode;

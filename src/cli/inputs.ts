@@ -36,7 +36,7 @@ export async function* openInputs(paths: readonly string[], problems: ProblemRep
 async function* openPath(path: string, problems: ProblemReporter, seen: Set<string>, depth: number): AsyncGenerator<Input> {
   if (isStdin(path)) {
     if (seen.has('\0stdin')) {
-      problems.report({ file: path, message: 'standard input is named twice: it is read once', fatal: false });
+      problems.note({ file: path, message: 'standard input is named twice: it is read once' });
       return;
     }
     seen.add('\0stdin');
@@ -118,7 +118,7 @@ async function openStream(name: string, stream: Readable, captureOnly: boolean):
 async function openFifo(path: string, problems: ProblemReporter, captureOnly = false): Promise<Input> {
   const stream = createReadStream(path);
   const notice = setTimeout(
-    () => problems.report({ file: path, message: 'waiting for a program to write to this FIFO (Ctrl-C to stop)', fatal: false }),
+    () => problems.note({ file: path, message: 'waiting for a program to write to this FIFO (Ctrl-C to stop)' }),
     FIFO_NOTICE_MS,
   );
   stream.once('open', () => clearTimeout(notice));
@@ -201,7 +201,7 @@ async function* openFolder(dir: string, problems: ProblemReporter, seen: Set<str
   if (found === 0 && depth === 0) {
     problems.report({ file: dir, message: `no capture or qlog file in this folder${skipped.length > 0 ? ` (only ${skipped.join(', ')})` : ''}`, fatal: true });
   } else if (skipped.length > 0 && depth === 0) {
-    problems.report({ file: dir, message: `passed over ${skipped.length === 1 ? 'a file' : `${skipped.length} files`} that ${skipped.length === 1 ? 'is' : 'are'} neither a capture nor a qlog: ${skipped.join(', ')}`, fatal: false });
+    problems.note({ file: dir, message: `passed over ${skipped.length === 1 ? 'a file' : `${skipped.length} files`} that ${skipped.length === 1 ? 'is' : 'are'} neither a capture nor a qlog: ${skipped.join(', ')}` });
   }
 }
 

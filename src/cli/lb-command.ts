@@ -220,7 +220,7 @@ export async function lbCheckCommand(opts: LbCheckOptions): Promise<number> {
   };
   if (opts.format === 'json') out.write(JSON.stringify(lbToJson(check), null, 2) + '\n');
   else if (opts.format === 'sarif') out.write(JSON.stringify(lbSarif(check, { version: packageVersion(), docsUri: lbDocsUri(), exitCode }), null, 2) + '\n');
-  else out.write(lbTable(check, palette(process.stdout, opts.color)));
+  else out.write(lbTable(check, palette(out.stream, opts.color)));
   await out.flush();
   problems.finish();
   return exitCode;

@@ -70,7 +70,7 @@ export async function lbDecodeCommand(opts: LbDecodeOptions): Promise<number> {
     result.capture = { file: opts.capture, connections };
   }
   const out = new Output();
-  out.write(opts.format === 'json' ? JSON.stringify(lbDecodeJson(result), null, 2) + '\n' : lbDecodeTable(result, palette(process.stdout, opts.color)));
+  out.write(opts.format === 'json' ? JSON.stringify(lbDecodeJson(result), null, 2) + '\n' : lbDecodeTable(result, palette(out.stream, opts.color)));
   await out.flush();
   problems.finish();
   if (problems.exitCode !== 0) return problems.exitCode;

@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { withCommonOptions, withFailOnOption, type CommonOptions } from './common-options.js';
+import { withCommonOptions, withFailOnOption, withOutputOptions, type CommonOptions } from './common-options.js';
 import { checkCommand, withCheckOptions } from './check-command.js';
 import { crosscheckCommand, withCrosscheckOptions } from './crosscheck-command.js';
 import { exportQlogCommand, withExportOptions } from './export-command.js';
@@ -15,15 +15,51 @@ import { reportCommand, withReportOptions } from './report-command.js';
 import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
 import { STDIN_PATH } from './stdin.js';
 import { summaryCommand, withSummaryOptions } from './summary-command.js';
+import { setQuiet } from './notes.js';
+import { OutputFile, redirectOutput, sameFile } from './output.js';
+import { withFieldsOptions, withFilterOption } from './select-options.js';
+import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js';
 
 type Handler<T = CommonOptions> = (opts: T) => Promise<number>;
 
-/** Runs a command; an unexpected error is a bug, reported in one line with a hint to file it. */
-function run<T>(handler: Handler<T>) {
+/** the options of every command that name files it reads: --output must not be one of them */
+const READ_OPTIONS = ['inputs', 'capture', 'qlogs', 'configs', 'config', 'keylog', 'lb'] as const;
+
+/** `--output FILE` opened before the command runs (a path that cannot be written is a usage error), or undefined for stdout */
+function openOutput(argv: Record<string, unknown>): OutputFile | undefined {
+  const path = argv.output;
+  // `-o -` is stdout, as for tcpdump's -w - (the `-` was renamed with the inputs' before parsing)
+  if (typeof path !== 'string' || path === STDIN_PATH) return undefined;
+  const read = READ_OPTIONS.flatMap((k) => [argv[k]].flat().filter((v): v is string => typeof v === 'string'));
+  const input = read.find((f) => sameFile(f, path));
+  if (input !== undefined) usageError(`--output ${path} is also an input (${input}): it would be overwritten`);
+  const file = OutputFile.open(path);
+  if (typeof file !== 'string') return file;
+  // not a usage mistake, a file that cannot be written: said plainly, exit 2 as for an input that cannot be read
+  process.stderr.write(`quiclens: --output ${path}: cannot write it: ${file}\n`);
+  process.exit(2);
+}
+
+/**
+ * Runs a command; an unexpected error is a bug, reported in one line with a hint to file it.
+ * `ownOutput`: the command writes its one file itself (report), so --output is left to it.
+ */
+function run<T>(handler: Handler<T>, ownOutput = false) {
   return async (argv: T) => {
+    const a = argv as T & Record<string, unknown>;
+    setQuiet(a.quiet === true);
+    const file = ownOutput ? undefined : openOutput(a);
+    if (file) redirectOutput(file);
     try {
-      process.exitCode = await handler(argv);
+      let code = await handler(argv);
+      const problem = file?.commit();
+      if (problem) {
+        process.stderr.write(`quiclens: --output ${file!.path}: cannot write it: ${problem}; nothing was written\n`);
+        code = 2;
+      }
+      process.exitCode = code;
     } catch (err) {
+      file?.discard();
       const e = err as Error;
       process.stderr.write(`quiclens: internal error: ${e.message}\n`);
       if (process.env.QUICLENS_DEBUG) process.stderr.write(`${e.stack}\n`);
@@ -66,31 +102,31 @@ if (meant) usageError(`unknown command '${first}': did you mean '${meant}'?`);
 const subProblem = args[0] === undefined ? undefined : subcommandProblem(args[0], args[1]);
 if (subProblem) usageError(subProblem);
 
-await yargs(args)
+await withOutputOptions(yargs(args))
   .scriptName('quiclens')
   .usage('$0 <command> <inputs...> [options]\n\nQUIC packet and handshake analyzer for captures (pcap, pcapng) and endpoint logs (qlog).')
   .command(
     ['summary [inputs...]', '$0 [inputs...]'],
     'one row per QUIC connection (the default command)',
-    (y) => withSummaryOptions(withFailOnOption(withCommonOptions(y))),
+    (y) => withSummaryOptions(withFieldsOptions(withFilterOption(withFailOnOption(withCommonOptions(y)), CONNECTION_SPACE), CONNECTION_SPACE)),
     run(summaryCommand) as never,
   )
   .command(
     'packets [inputs...]',
     'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
-    (y) => withCommonOptions(y),
+    (y) => withFieldsOptions(withFilterOption(withCommonOptions(y), PACKET_SPACE), PACKET_SPACE),
     run(packetsCommand) as never,
   )
   .command(
     'timeline [inputs...]',
     "each connection's handshake as a ladder diagram between client and server, with times and round trips",
-    (y) => withFailOnOption(withCommonOptions(y)).option('explain', { describe: 'one plain sentence per event, for people learning QUIC', type: 'boolean', default: false }),
+    (y) => withFilterOption(withFailOnOption(withCommonOptions(y)), CONNECTION_SPACE).option('explain', { describe: 'one plain sentence per event, for people learning QUIC', type: 'boolean', default: false }),
     run(timelineCommand) as never,
   )
   .command(
     'migrations [inputs...]',
     'every path change of every connection: its kind, the PATH_CHALLENGE/RESPONSE pairs, the verdict',
-    (y) => withFailOnOption(withCommonOptions(y)),
+    (y) => withFilterOption(withFailOnOption(withCommonOptions(y)), CONNECTION_SPACE),
     run(migrationsCommand) as never,
   )
   .command(
@@ -147,12 +183,13 @@ await yargs(args)
     'report [inputs...]',
     'one self-contained HTML file (--out) that shows the inputs: connections, handshake ladders, migrations, streams, loss and RTT, findings, every packet',
     (y) => withReportOptions(y),
-    run(reportCommand) as never,
+    run(reportCommand, true) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')
   .example('$0 summary *.pcap --by sni --top 10', 'a fleet at a glance: the ten SNIs with the most connections, their handshake times and findings')
   .example('$0 summary capture.pcap --format conn', 'one line per connection for a SIEM (TSV with a Zeek-style header)')
+  .example(`$0 packets capture.pcap --filter 'frames.type == "path_challenge"' --fields frame,src,dst`, 'only the packets that probe a path, three columns (docs/filter.md)')
   .example('$0 report capture.pcap --keylog keys.log --out report.html', 'one HTML page to open in a browser or hand to a colleague')
   .example('$0 check run.pcap --keylog keys.log --expect handshake,retry --format junit', "the interop runner's verdicts as JUnit XML; exit 1 when a case fails")
   .example('$0 lb check nginx.conf --format sarif', 'load-balancer verdicts for code scanning; exit 1 when a migration would break')

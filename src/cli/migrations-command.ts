@@ -9,7 +9,7 @@ export async function migrationsCommand(opts: CommonOptions): Promise<number> {
   const out = new Output();
   const { view, problems } = await analyseInputs(opts);
   const findings = view.findings.filter((f) => /^(migration_|path_)/.test(f.code));
-  if (opts.format === 'table') out.write(migrationsTable(view, findings, palette(process.stdout, opts.color)));
+  if (opts.format === 'table') out.write(migrationsTable(view, findings, palette(out.stream, opts.color)));
   else {
     // the same document as summary's (design.md), findings narrowed to paths
     const doc = summaryToJson({ ...view, findings });

@@ -51,3 +51,18 @@ function nearest(word: string, names: readonly string[]): string | undefined {
   }
   return best?.name;
 }
+
+/**
+ * The names nearest a mistyped one, nearest first (at most `max`): for a field name in
+ * `--filter` or `--fields`, where several may be meant (`tpye` → type, time).
+ */
+export function nearestNames(word: string, names: readonly string[], max = 3): string[] {
+  const lower = word.toLowerCase();
+  const limit = Math.max(2, Math.floor(lower.length / 3));
+  return names
+    .map((name) => ({ name, distance: name.toLowerCase().startsWith(lower) && lower.length >= 2 ? 0 : editDistance(lower, name.toLowerCase()) }))
+    .filter((n) => n.distance <= limit && n.distance < Math.max(lower.length, n.name.length))
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, max)
+    .map((n) => n.name);
+}

@@ -1,7 +1,15 @@
+import { closeSync, existsSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileErrorMessage } from '../wire/file-error.js';
+
+/** where a command's output goes, with what a table needs to know of it */
+export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
 /**
- * Buffered writing to stdout that respects backpressure: millions of NDJSON lines must not
- * pile up in memory when stdout is a slow pipe. A closed pipe (`quiclens … | head`) ends
- * the program quietly.
+ * Buffered writing to stdout (or the `--output` file) that respects backpressure: millions
+ * of NDJSON lines must not pile up in memory when stdout is a slow pipe. A closed pipe
+ * (`quiclens … | head`) ends the program quietly.
  */
 export class Output {
   private chunk = '';
@@ -10,7 +18,8 @@ export class Output {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly stream: NodeJS.WritableStream = process.stdout,
+    /** colour and table width are read from it: a file is no terminal */
+    readonly stream: OutputStream = outputTarget(),
     private readonly chunkSize = 1 << 16,
   ) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -47,5 +56,149 @@ export class Output {
     if (!this.stream.write(text)) {
       await new Promise<void>((resolve) => this.stream.once('drain', resolve));
     }
+  }
+}
+
+let target: OutputFile | undefined;
+
+/** stdout, or the file `--output` names once the command line has opened it */
+export function outputTarget(): OutputStream {
+  return target?.stream ?? process.stdout;
+}
+
+/**
+ * `--output FILE`: the command's output written to a temporary file beside FILE, which
+ * takes FILE's name only when the command has finished, so that a reader (a CI step, a
+ * dashboard) never sees half a file, and an earlier FILE stays whole if the run fails.
+ * Writes are synchronous: a file never pushes back, and an error (a full disk) is kept
+ * and told once at the end instead of failing in the middle of a table.
+ */
+export class OutputFile {
+  readonly stream: OutputStream;
+  private failure: NodeJS.ErrnoException | undefined;
+  private open = true;
+  private settled = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly temp: string,
+    private readonly fd: number,
+  ) {
+    const file = this;
+    this.stream = new Writable({
+      highWaterMark: 1 << 24,
+      write(chunk: Buffer, _encoding, done) {
+        file.writeAll(chunk);
+        done();
+      },
+    });
+    // a run that ends without commit or discard (killed by an exit elsewhere) leaves no temporary file
+    process.once('exit', () => {
+      if (!this.settled) this.discard();
+    });
+  }
+
+  /** the file ready to be written, or why not in words, for `PATH: cannot write it: …` (the caller exits with 2) */
+  static open(path: string): OutputFile | string {
+    let info;
+    try {
+      info = statSync(path, { throwIfNoEntry: false });
+    } catch (err) {
+      return writeErrorMessage(err, dirname(path));
+    }
+    if (info?.isDirectory()) return 'it is a folder, expected a file name';
+    // a FIFO or device cannot be renamed over: the shell's > writes to it
+    if (info && !info.isFile()) return `it is ${info.isFIFO() ? 'a FIFO' : 'a device'}, not a regular file (the shell's > writes to one)`;
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    try {
+      return new OutputFile(path, temp, openSync(temp, 'wx', info ? info.mode & 0o777 : 0o666));
+    } catch (err) {
+      return writeErrorMessage(err, dirname(path));
+    }
+  }
+
+  /** text written straight to the file (a command that makes its one file whole, such as report) */
+  write(text: string): void {
+    this.writeAll(Buffer.from(text));
+  }
+
+  private close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+  }
+
+  private writeAll(chunk: Buffer): void {
+    if (this.failure) return;
+    try {
+      let done = 0;
+      while (done < chunk.length) done += writeSync(this.fd, chunk, done);
+    } catch (err) {
+      this.failure = err as NodeJS.ErrnoException;
+    }
+  }
+
+  /** the file given its name; why not in words (as open's), or undefined when it is there */
+  commit(): string | undefined {
+    this.close();
+    this.settled = true;
+    const failure = this.failure ?? rename(this.temp, this.path);
+    if (!failure) return undefined;
+    this.discard();
+    return writeErrorMessage(failure, dirname(this.path));
+  }
+
+  /** the temporary file removed: the command failed before its output was whole */
+  discard(): void {
+    this.close();
+    this.settled = true;
+    try {
+      unlinkSync(this.temp);
+    } catch {
+      // never made, or already gone
+    }
+  }
+}
+
+/** `--output` chosen for this run: every Output made from here on writes to it */
+export function redirectOutput(file: OutputFile): void {
+  target = file;
+}
+
+/** true when `path` is the file `other` names (an input the output would overwrite) */
+export function sameFile(path: string, other: string): boolean {
+  try {
+    return realpathSync(path) === realpathSync(other);
+  } catch {
+    return false;
+  }
+}
+
+function rename(from: string, to: string): NodeJS.ErrnoException | undefined {
+  try {
+    renameSync(from, to);
+    return undefined;
+  } catch (err) {
+    return err as NodeJS.ErrnoException;
+  }
+}
+
+function writeErrorMessage(err: unknown, folder: string): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return existsSync(folder) ? `no file can be made in ${folder}` : `no such folder: ${folder}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied: quiclens may not write in ${folder}`;
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EEXIST':
+      return 'a temporary file of the same name is in the way (another quiclens writing the same file?)';
+    default:
+      return fileErrorMessage(err, 'a file');
   }
 }

@@ -1,4 +1,5 @@
 import { formatIssue, type InputIssue } from '../wire/input-issue.js';
+import { isQuiet } from './notes.js';
 
 /**
  * Problems with the inputs, told on stderr in plain words as they happen. The first few
@@ -19,6 +20,11 @@ export class ProblemReporter {
     const n = (this.perFile.get(issue.file) ?? 0) + 1;
     this.perFile.set(issue.file, n);
     if (n <= this.maxPerFile || issue.fatal) this.write(`quiclens: ${formatIssue(issue)}\n`);
+  }
+
+  /** something worth knowing that is no problem with the input (a file passed over): silent under --quiet */
+  note(issue: Omit<InputIssue, 'fatal'>): void {
+    if (!isQuiet()) this.write(`quiclens: ${formatIssue({ ...issue, fatal: false })}\n`);
   }
 
   /** print the counts of problems not shown */

@@ -25,7 +25,7 @@ export async function recoveryCommand(opts: CommonOptions): Promise<number> {
   // endpoint logs (qlog) read with the capture: their own recovery beside the capture's
   const logged: LoggedRecoveryView = { report: (c) => recovery.report(c), loggedRecovery: (c) => view.loggedRecovery!(c), endpointLogs: (c) => view.endpointLogs!(c) };
   if (opts.format === 'table') {
-    const colour = palette(process.stdout, opts.color);
+    const colour = palette(out.stream, opts.color);
     if (view.connections.length === 0) out.write('no QUIC connections found\n');
     else {
       out.write(recoveryText(view.connections, recovery, colour));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { LbReplay } from '../lb/replay.js';
@@ -13,17 +13,20 @@ import { packetToJson } from '../report/packet-json.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
 import { withCommonOptions, withFailOnOption, type CommonOptions } from './common-options.js';
 import { packageVersion, readLbConfigs } from './lb-command.js';
+import { note } from './notes.js';
+import { OutputFile } from './output.js';
 import { ProblemReporter } from './problems.js';
 import { recoveryDocument } from './recovery-command.js';
 
 export interface ReportOptions extends CommonOptions {
-  out: string;
+  /** the HTML file: --out, or --output as on every command */
+  out?: string;
   lb: string[];
 }
 
 export function withReportOptions<T>(y: Argv<T>) {
   return withFailOnOption(withCommonOptions(y))
-    .option('out', { describe: 'the HTML file to write', type: 'string', requiresArg: true, demandOption: true })
+    .option('out', { describe: 'the HTML file to write (--output is the same)', type: 'string', requiresArg: true })
     .option('lb', {
       describe: 'a load-balancer config to replay the inputs through (as lb check --capture); repeatable',
       type: 'string',
@@ -32,6 +35,8 @@ export function withReportOptions<T>(y: Argv<T>) {
       default: [] as string[],
     })
     .check((argv) => {
+      if (argv.out === undefined && argv.output === undefined) throw new Error("'report' writes one HTML file: name it with --out FILE");
+      if (argv.out !== undefined && argv.output !== undefined && argv.out !== argv.output) throw new Error('--out and --output name two files: give one');
       // the common --format chooses a text output; this command writes one HTML file
       if (argv.format !== 'table') throw new Error("'report' writes one HTML file (--out); --format does not apply");
       return true;
@@ -52,6 +57,13 @@ function pageScript(): string {
  * the load-balancer replay. The page is drawn from the JSON the other commands print.
  */
 export async function reportCommand(opts: ReportOptions): Promise<number> {
+  const path = (opts.out ?? opts.output)!;
+  // opened first, so that a path that cannot be written fails before the inputs are read
+  const file = OutputFile.open(path);
+  if (typeof file === 'string') {
+    process.stderr.write(`quiclens: ${path}: cannot write the report: ${file}\n`);
+    return 2;
+  }
   const lines: string[] = [];
   const problems = new ProblemReporter((s) => {
     process.stderr.write(s);
@@ -84,13 +96,17 @@ export async function reportCommand(opts: ReportOptions): Promise<number> {
     ...(lbJson ? { lb: lbJson } : {}),
     problems: lines,
   });
-  const html = renderReportHtml(data, embedPacketBytes(packets), pageScript(), PAGE_CSS);
+  let html: string;
   try {
-    writeFileSync(opts.out, html);
+    html = renderReportHtml(data, embedPacketBytes(packets), pageScript(), PAGE_CSS);
   } catch (err) {
-    problems.report({ file: opts.out, message: `cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, fatal: true });
+    file.discard();
+    throw err;
   }
+  file.write(html);
+  const problem = file.commit();
+  if (problem) problems.report({ file: path, message: `cannot write the report: ${problem}`, fatal: true });
   const code = exitCode(problems, view.findings, opts);
-  if (code !== 2) process.stderr.write(`quiclens: wrote ${opts.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${data.packets.count} packets, ${view.connections.length} connection${view.connections.length === 1 ? '' : 's'})\n`);
+  if (code !== 2) note(`wrote ${path} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${data.packets.count} packets, ${view.connections.length} connection${view.connections.length === 1 ? '' : 's'})`);
   return code;
 }

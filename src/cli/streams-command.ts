@@ -9,7 +9,7 @@ export async function streamsCommand(opts: CommonOptions): Promise<number> {
   const out = new Output();
   const { view, problems } = await analyseInputs(opts);
   const report = view.streams!;
-  if (opts.format === 'table') out.write(streamsText(view.connections, report, palette(process.stdout, opts.color)));
+  if (opts.format === 'table') out.write(streamsText(view.connections, report, palette(out.stream, opts.color)));
   else {
     const connections = view.connections.map((c) => streamsToJson(c, report(c)));
     if (opts.format === 'ndjson') for (const c of connections) out.write(JSON.stringify(c) + '\n');

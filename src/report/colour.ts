@@ -24,6 +24,7 @@ const ON: Palette = {
 const same = (s: string) => s;
 const OFF: Palette = { dim: same, bold: same, red: same, yellow: same, green: same, cyan: same };
 
-export function palette(stream: NodeJS.WriteStream, wanted: boolean): Palette {
+/** `stream`: where the text goes (stdout, or a file, which has no isTTY) */
+export function palette(stream: { isTTY?: boolean }, wanted: boolean): Palette {
   return wanted && stream.isTTY === true && !process.env.NO_COLOR ? ON : OFF;
 }

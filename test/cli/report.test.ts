@@ -122,6 +122,6 @@ describe('quiclens report', () => {
   it('names the file it cannot write, exit 2', () => {
     const w = quiclens('report', ...MIGRATION, '--out', join(dir, 'no-such-dir', 'r.html'));
     expect(w.code).toBe(2);
-    expect(w.err).toContain('no-such-dir/r.html: cannot write the report: ENOENT');
+    expect(w.err).toContain('no-such-dir/r.html: cannot write the report: no such folder');
   });
 });

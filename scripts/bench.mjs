@@ -32,9 +32,8 @@
 // most of both tools' time (the marginal column leaves it out, but is too noisy to gate on),
 // and tshark's cost per packet grows with the length of the streams it reassembles: the
 // ratio there is far below the bulk capture's.
-// --no-report leaves the report's budgets out (CI does: the page has not yet been measured
-// interactive within 2 s of wall clock on a loaded machine, and CI's bench is there for memory;
-// `--only report` measures it).
+// --no-report leaves the report's budgets out (they need Chromium; `--only report` measures
+// them alone).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -56,7 +56,9 @@ export function browserCpuSeconds(profile) {
       // the fields after the command name, which is in parentheses and may hold spaces (proc(5))
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      procs.set(pid, { ppid: f[1], ticks: Number(f[11]) + Number(f[12]), root: cmdline.includes(profile) });
+      // utime + stime, and cutime + cstime: the CPU of children it has reaped, so that a renderer
+      // that ended between two readings still counts (it is no longer in the tree to be summed)
+      procs.set(pid, { ppid: f[1], ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]), root: cmdline.includes(profile) });
     } catch {
       // the process ended while we read
     }

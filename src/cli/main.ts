@@ -77,7 +77,7 @@ await yargs(args)
   .command(
     'packets [inputs...]',
     'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
-    (y) => withCommonOptions(y),
+    (y) => withCommonOptions(y).option('wide', { describe: 'the table cuts nothing: full CIDs, addresses and every frame (rows as wide as they need)', type: 'boolean', default: false }),
     run(packetsCommand) as never,
   )
   .command(

@@ -4,6 +4,7 @@ import type { PacketRecord } from '../analysis/packet-record.js';
 import { PacketSession } from '../analysis/read-packets.js';
 import { endpointLogsOf } from '../analysis/recovery/logged-recovery.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
+import { bytesRead, type CommandIo } from './command-io.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
@@ -21,8 +22,11 @@ export async function analyseInputs(
   /** each packet as it is read (the HTML report keeps them; the other commands need only the counts) */
   onPacket?: (p: PacketRecord) => void,
   problems: ProblemReporter = new ProblemReporter(),
+  /** key logs already read, and the progress line (command-io.ts) */
+  io: Pick<CommandIo, 'keyLogs' | 'onProgress'> = {},
 ): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
-  const keys = readKeyLogs(opts.keylog, problems);
+  const keys = io.keyLogs ?? readKeyLogs(opts.keylog, problems);
+  let packets = 0;
   const session = new PacketSession({ ports: opts.port, keylog: keys });
   const inputs: InputSummary[] = [];
   const counts = new Map<number, ConnectionCounts>();
@@ -31,6 +35,7 @@ export async function analyseInputs(
     for await (const ev of session.read(file)) {
       if (ev.kind === 'issue') problems.report(ev.issue);
       if (ev.kind !== 'packet') continue;
+      if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
       onPacket?.(ev.packet);
       const id = ev.packet.connection.id;
       const n = counts.get(id) ?? { total: 0, decrypted: 0 };
@@ -45,7 +50,7 @@ export async function analyseInputs(
     zero ??= file.stats.firstTime;
     inputs.push({ path: file.path, format: file.format, records: file.stats.records });
   }
-  reportUnmatchedKeyLogs(keys, problems);
+  if (!io.keyLogs) reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   const wanted = (id: number) => opts.connection === undefined || id === opts.connection;

@@ -14,6 +14,13 @@ import { reportCommand, withReportOptions } from './report-command.js';
 import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
 import { STDIN_PATH } from './stdin.js';
 import { summaryCommand } from './summary-command.js';
+import { jobsCommand } from './each-file.js';
+import { withJobsOption } from './jobs-option.js';
+import type { PacketsOptions } from './packets-command.js';
+
+/** summary and packets read each file on its own with --jobs (each-file.ts) */
+const orEachFile = (command: 'packets' | 'summary', handler: Handler<PacketsOptions>): Handler<PacketsOptions> =>
+  (opts) => (opts.jobs === undefined ? handler(opts) : jobsCommand(command, { ...opts, jobs: opts.jobs }));
 
 type Handler<T = CommonOptions> = (opts: T) => Promise<number>;
 
@@ -71,14 +78,14 @@ await yargs(args)
   .command(
     ['summary [inputs...]', '$0 [inputs...]'],
     'one row per QUIC connection (the default command)',
-    (y) => withFailOnOption(withCommonOptions(y)),
-    run(summaryCommand) as never,
+    (y) => withJobsOption(withFailOnOption(withCommonOptions(y))),
+    run(orEachFile('summary', summaryCommand)) as never,
   )
   .command(
     'packets [inputs...]',
     'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
-    (y) => withCommonOptions(y).option('wide', { describe: 'the table cuts nothing: full CIDs, addresses and every frame (rows as wide as they need)', type: 'boolean', default: false }),
-    run(packetsCommand) as never,
+    (y) => withJobsOption(withCommonOptions(y)).option('wide', { describe: 'the table cuts nothing: full CIDs, addresses and every frame (rows as wide as they need)', type: 'boolean', default: false }),
+    run(orEachFile('packets', packetsCommand)) as never,
   )
   .command(
     'timeline [inputs...]',

@@ -1,25 +1,22 @@
 import { PacketSession } from '../analysis/read-packets.js';
 import { packetToJson } from '../report/packet-json.js';
 import { PacketTable } from '../report/packet-table.js';
-import { processIo, type CommandIo } from './command-io.js';
+import { bytesRead, processIo, type CommandIo } from './command-io.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 
-/** a capture's bytes read so far; a qlog does not count them */
-export function bytesRead(file: { stats: object }): number | undefined {
-  return (file.stats as { bytesRead?: number }).bytesRead;
-}
-
 export interface PacketsOptions extends CommonOptions {
   /** the table shows everything, nothing cut */
   wide?: boolean;
+  /** each file on its own, this many at a time (each-file.ts) */
+  jobs?: number;
 }
 
 /** `quiclens packets`: one line or row per QUIC packet, streamed. */
 export async function packetsCommand(opts: PacketsOptions, io: CommandIo = processIo(opts)): Promise<number> {
   const { out, problems } = io;
-  const keys = readKeyLogs(opts.keylog, problems);
+  const keys = io.keyLogs ?? readKeyLogs(opts.keylog, problems);
   const session = new PacketSession({ ports: opts.port, keylog: keys });
   const table = opts.format === 'table' ? new PacketTable(out.write, io.colour, { terminalColumns: io.columns, wide: opts.wide }) : null;
   const jsonRows: string[] = [];
@@ -39,8 +36,9 @@ export async function packetsCommand(opts: PacketsOptions, io: CommandIo = proce
       await out.drain();
     }
   }
+  io.readDone?.();
   table?.end();
-  reportUnmatchedKeyLogs(keys, problems);
+  if (!io.keyLogs) reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   // --format json is one array; it necessarily holds every packet until the end

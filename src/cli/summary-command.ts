@@ -1,15 +1,15 @@
-import { palette } from '../report/colour.js';
 import { findingsText, migrationsText, pnSyncText, requestsText, summaryTable, summaryToJson, unjudgedText } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
+import { processIo, type CommandIo } from './command-io.js';
 import type { CommonOptions } from './common-options.js';
-import { Output } from './output.js';
 
 /** `quiclens summary` (the default command): one row per connection, then what happened in them. */
-export async function summaryCommand(opts: CommonOptions): Promise<number> {
-  const out = new Output();
-  const { view, problems } = await analyseInputs(opts);
+export async function summaryCommand(opts: CommonOptions, io: CommandIo = processIo(opts)): Promise<number> {
+  const { out } = io;
+  const { view, problems } = await analyseInputs(opts, undefined, io.problems, io);
+  io.readDone?.();
   if (opts.format === 'table') {
-    const colour = palette(process.stdout, opts.color);
+    const colour = io.colour;
     if (view.connections.length === 0) out.write('no QUIC connections found\n');
     else {
       out.write(summaryTable(view, colour) + '\n');

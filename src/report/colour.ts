@@ -25,5 +25,14 @@ const same = (s: string) => s;
 const OFF: Palette = { dim: same, bold: same, red: same, yellow: same, green: same, cyan: same };
 
 export function palette(stream: NodeJS.WriteStream, wanted: boolean): Palette {
-  return wanted && stream.isTTY === true && !process.env.NO_COLOR ? ON : OFF;
+  return colourOn(stream, wanted) ? ON : OFF;
+}
+
+/** whether colour is on for this stream (a worker that writes for the main thread is told this, and asks `paletteFor`) */
+export function colourOn(stream: NodeJS.WriteStream, wanted: boolean): boolean {
+  return wanted && stream.isTTY === true && !process.env.NO_COLOR;
+}
+
+export function paletteFor(on: boolean): Palette {
+  return on ? ON : OFF;
 }

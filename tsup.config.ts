@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+    // file-worker: the worker thread of --jobs, loaded beside cli.js
+    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'file-worker': 'src/cli/file-worker.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

@@ -19,8 +19,9 @@
 // And the speed of decrypting (benchSpeed, issue 15): quiclens and tshark side by side on a
 // real bulk transfer (scripts/make-bulk-capture.sh: ngtcp2, one connection, four streams of
 // 30 MB, GSO off, about 100,000 packets), with and without its key log.
+// And the packets table against its NDJSON, and --jobs 1 against --jobs 2 over 8 captures (benchTableAndJobs).
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed]
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed|table]
 //        [--speed bulk|gap|FILE.pcap] [--ratio-floor R]
 //        [--report-html FILE] (measure that page, e.g. one an older quiclens built from the same capture, instead of building one)
 // --no-tshark leaves tshark out of the memory comparison on the generated capture; the speed
@@ -336,6 +337,7 @@ async function benchSpeed() {
 
 if (only === 'speed') {
   await benchSpeed();
+await benchTableAndJobs();
   process.exit();
 }
 if (only === 'gap') {
@@ -421,8 +423,51 @@ const qlogBytes = statSync(qlog).size;
 console.log(`qlog: ${qlog}, ${(qlogBytes / 1048576).toFixed(0)} MiB: quiclens summary exit ${q.status}, ${q.seconds.toFixed(1)} s, ` +
   `${(qlogBytes / 1048576 / q.seconds).toFixed(1)} MiB/s, peak ${q.peakMb.toFixed(0)} MiB`);
 
+// The packets table against NDJSON on the same decrypted capture (issue 15: within 1.5x),
+// and a folder of 8 captures with --jobs 1 against --jobs 2. CPU seconds (user + system,
+// GNU time) beside wall time: on a shared machine the wall clock counts waits for a CPU.
+function cpuRun(cmdArgs) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %e', 'node', 'bin/quiclens.js', ...cmdArgs], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const [user, sys, wall] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { status: r.status, cpu: user + sys, wall };
+}
+async function benchTableAndJobs() {
+  const capture = 'bench-data/table-100k.pcap';
+  if (!existsSync(capture)) {
+    execFileSync('node', ['scripts/make-big-capture.mjs', capture, '--packets', '100000', '--keep-cids'], { stdio: 'inherit' });
+  }
+  const keys = ['--keylog', 'captures/handshake/keys.log'];
+  const nd = cpuRun(['packets', capture, ...keys, '--format', 'ndjson']);
+  const tb = cpuRun(['packets', capture, ...keys, '--format', 'table']);
+  console.log(`packets table vs ndjson: ${capture} (100,000 packets, decrypted): ndjson ${nd.cpu.toFixed(1)} s CPU (${nd.wall.toFixed(1)} s wall), ` +
+    `table ${tb.cpu.toFixed(1)} s CPU (${tb.wall.toFixed(1)} s wall): table / ndjson ${(tb.cpu / nd.cpu).toFixed(2)}x CPU (budget 1.5x)`);
+  if (tb.cpu / nd.cpu > 1.5) {
+    console.log('  the packets table takes more than 1.5x the time of its NDJSON');
+    process.exitCode = 1;
+  }
+  // a folder of 8 captures: 12,500-packet copies of the sample handshake
+  const dir = 'bench-data/jobs-8';
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 8; i++) {
+    const f = `${dir}/part-${i}.pcap`;
+    if (!existsSync(f)) execFileSync('node', ['scripts/make-big-capture.mjs', f, '--packets', '12500', '--keep-cids'], { stdio: 'inherit' });
+  }
+  for (const [command, format] of [['summary', 'table'], ['packets', 'ndjson']]) {
+    const one = cpuRun([command, dir, ...keys, '--format', format, '--jobs', '1']);
+    const two = cpuRun([command, dir, ...keys, '--format', format, '--jobs', '2']);
+    console.log(`${command} --format ${format} over ${dir} (8 captures): --jobs 1 ${one.wall.toFixed(1)} s wall (${one.cpu.toFixed(1)} s CPU), ` +
+      `--jobs 2 ${two.wall.toFixed(1)} s wall (${two.cpu.toFixed(1)} s CPU): speed-up ${(one.wall / two.wall).toFixed(2)}x`);
+  }
+}
+
+if (only === 'table') {
+  await benchTableAndJobs();
+  process.exit();
+}
+
 await benchGap();
 await benchSpeed();
+await benchTableAndJobs();
 if (withReport) await benchReport();
 await benchStreams();
 

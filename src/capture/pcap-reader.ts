@@ -129,6 +129,7 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
       },
     });
     offset += RECORD_HEADER + h.capturedLength;
+    stats.bytesRead = offset;
     header = null;
   });
   // the header was checked above; anything pcap-parser still refuses is told in our words at the record

@@ -139,6 +139,7 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
       }
       buf = buf.subarray(length);
       pos += length;
+      stats.bytesRead = pos;
     }
   } finally {
     await src.close();

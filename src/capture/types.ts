@@ -93,6 +93,8 @@ export interface CaptureStats {
   linkTypes: number[];
   /** time of the first record, the zero of relative times (as Wireshark's frame.time_relative) */
   firstTime?: number;
+  /** bytes of the capture read so far (the progress line's count) */
+  bytesRead?: number;
 }
 
 export function formatEndpoint(e: Endpoint): string {

@@ -6,9 +6,10 @@ import { endpointLogsOf } from '../analysis/recovery/logged-recovery.js';
 import type { AnalysisView, ConnectionCounts, InputSummary } from '../report/summary.js';
 import { narrowView } from '../report/select/connection-rows.js';
 import type { RowFilter } from '../report/select/filter-expression.js';
+import { bytesRead, type CommandIo } from './command-io.js';
 import { missingConnection, type CommonOptions } from './common-options.js';
 import { openInputs } from './inputs.js';
-import { readKeyLogs, reportUnmatchedKeyLogs, type KeyLogFiles } from './keylogs.js';
+import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { note } from './notes.js';
 import { ProblemReporter } from './problems.js';
 
@@ -25,10 +26,11 @@ export async function analyseInputs(
   /** each packet as it is read (the HTML report keeps them; the other commands need only the counts) */
   onPacket?: (p: PacketRecord) => void,
   problems: ProblemReporter = new ProblemReporter(),
-  /** key logs already read (`check` reads them once for many captures and tells the unmatched ones itself) */
-  keyLogs?: KeyLogFiles,
+  /** key logs already read, and the progress line (command-io.ts) */
+  io: Pick<CommandIo, 'keyLogs' | 'onProgress'> = {},
 ): Promise<{ view: AnalysisView; problems: ProblemReporter }> {
-  const keys = keyLogs ?? readKeyLogs(opts.keylog, problems);
+  const keys = io.keyLogs ?? readKeyLogs(opts.keylog, problems);
+  let packets = 0;
   const session = new PacketSession({ ports: opts.port, keylog: keys });
   const inputs: InputSummary[] = [];
   const counts = new Map<number, ConnectionCounts>();
@@ -37,6 +39,7 @@ export async function analyseInputs(
     for await (const ev of session.read(file)) {
       if (ev.kind === 'issue') problems.report(ev.issue);
       if (ev.kind !== 'packet') continue;
+      if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
       onPacket?.(ev.packet);
       const id = ev.packet.connection.id;
       const n = counts.get(id) ?? { total: 0, decrypted: 0, sent: { client: { packets: 0, bytes: 0, unsized: 0 }, server: { packets: 0, bytes: 0, unsized: 0 } } };
@@ -56,7 +59,7 @@ export async function analyseInputs(
     zero ??= file.stats.firstTime;
     inputs.push({ path: file.path, format: file.format, records: file.stats.records });
   }
-  if (!keyLogs) reportUnmatchedKeyLogs(keys, problems);
+  if (!io.keyLogs) reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   const wanted = (id: number) => opts.connection === undefined || id === opts.connection;

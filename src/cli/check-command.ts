@@ -64,7 +64,7 @@ export async function checkCommand(opts: CheckOptions): Promise<number> {
     });
     const evidence = new CaseEvidenceCollector();
     const common = { ...opts, inputs: [path], format: 'json' as const };
-    const { view } = await analyseInputs(common, (p) => evidence.observe(p), problems, keys);
+    const { view } = await analyseInputs(common, (p) => evidence.observe(p), problems, { keyLogs: keys });
     problems.finish();
     const verdicts = judgeCases(opts.expect, { ...view, evidence: (c) => evidence.of(c) });
     const suite: CheckSuite = {

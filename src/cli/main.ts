@@ -14,11 +14,19 @@ import { packetsCommand } from './packets-command.js';
 import { reportCommand, withReportOptions } from './report-command.js';
 import { COMMANDS, nearestCommand, subcommandProblem } from './nearest-command.js';
 import { STDIN_PATH } from './stdin.js';
-import { summaryCommand, withSummaryOptions } from './summary-command.js';
+import { summaryCommand, withSummaryOptions, type SummaryOptions } from './summary-command.js';
 import { setQuiet } from './notes.js';
 import { OutputFile, redirectOutput, sameFile } from './output.js';
 import { withFieldsOptions, withFilterOption } from './select-options.js';
 import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js';
+import { jobsCommand } from './each-file.js';
+import { withJobsOption } from './jobs-option.js';
+import type { PacketsOptions } from './packets-command.js';
+
+/** summary and packets read each file on its own with --jobs (each-file.ts) */
+function orEachFile<T extends { jobs?: number }>(command: 'packets' | 'summary', handler: (opts: T) => Promise<number>): (opts: T) => Promise<number> {
+  return (opts) => (opts.jobs === undefined ? handler(opts) : jobsCommand(command, { ...(opts as unknown as PacketsOptions), jobs: opts.jobs }));
+}
 
 type Handler<T = CommonOptions> = (opts: T) => Promise<number>;
 
@@ -108,14 +116,14 @@ await withOutputOptions(yargs(args))
   .command(
     ['summary [inputs...]', '$0 [inputs...]'],
     'one row per QUIC connection (the default command)',
-    (y) => withSummaryOptions(withFieldsOptions(withFilterOption(withFailOnOption(withCommonOptions(y)), CONNECTION_SPACE), CONNECTION_SPACE)),
-    run(summaryCommand) as never,
+    (y) => withJobsOption(withSummaryOptions(withFieldsOptions(withFilterOption(withFailOnOption(withCommonOptions(y)), CONNECTION_SPACE), CONNECTION_SPACE))),
+    run(orEachFile('summary', (o: SummaryOptions & { jobs?: number }) => summaryCommand(o))) as never,
   )
   .command(
     'packets [inputs...]',
     'one row per QUIC packet: frame, time, connection, direction, type, packet number, CIDs, length',
-    (y) => withFieldsOptions(withFilterOption(withCommonOptions(y), PACKET_SPACE), PACKET_SPACE),
-    run(packetsCommand) as never,
+    (y) => withJobsOption(withFieldsOptions(withFilterOption(withCommonOptions(y), PACKET_SPACE), PACKET_SPACE)).option('wide', { describe: 'the table cuts nothing: full CIDs, addresses and every frame (rows as wide as they need)', type: 'boolean', default: false }),
+    run(orEachFile('packets', (o: PacketsOptions) => packetsCommand(o))) as never,
   )
   .command(
     'timeline [inputs...]',

@@ -1,33 +1,36 @@
 import { PacketSession } from '../analysis/read-packets.js';
-import { palette } from '../report/colour.js';
 import { packetToJson } from '../report/packet-json.js';
 import { PacketTable } from '../report/packet-table.js';
 import { PACKET_DEFAULT_FIELDS, PACKET_SPACE } from '../report/select/field-names.js';
 import { FieldRows } from '../report/select/field-rows.js';
+import { bytesRead, processIo, type CommandIo } from './command-io.js';
 import { missingConnection, type CommonOptions, type OutputFormat } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
 import { note } from './notes.js';
-import { Output } from './output.js';
-import { ProblemReporter } from './problems.js';
 import { fieldsFormat, readFields, type SelectOptions } from './select-options.js';
 
-export type PacketsOptions = Omit<CommonOptions, 'format'> & Partial<SelectOptions> & { format: OutputFormat | 'csv' };
+export interface PacketsOptions extends Omit<CommonOptions, 'format'>, Partial<SelectOptions> {
+  format: OutputFormat | 'csv';
+  /** the table shows everything, nothing cut */
+  wide?: boolean;
+  /** each file on its own, this many at a time (each-file.ts) */
+  jobs?: number;
+}
 
 /** `quiclens packets`: one line or row per QUIC packet, streamed; `--filter` and `--fields` narrow them as they pass. */
-export async function packetsCommand(opts: PacketsOptions): Promise<number> {
-  const out = new Output();
-  const problems = new ProblemReporter();
-  const keys = readKeyLogs(opts.keylog, problems);
+export async function packetsCommand(opts: PacketsOptions, io: CommandIo = processIo(opts)): Promise<number> {
+  const { out, problems } = io;
+  const keys = io.keyLogs ?? readKeyLogs(opts.keylog, problems);
   const session = new PacketSession({ ports: opts.port, keylog: keys });
   const rowsFormat = fieldsFormat(opts.format, opts.fields);
   const rows = rowsFormat ? new FieldRows(opts.fields ?? readFields(PACKET_DEFAULT_FIELDS.join(','), PACKET_SPACE), rowsFormat, out.write, opts.header ?? true) : null;
-  const table =
-    !rows && opts.format === 'table'
-      ? new PacketTable(out.write, palette(out.stream, opts.color), out.stream.isTTY ? out.stream.columns : undefined)
-      : null;
+  const table = !rows && opts.format === 'table' ? new PacketTable(out.write, io.colour, { terminalColumns: io.columns, wide: opts.wide }) : null;
   const jsonRows: string[] = [];
   const filter = opts.filter;
+  // each packet's JSON, with the file it came from when each file is analysed on its own (--jobs)
+  const toJson = (p: Parameters<typeof packetToJson>[0]) => (io.input === undefined ? packetToJson(p) : { ...packetToJson(p), input: io.input });
+  let packets = 0;
   let seen = 0;
   let shown = 0;
 
@@ -36,11 +39,12 @@ export async function packetsCommand(opts: PacketsOptions): Promise<number> {
     for await (const ev of session.read(file)) {
       if (ev.kind === 'issue') problems.report(ev.issue);
       if (ev.kind !== 'packet') continue;
+      if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
       const p = ev.packet;
       if (opts.connection !== undefined && p.connection.id !== opts.connection) continue;
       seen++;
       // the JSON object is made only when something reads it
-      const json = filter || rows || !table ? packetToJson(p) : undefined;
+      const json = filter || rows || !table ? toJson(p) : undefined;
       if (filter && !filter.test(json)) continue;
       shown++;
       if (rows) rows.add(json);
@@ -50,9 +54,10 @@ export async function packetsCommand(opts: PacketsOptions): Promise<number> {
       await out.drain();
     }
   }
+  io.readDone?.();
   rows?.end();
   table?.end();
-  reportUnmatchedKeyLogs(keys, problems);
+  if (!io.keyLogs) reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
   // --format json is one array; it necessarily holds every packet until the end

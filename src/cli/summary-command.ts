@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { palette } from '../report/colour.js';
 import { connRecords } from '../report/conn-log.js';
 import { connTsvHeader, connTsvLine } from '../report/conn-tsv.js';
 import { fleetSummary, GROUP_BY, type GroupBy } from '../report/fleet-summary.js';
@@ -9,8 +8,8 @@ import { CONNECTION_DEFAULT_FIELDS, CONNECTION_SPACE } from '../report/select/fi
 import { FieldRows } from '../report/select/field-rows.js';
 import { findingsText, migrationsText, pnSyncText, requestsText, summaryTable, summaryToJson, unjudgedText } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
+import { processIo, type CommandIo } from './command-io.js';
 import type { CommonOptions, OutputFormat } from './common-options.js';
-import { Output } from './output.js';
 import { fieldsFormat, readFields, type SelectOptions } from './select-options.js';
 
 /** the conn log (docs/fleet.md): one line per connection for a SIEM, TSV with a Zeek-style header, or NDJSON */
@@ -53,13 +52,14 @@ export function withSummaryOptions<T>(y: Argv<T>) {
 }
 
 /** `quiclens summary` (the default command): one row per connection, then what happened in them. */
-export async function summaryCommand(opts: SummaryOptions): Promise<number> {
-  const out = new Output();
-  const { view, problems } = await analyseInputs({ ...opts, format: 'json' });
+export async function summaryCommand(opts: SummaryOptions, io: CommandIo = processIo(opts)): Promise<number> {
+  const { out } = io;
+  const { view, problems } = await analyseInputs({ ...opts, format: 'json' }, undefined, io.problems, io);
+  io.readDone?.();
   const rowsFormat = opts.format === 'conn' || opts.format === 'conn-ndjson' ? undefined : fieldsFormat(opts.format, opts.fields);
   if (opts.by !== undefined) {
     const fleet = fleetSummary(view, opts.by, opts.top);
-    if (opts.format === 'table') out.write(view.connections.length === 0 ? (opts.filter ? 'no QUIC connection matches the filter\n' : 'no QUIC connections found\n') : fleetTable(fleet, palette(out.stream, opts.color)));
+    if (opts.format === 'table') out.write(view.connections.length === 0 ? (opts.filter ? 'no QUIC connection matches the filter\n' : 'no QUIC connections found\n') : fleetTable(fleet, io.colour));
     else if (opts.format === 'ndjson') for (const g of fleet.groups) out.write(JSON.stringify({ by: fleet.by, ...g }) + '\n');
     else out.write(JSON.stringify({ inputs: view.inputs, ...fleet }, null, 2) + '\n');
   } else if (opts.format === 'conn' || opts.format === 'conn-ndjson') {
@@ -75,7 +75,7 @@ export async function summaryCommand(opts: SummaryOptions): Promise<number> {
     for (const { row } of connectionRows(view)) rows.add(row);
     rows.end();
   } else if (opts.format === 'table') {
-    const colour = palette(out.stream, opts.color);
+    const colour = io.colour;
     if (view.connections.length === 0) out.write(opts.filter ? `no QUIC connection matches the filter\n` : 'no QUIC connections found\n');
     else {
       out.write(summaryTable(view, colour) + '\n');

@@ -24,7 +24,15 @@ const ON: Palette = {
 const same = (s: string) => s;
 const OFF: Palette = { dim: same, bold: same, red: same, yellow: same, green: same, cyan: same };
 
-/** `stream`: where the text goes (stdout, or a file, which has no isTTY) */
 export function palette(stream: { isTTY?: boolean }, wanted: boolean): Palette {
-  return wanted && stream.isTTY === true && !process.env.NO_COLOR ? ON : OFF;
+  return colourOn(stream, wanted) ? ON : OFF;
+}
+
+/** whether colour is on for this stream (a worker that writes for the main thread is told this, and asks `paletteFor`) */
+export function colourOn(stream: { isTTY?: boolean }, wanted: boolean): boolean {
+  return wanted && stream.isTTY === true && !process.env.NO_COLOR;
+}
+
+export function paletteFor(on: boolean): Palette {
+  return on ? ON : OFF;
 }

@@ -49,6 +49,23 @@ describe('quiclens packets', () => {
     expect(out).not.toContain('\x1b['); // no colour when not a terminal
   });
 
+  it('lays the table out for COLUMNS when piped, and cuts nothing with --wide', () => {
+    const run = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+      spawnSync('node', [join(REPO, 'bin/quiclens.js'), 'packets', 'captures/retry/retry.pcap', ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env } }).stdout.split('\n');
+    const narrow = run({ COLUMNS: '' });
+    const wide200 = run({ COLUMNS: '200' });
+    // the frames column takes what 200 columns leave; without COLUMNS it keeps its 40
+    expect(narrow[0]).toHaveLength(142);
+    expect(wide200[0]).toHaveLength(199);
+    expect(narrow[1]).toContain('600cd686e27…');
+    const wide = run({ COLUMNS: '' }, '--wide');
+    expect(wide[1]).toMatch(/ 600cd686e27572a463d13dae1ebdd929ade8 +e098e86a46f6b307f1de1e2982b8fba7ed /);
+    expect(wide.every((l) => !l.includes('…'))).toBe(true);
+    // the rows line up under the header: the frames column starts at the same place in each
+    const at = wide[0]!.indexOf('frames');
+    expect(wide[1]!.slice(at)).toMatch(/^CRYPTO off 0 len 371/);
+  });
+
   it('shows only the connection asked for', () => {
     const rows = quiclens('packets', 'captures/multi/multi.pcap', '--format', 'ndjson', '--connection', '2')
       .out.trim().split('\n').map((l) => JSON.parse(l));

@@ -19,7 +19,9 @@ describe('the examples in the README and docs print what they show', () => {
   it.each(examples.map((e) => [e.command, e] as const))('%s', (_c, e) => {
     const [command, pipe] = e.command.split(' | ');
     const args = command!.split(' ').slice(1);
-    const r = spawnSync('node', [...args, ...(args.includes('--no-color') ? [] : ['--no-color'])], { cwd: REPO, encoding: 'utf8' });
+    // the examples are laid out for no particular width: a COLUMNS in the environment would widen the packets table
+    const env = { ...process.env, COLUMNS: '' };
+    const r = spawnSync('node', [...args, ...(args.includes('--no-color') ? [] : ['--no-color'])], { cwd: REPO, encoding: 'utf8', env });
     let lines = r.stdout.trimEnd().split('\n');
     const head = pipe?.match(/^head -(\d+)$/);
     if (head) lines = lines.slice(0, Number(head[1]));

@@ -7,6 +7,7 @@ import { palette } from '../report/colour.js';
 import { analyseInputs } from './analyse-inputs.js';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
 import { readKeyLogs, reportUnmatchedKeyLogs } from './keylogs.js';
+import { terminalWidth } from './terminal-width.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 
@@ -81,7 +82,7 @@ export async function checkCommand(opts: CheckOptions): Promise<number> {
   }
   reportUnmatchedKeyLogs(keys, keyProblems);
   keyProblems.finish();
-  if (opts.format === 'table') out.write(checkTable(result, palette(process.stdout, opts.color), Math.min(140, process.stdout.columns ?? 120)));
+  if (opts.format === 'table') out.write(checkTable(result, palette(out.stream, opts.color), Math.min(140, terminalWidth(out.stream) ?? 120)));
   else if (opts.format === 'json') out.write(JSON.stringify(checkToJson(result), null, 2) + '\n');
   else if (opts.format === 'junit') out.write(checkToJunit(result));
   await out.flush();

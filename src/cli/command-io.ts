@@ -38,7 +38,7 @@ export function processIo(opts: { color: boolean; inputs?: string[]; quiet?: boo
     problems: new ProblemReporter(),
     // the stream written to: stdout, or the file --output names (which has no colour)
     colour: palette(out.stream, opts.color),
-    columns: terminalWidth(),
+    columns: terminalWidth(out.stream),
   };
   if (!progressWanted(process.stderr, opts.quiet)) return io;
   const line = new ProgressLine();

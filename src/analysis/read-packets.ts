@@ -1,7 +1,8 @@
 import type { CaptureFile } from '../capture/open-capture.js';
-import { readDatagrams } from '../capture/read-datagrams.js';
+import { readDatagramBatches } from '../capture/read-datagrams.js';
+import { unbatch } from '../wire/batches.js';
 import type { CaptureSecrets } from '../capture/types.js';
-import type { Datagram } from '../capture/types.js';
+import type { Datagram, DatagramEvent } from '../capture/types.js';
 import { DatagramDecoder } from '../quic/decode-datagram.js';
 import type { PacketHeader } from '../quic/packet-header.js';
 import { scaleAckDelay } from '../quic/frames/index.js';
@@ -36,11 +37,20 @@ export type PacketEvent =
   | { kind: 'secrets'; secrets: CaptureSecrets }
   | { kind: 'issue'; issue: InputIssue };
 
+/** packets are handed over this many at a time (at most) */
+const PACKET_BATCH = 64;
+
 export interface ReadPacketsOptions {
   /** --port: UDP ports where QUIC is assumed even before a long header is seen */
   ports?: readonly number[];
   /** TLS secrets from --keylog files; pcapng Decryption Secrets Blocks are added to it */
   keylog?: KeyLog;
+  /**
+   * false: packets only, none of the per-connection analyses (findings, handshake timeline,
+   * migrations, loss, streams, HTTP/3) is fed; for a caller that prints packets and nothing
+   * they conclude. Decoding and decryption are the same either way.
+   */
+  analyses?: boolean;
 }
 
 /**
@@ -83,7 +93,10 @@ export class PacketSession {
   private readonly logged = new LoggedPackets(this.tracker);
   private readonly recoveryLogs = new LoggedRecoveryLog();
 
+  private readonly analyses: boolean;
+
   constructor(options: ReadPacketsOptions = {}) {
+    this.analyses = options.analyses ?? true;
     this.decoder = new DatagramDecoder({ ports: options.ports });
     this.keylog = options.keylog ?? new KeyLog();
     this.decryption = new Decryption(this.keylog);
@@ -152,6 +165,7 @@ export class PacketSession {
 
   /** every analysis, fed one packet from a capture or a log */
   private analyse(packet: PacketRecord): void {
+    if (!this.analyses) return;
     this.packetFindings.push(...this.framePermissions.check(packet), ...this.amplification.check(packet));
     // a log holds no STREAM bytes: HTTP/3 is read from captures only
     if (!packet.connection.log) this.http3.frames(packet.connection, packet.frames, packet.direction, packet.header.type, packet.frame);
@@ -164,7 +178,12 @@ export class PacketSession {
   }
 
   /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */
-  async *read(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent> {
+  read(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent> {
+    return unbatch(this.readBatches(file));
+  }
+
+  /** As read, a batch of events at a time (a chunk of the capture's): no promise per packet. */
+  async *readBatches(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent[]> {
     if ('kind' in file) yield* this.readQlog(file);
     else yield* this.readCapture(file);
   }
@@ -173,11 +192,16 @@ export class PacketSession {
    * A qlog's packets. The logs hold no payload bytes, so TLS and HTTP/3 are known only as
    * far as the log's own events say (parameters_set, alpn_information).
    */
-  private async *readQlog(file: QlogFile): AsyncGenerator<PacketEvent> {
+  private async *readQlog(file: QlogFile): AsyncGenerator<PacketEvent[]> {
     this.logged.startInput();
+    let out: PacketEvent[] = [];
     for await (const item of file.items()) {
+      if (out.length >= PACKET_BATCH) {
+        yield out;
+        out = [];
+      }
       if (item.kind === 'problem') {
-        yield { kind: 'issue', issue: item.problem };
+        out.push({ kind: 'issue', issue: item.problem });
         continue;
       }
       if (item.kind !== 'event') continue;
@@ -190,101 +214,118 @@ export class PacketSession {
       if (file.stats.firstTime === undefined && this.logged.firstTimeMs !== undefined) file.stats.firstTime = this.logged.firstTimeMs / 1000;
       if (!packet) continue;
       this.analyse(packet);
-      yield { kind: 'packet', packet };
+      out.push({ kind: 'packet', packet });
+    }
+    if (out.length > 0) yield out;
+  }
+
+  private async *readCapture(file: CaptureFile): AsyncGenerator<PacketEvent[]> {
+    // packet times count from the capture's first record
+    const clock: { zero?: number } = {};
+    for await (const events of readDatagramBatches(file)) {
+      let out: PacketEvent[] = [];
+      for (const ev of events) {
+        this.captureEvent(file, clock, ev, out);
+        // handed over in small batches: a decrypted packet is garbage soon after it is
+        // written out, and few enough of them wait that none outlives the young generation
+        if (out.length >= PACKET_BATCH) {
+          yield out;
+          out = [];
+        }
+      }
+      if (out.length > 0) yield out;
     }
   }
 
-  private async *readCapture(file: CaptureFile): AsyncGenerator<PacketEvent> {
-    let zero: number | undefined;
-    for await (const ev of readDatagrams(file)) {
-      if (ev.kind === 'secrets') {
-        // pcapng Decryption Secrets Block: a key log carried in the capture itself
-        if (ev.secrets.secretsType === SECRETS_TYPE_TLS_KEYLOG) {
-          for (const p of this.keylog.add(ev.secrets.data.toString('latin1'))) {
-            yield { kind: 'issue', issue: { file: file.path, offset: ev.secrets.fileOffset, message: `key log in a Decryption Secrets Block, line ${p.line}: ${p.message}`, fatal: false } };
-          }
+  /** one event of a capture read into packet events, in order */
+  private captureEvent(file: CaptureFile, clock: { zero?: number }, ev: DatagramEvent, out: PacketEvent[]): void {
+    if (ev.kind === 'secrets') {
+      // pcapng Decryption Secrets Block: a key log carried in the capture itself
+      if (ev.secrets.secretsType === SECRETS_TYPE_TLS_KEYLOG) {
+        for (const p of this.keylog.add(ev.secrets.data.toString('latin1'))) {
+          out.push({ kind: 'issue', issue: { file: file.path, offset: ev.secrets.fileOffset, message: `key log in a Decryption Secrets Block, line ${p.line}: ${p.message}`, fatal: false } });
         }
-        yield ev;
-        continue;
       }
-      if (ev.kind !== 'datagram') {
-        yield ev;
-        continue;
+      out.push(ev);
+      return;
+    }
+    if (ev.kind !== 'datagram') {
+      out.push(ev);
+      return;
+    }
+    const d = ev.datagram;
+    const decoded = this.decoder.decode(d);
+    if (!decoded) return;
+    clock.zero ??= file.stats.firstTime ?? d.time;
+    const t0 = clock.zero;
+    const units: { header: PacketHeader; opened?: DecryptedPacket; gso?: number }[] = decoded.packets.map((header) => ({ header }));
+    // a copy of an earlier first flight is a replay, not more of that connection
+    const replayOf = this.replays.replayed(d, decoded.packets);
+    for (let i = 0; i < units.length; i++) {
+      const unit = units[i]!;
+      const header = unit.header;
+      const { connection, direction } = replayOf ? this.tracker.trackReplay(header, d, replayOf.connection) : this.tracker.track(header, d);
+      let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction, { frame: d.frame, time: d.time });
+      const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
+      if (split) {
+        // the rest of the datagram is segments of a GSO batch, each now opened
+        units.splice(i, 1, ...split);
+        opened = split[0]!.opened!;
       }
-      const d = ev.datagram;
-      const decoded = this.decoder.decode(d);
-      if (!decoded) continue;
-      zero ??= file.stats.firstTime ?? d.time;
-      const t0 = zero;
-      const units: { header: PacketHeader; opened?: DecryptedPacket; gso?: number }[] = decoded.packets.map((header) => ({ header }));
-      // a copy of an earlier first flight is a replay, not more of that connection
-      const replayOf = this.replays.replayed(d, decoded.packets);
-      for (let i = 0; i < units.length; i++) {
-        const unit = units[i]!;
-        const header = unit.header;
-        const { connection, direction } = replayOf ? this.tracker.trackReplay(header, d, replayOf.connection) : this.tracker.track(header, d);
-        let opened = unit.opened ?? this.decryption.packet(connection, header, d.payload, direction, { frame: d.frame, time: d.time });
-        const split = opened.decrypted === 'aead failed' && !unit.gso ? this.splitByAead(connection, header, d, direction) : null;
-        if (split) {
-          // the rest of the datagram is segments of a GSO batch, each now opened
-          units.splice(i, 1, ...split);
-          opened = split[0]!.opened!;
-        }
-        if (opened.decrypted === 'aead failed') this.decryption.undecrypted(connection, header, direction, d.frame);
-        const gsoSize = split ? split[0]!.gso : unit.gso;
-        const preferredCid = this.tracker.learnPreferredAddressCid(connection);
-        if (preferredCid) this.decoder.dcids.learnCid(Buffer.from(preferredCid, 'hex'), connection.version ?? 0);
-        const exponent = ackDelayExponent(connection, direction);
-        for (const f of opened.frames) {
-          if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
-          if (f.type !== 'new_connection_id') continue;
-          this.tracker.addIssuedCid(connection, direction, f.connection_id, f.stateless_reset_token);
-          this.decoder.dcids.learnCid(Buffer.from(f.connection_id, 'hex'), connection.version ?? 0);
-        }
-        const packet: PacketRecord = {
-          frame: d.frame,
-          time: d.time - t0,
-          connection,
-          direction,
-          src: d.src,
-          dst: d.dst,
-          datagramBytes: d.payload.length,
-          header: opened.reread?.header ?? units[i]!.header,
-          pn: opened.pn,
-          keyPhase: opened.keyPhase,
-          decrypted: opened.decrypted,
-          frames: opened.frames,
-        };
-        if (d.ecn !== undefined) packet.ecn = d.ecn;
-        if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
-        if (isStatelessReset(packet, d.payload)) packet.statelessReset = true;
-        if (opened.pnSearched) packet.pnSearched = true;
-        if (opened.pnRecovery) packet.pnRecovery = opened.pnRecovery;
-        if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
-        if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
-        else if (gsoSize) packet.gsoSegmentSize = gsoSize;
-        if (opened.frameError) {
-          yield {
-            kind: 'issue',
-            issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
-          };
-        }
-        this.analyse(packet);
-        this.replays.observe(packet, d.payload);
-        yield { kind: 'packet', packet };
+      if (opened.decrypted === 'aead failed') this.decryption.undecrypted(connection, header, direction, d.frame);
+      const gsoSize = split ? split[0]!.gso : unit.gso;
+      const preferredCid = this.tracker.learnPreferredAddressCid(connection);
+      if (preferredCid) this.decoder.dcids.learnCid(Buffer.from(preferredCid, 'hex'), connection.version ?? 0);
+      const exponent = ackDelayExponent(connection, direction);
+      for (const f of opened.frames) {
+        if (f.type === 'ack' && exponent !== undefined) scaleAckDelay(f, exponent);
+        if (f.type !== 'new_connection_id') continue;
+        this.tracker.addIssuedCid(connection, direction, f.connection_id, f.stateless_reset_token);
+        this.decoder.dcids.learnCid(Buffer.from(f.connection_id, 'hex'), connection.version ?? 0);
       }
-      if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);
-      if (decoded.problem) {
-        yield {
+      const packet: PacketRecord = {
+        frame: d.frame,
+        time: d.time - t0,
+        connection,
+        direction,
+        src: d.src,
+        dst: d.dst,
+        datagramBytes: d.payload.length,
+        header: opened.reread?.header ?? units[i]!.header,
+        pn: opened.pn,
+        keyPhase: opened.keyPhase,
+        decrypted: opened.decrypted,
+        frames: opened.frames,
+      };
+      if (d.ecn !== undefined) packet.ecn = d.ecn;
+      if (opened.retryIntegrity) packet.retryIntegrity = opened.retryIntegrity;
+      if (isStatelessReset(packet, d.payload)) packet.statelessReset = true;
+      if (opened.pnSearched) packet.pnSearched = true;
+      if (opened.pnRecovery) packet.pnRecovery = opened.pnRecovery;
+      if (opened.reread) packet.layoutOf = opened.reread.layoutOf;
+      if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
+      else if (gsoSize) packet.gsoSegmentSize = gsoSize;
+      if (opened.frameError) {
+        out.push({
           kind: 'issue',
-          issue: {
-            file: file.path,
-            frame: d.frame,
-            message: `QUIC packet at byte ${decoded.problem.offset} of the UDP payload: ${decoded.problem.message}`,
-            fatal: false,
-          },
-        };
+          issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
+        });
       }
+      this.analyse(packet);
+      this.replays.observe(packet, d.payload);
+      out.push({ kind: 'packet', packet });
+    }
+    if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);
+    if (decoded.problem) {
+      out.push({
+        kind: 'issue',
+        issue: {
+          file: file.path,
+          frame: d.frame,
+          message: `QUIC packet at byte ${decoded.problem.offset} of the UDP payload: ${decoded.problem.message}`,
+          fatal: false,
+        },
+      });
     }
   }
 }

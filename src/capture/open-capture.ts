@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { fileErrorMessage } from '../wire/file-error.js';
+import { unbatch } from '../wire/batches.js';
 import { InputError } from '../wire/input-issue.js';
 import { fileSource, streamSource, type ByteSource } from './byte-source.js';
 import { readPcap } from './pcap-reader.js';
@@ -7,11 +8,15 @@ import { readPcapng } from './pcapng-reader.js';
 import { sniffFormat } from './sniff-format.js';
 import type { CaptureEvent, CaptureFormat, CaptureStats } from './types.js';
 
-/** A capture file, opened and recognised; `events()` reads it once, streaming. */
+/**
+ * A capture file, opened and recognised; `batches()` reads it once, streaming, a batch of
+ * events per chunk read; `events()` is the same reading one event at a time.
+ */
 export interface CaptureFile {
   path: string;
   format: CaptureFormat;
   stats: CaptureStats;
+  batches(): AsyncIterable<CaptureEvent[]>;
   events(): AsyncIterable<CaptureEvent>;
 }
 
@@ -67,12 +72,8 @@ export async function openCaptureSource(source: ByteSource): Promise<CaptureFile
 
 function captureFile(path: string, format: CaptureFormat, input: () => string | ByteSource): CaptureFile {
   const stats: CaptureStats = { path, format, records: 0, truncatedRecords: 0, otherRecords: 0, linkTypes: [] };
-  return {
-    path,
-    format,
-    stats,
-    events: () => (format === 'pcap' ? readPcap(input(), stats) : readPcapng(input(), stats)),
-  };
+  const batches = () => (format === 'pcap' ? readPcap(input(), stats) : readPcapng(input(), stats));
+  return { path, format, stats, batches, events: () => unbatch(batches()) };
 }
 
 /** the capture format of these first bytes; an InputError saying what was found when neither */

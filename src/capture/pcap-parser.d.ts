@@ -2,6 +2,6 @@
 declare module 'pcap-parser' {
   import type { EventEmitter } from 'node:events';
   import type { Readable } from 'node:stream';
-  const pcapParser: { parse(input: string | Readable): EventEmitter };
+  const pcapParser: { parse(input: string | Readable | EventEmitter): EventEmitter };
   export default pcapParser;
 }

@@ -1,6 +1,5 @@
-import { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import pcapParser from 'pcap-parser';
-import { AsyncQueue } from './async-queue.js';
 import { fileSource, type ByteSource } from './byte-source.js';
 import { hidePcapParserBufferWarning } from './deprecation-filter.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './sniff-format.js';
@@ -26,12 +25,24 @@ interface PcapParserHeader {
 }
 
 /**
- * Reads a classic pcap file through the pcap-parser package, streaming. Around it we add
- * what it lacks: the nanosecond format (its magic is swapped for the microsecond one on
- * the way in, and the sub-second field read as nanoseconds), backpressure, a report of a
- * file cut off mid-record, and a stop at a corrupt record length.
+ * What pcap-parser reads from: it listens for 'data' and 'end' and calls pause/resume.
+ * We emit each chunk ourselves, so its record events all fire, synchronously, before the
+ * next chunk is read: a chunk's records are one batch, and the pace is ours (the next
+ * chunk is read only when the consumer asks for the next batch).
  */
-export async function* readPcap(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+class ChunkFeed extends EventEmitter {
+  pause(): void {}
+  resume(): void {}
+}
+
+/**
+ * Reads a classic pcap file through the pcap-parser package, streaming, one batch of
+ * events per chunk read. Around it we add what it lacks: the nanosecond format (its magic
+ * is swapped for the microsecond one on the way in, and the sub-second field read as
+ * nanoseconds), a report of a file cut off mid-record, and a stop at a corrupt record
+ * length.
+ */
+export async function* readPcap(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent[]> {
   hidePcapParserBufferWarning();
   // a pipe cannot seek: the file is read once, in order, and its length known only at the end
   const src = typeof input === 'string' ? await fileSource(input) : input;
@@ -50,32 +61,13 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
         : undefined;
   if (headerProblem) {
     await src.close();
-    yield { kind: 'issue', issue: { file: path, ...headerProblem, fatal: true } };
+    yield [{ kind: 'issue', issue: { file: path, ...headerProblem, fatal: true } }];
     return;
   }
 
-  async function* chunks(): AsyncGenerator<Buffer> {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(src.chunkSize);
-      const bytesRead = await src.read(buf, 0, buf.length);
-      if (bytesRead === 0) return;
-      // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
-      const chunk = bytesRead < buf.length / 4 ? Buffer.from(buf.subarray(0, bytesRead)) : buf.subarray(0, bytesRead);
-      if (size === 0 && nanos && chunk.length >= 4) {
-        if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
-        else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);
-      }
-      size += bytesRead;
-      yield chunk;
-    }
-  }
-
-  const source = Readable.from(chunks(), { objectMode: false });
-  const queue = new AsyncQueue<CaptureEvent>(
-    () => source.pause(),
-    () => source.resume(),
-  );
-  const parser = pcapParser.parse(source);
+  const feed = new ChunkFeed();
+  let batch: CaptureEvent[] = [];
+  const parser = pcapParser.parse(feed);
   let linkType = 1;
   let offset = FILE_HEADER;
   let header: PcapParserHeader | null = null;
@@ -87,9 +79,7 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
   const stop = (message: string, at: number) => {
     if (stopped) return;
     stopped = true;
-    queue.push({ kind: 'issue', issue: { file: path, offset: at, message, fatal: true } });
-    source.destroy();
-    queue.end();
+    batch.push({ kind: 'issue', issue: { file: path, offset: at, message, fatal: true } });
   };
 
   parser.on('globalHeader', (g: { linkLayerType: number }) => {
@@ -115,7 +105,7 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
     stats.records++;
     const time = h.timestampSeconds + h.timestampMicroseconds * subsecond;
     stats.firstTime ??= time;
-    queue.push({
+    batch.push({
       kind: 'record',
       record: {
         frame: stats.records,
@@ -144,15 +134,32 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
           ? `a record header needs ${RECORD_HEADER} bytes, the file ends after ${left}`
           : `the record needs ${RECORD_HEADER + (header?.capturedLength ?? 0)} bytes, the file ends after ${left}`;
       stop(`file is cut short: ${what}`, offset);
-      return;
     }
-    queue.end();
   });
 
   try {
-    yield* queue.drain();
+    while (!stopped) {
+      const buf = Buffer.allocUnsafe(src.chunkSize);
+      const bytesRead = await src.read(buf, 0, buf.length);
+      if (bytesRead === 0) {
+        feed.emit('end');
+        break;
+      }
+      // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
+      const chunk = bytesRead < buf.length / 4 ? Buffer.from(buf.subarray(0, bytesRead)) : buf.subarray(0, bytesRead);
+      if (size === 0 && nanos && chunk.length >= 4) {
+        if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
+        else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);
+      }
+      size += bytesRead;
+      feed.emit('data', chunk);
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   } finally {
-    source.destroy();
     await src.close();
   }
 }

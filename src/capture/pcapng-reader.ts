@@ -18,9 +18,10 @@ const MAX_BLOCK = 16 << 20;
 /**
  * Reads a pcapng file block by block (draft-ietf-opsawg-pcapng), streaming: a chunk of the
  * file at a time, with only an unfinished block carried over. Interfaces belong to their
- * section; each section may have its own byte order.
+ * section; each section may have its own byte order. The events of the blocks read from
+ * one chunk come as one batch, handed over before the next chunk is read.
  */
-export async function* readPcapng(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent> {
+export async function* readPcapng(input: string | ByteSource, stats: CaptureStats): AsyncGenerator<CaptureEvent[]> {
   // read once, in order, so that a pipe (which cannot seek) is read as a file is
   const src = typeof input === 'string' ? await fileSource(input) : input;
   const path = src.name;
@@ -46,14 +47,20 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
       }
       return buf.length >= need;
     };
+    let batch: CaptureEvent[] = [];
     const fatal = (message: string, offset: number): CaptureEvent => ({
       kind: 'issue',
       issue: { file: path, offset, message, fatal: true },
     });
 
     for (;;) {
+      // what this chunk gave is handed over before the next is read
+      if (buf.length < 12 && batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
       if (!(await fill(12))) {
-        if (buf.length > 0) yield fatal(`file is cut short: a block header needs 12 bytes, the file ends after ${buf.length}`, pos);
+        if (buf.length > 0) yield [fatal(`file is cut short: a block header needs 12 bytes, the file ends after ${buf.length}`, pos)];
         return;
       }
       let type = buf.readUInt32LE(0);
@@ -63,7 +70,7 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
         if (bom === BYTE_ORDER_MAGIC) little = true;
         else if (buf.readUInt32BE(8) === BYTE_ORDER_MAGIC) little = false;
         else {
-          yield fatal(`expected the byte-order magic 1a2b3c4d in a Section Header Block, found ${buf.toString('hex', 8, 12)}`, pos + 8);
+          yield [...batch, fatal(`expected the byte-order magic 1a2b3c4d in a Section Header Block, found ${buf.toString('hex', 8, 12)}`, pos + 8)];
           return;
         }
         interfaces = [];
@@ -71,16 +78,20 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
       type = little ? buf.readUInt32LE(0) : buf.readUInt32BE(0);
       const length = little ? buf.readUInt32LE(4) : buf.readUInt32BE(4);
       if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) {
-        yield fatal(`block length ${length} is impossible: expected a multiple of 4 from 12 to ${MAX_BLOCK}`, pos + 4);
+        yield [...batch, fatal(`block length ${length} is impossible: expected a multiple of 4 from 12 to ${MAX_BLOCK}`, pos + 4)];
         return;
       }
+      if (buf.length < length && batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
       if (!(await fill(length))) {
-        yield fatal(`file is cut short: the block needs ${length} bytes, the file ends after ${buf.length}`, pos);
+        yield [fatal(`file is cut short: the block needs ${length} bytes, the file ends after ${buf.length}`, pos)];
         return;
       }
       const trailer = little ? buf.readUInt32LE(length - 4) : buf.readUInt32BE(length - 4);
       if (trailer !== length) {
-        yield fatal(`block length ${length} at the start and ${trailer} at the end disagree`, pos + length - 4);
+        yield [...batch, fatal(`block length ${length} at the start and ${trailer} at the end disagree`, pos + length - 4)];
         return;
       }
       const r = new ByteReader(buf, pos, 8, length - 4);
@@ -109,7 +120,7 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
             const original = r.u32('the original length', little);
             const data = r.bytes(captured, `${captured} bytes of packet data`);
             lastTime = timestampSeconds(high, low, iface);
-            yield record(stats, lastTime, iface, data, original, pos, r.absoluteOffset - captured, ifId);
+            batch.push(record(stats, lastTime, iface, data, original, pos, r.absoluteOffset - captured, ifId));
             break;
           }
           case BlockType.SIMPLE_PACKET: {
@@ -118,14 +129,14 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
             if (!iface) throw new WireError('a Simple Packet Block comes before any Interface Description Block in its section: expected interface 0 to be described first; the packet is skipped', pos);
             const original = r.u32('the original length', little);
             const captured = Math.min(original, iface.snapLength || original, r.remaining);
-            yield record(stats, lastTime, iface, r.bytes(captured), original, pos, pos + 12, 0);
+            batch.push(record(stats, lastTime, iface, r.bytes(captured), original, pos, pos + 12, 0));
             break;
           }
           case BlockType.DECRYPTION_SECRETS: {
             const secretsType = r.u32('the secrets type', little);
             const len = r.u32('the secrets length', little);
             // copied, so that keeping the secrets does not keep the whole read chunk alive
-            yield { kind: 'secrets', secrets: { secretsType, data: Buffer.from(r.bytes(len, `${len} bytes of secrets`)), fileOffset: pos } };
+            batch.push({ kind: 'secrets', secrets: { secretsType, data: Buffer.from(r.bytes(len, `${len} bytes of secrets`)), fileOffset: pos } });
             break;
           }
           default:
@@ -135,7 +146,7 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
       } catch (err) {
         if (!(err instanceof WireError)) throw err;
         // the block's own length is sound, so the next block can still be read
-        yield { kind: 'issue', issue: { file: path, offset: err.offset, message: err.message, fatal: false } };
+        batch.push({ kind: 'issue', issue: { file: path, offset: err.offset, message: err.message, fatal: false } });
       }
       buf = buf.subarray(length);
       pos += length;

@@ -1,3 +1,4 @@
+import { unbatch } from '../wire/batches.js';
 import { WireError } from '../wire/wire-error.js';
 import { FragmentReassembler } from './ip-fragments.js';
 import { IPPROTO_UDP, readIpv4, readIpv6, type IpPacket } from './ip.js';
@@ -6,45 +7,47 @@ import type { CaptureFile } from './open-capture.js';
 import type { CaptureRecord, Datagram, DatagramEvent } from './types.js';
 import { readUdp } from './udp.js';
 
+/** readDatagramBatches, one event at a time */
+export function readDatagrams(file: CaptureFile): AsyncGenerator<DatagramEvent> {
+  return unbatch(readDatagramBatches(file));
+}
+
 /**
  * Records → UDP datagrams: the link layer stripped, IP fragments reassembled, the UDP
  * header read. Records that are not UDP over IP are counted and passed over; a record whose
- * headers are malformed is reported and skipped, and reading goes on with the next.
+ * headers are malformed is reported and skipped, and reading goes on with the next. A batch
+ * of records in, a batch of events out.
  */
-export async function* readDatagrams(file: CaptureFile): AsyncGenerator<DatagramEvent> {
+export async function* readDatagramBatches(file: CaptureFile): AsyncGenerator<DatagramEvent[]> {
   const fragments = new FragmentReassembler();
   const unknownLinks = new Set<number>();
   let firstTruncated: number | undefined;
   const lengthFromRecord = { count: 0, first: 0 };
-  for await (const ev of file.events()) {
-    if (ev.kind !== 'record') {
-      yield ev;
-      continue;
-    }
-    const rec = ev.record;
+
+  const datagramOf = (rec: CaptureRecord, out: DatagramEvent[]): void => {
     if (rec.data.length < rec.originalLength) {
       file.stats.truncatedRecords++;
       firstTruncated ??= rec.frame;
     }
     try {
       const d = toDatagram(rec, fragments, lengthFromRecord);
-      if (d) yield { kind: 'datagram', datagram: d };
+      if (d) out.push({ kind: 'datagram', datagram: d });
       else file.stats.otherRecords++;
     } catch (err) {
       if (err instanceof UnknownLinkType) {
         file.stats.otherRecords++;
         if (!unknownLinks.has(rec.linkType)) {
           unknownLinks.add(rec.linkType);
-          yield {
+          out.push({
             kind: 'issue',
             issue: { file: file.path, frame: rec.frame, message: `link type ${rec.linkType} is not one quiclens decodes; its records are skipped`, fatal: false },
-          };
+          });
         }
-        continue;
+        return;
       }
       if (!(err instanceof WireError)) throw err;
       const truncated = rec.data.length < rec.originalLength;
-      yield {
+      out.push({
         kind: 'issue',
         issue: {
           file: file.path,
@@ -53,12 +56,22 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
           message: truncated ? `record cut short by the snap length: ${err.message}` : err.message,
           fatal: false,
         },
-      };
+      });
     }
+  };
+
+  for await (const events of file.batches()) {
+    const out: DatagramEvent[] = [];
+    for (const ev of events) {
+      if (ev.kind === 'record') datagramOf(ev.record, out);
+      else out.push(ev);
+    }
+    if (out.length > 0) yield out;
   }
+  const last: DatagramEvent[] = [];
   if (lengthFromRecord.count > 0) {
     // once per file: an offloading host writes every large packet so
-    yield {
+    last.push({
       kind: 'issue',
       issue: {
         file: file.path,
@@ -66,11 +79,11 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
         message: `${lengthFromRecord.count === 1 ? '1 IP packet' : `${lengthFromRecord.count} IP packets`} had a length field of 0 (the first is frame ${lengthFromRecord.first}), as a capture on a host with segmentation offload (TSO/GSO) writes them; their length was taken from the record`,
         fatal: false,
       },
-    };
+    });
   }
   if (firstTruncated !== undefined) {
     // once per file: a snap length cuts every large record, so one line says it all
-    yield {
+    last.push({
       kind: 'issue',
       issue: {
         file: file.path,
@@ -78,8 +91,9 @@ export async function* readDatagrams(file: CaptureFile): AsyncGenerator<Datagram
         message: `${file.stats.truncatedRecords} records were cut short by the capture's snap length (the first is frame ${firstTruncated}); their packets are incomplete and cannot be decrypted`,
         fatal: false,
       },
-    };
+    });
   }
+  if (last.length > 0) yield last;
 }
 
 class UnknownLinkType extends Error {}

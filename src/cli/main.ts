@@ -76,6 +76,18 @@ function run<T>(handler: Handler<T>, ownOutput = false) {
   };
 }
 
+/**
+ * yargs lays out a command's whole help text each time the command runs, in case a later
+ * failure wants to print it: about 80 ms of a run's CPU, for a text our own failure handler
+ * (.fail below) never prints. The one hook there is for it is internal, so it is looked for
+ * and, where a yargs release lacks it, left alone.
+ */
+function skipHelpCache(cli: unknown): void {
+  const internal = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** a usage error in one line, as yargs' own are told (exit 2) */
 function usageError(message: string): never {
   process.stderr.write(`quiclens: ${message}\nRun 'quiclens --help' for usage.\n`);
@@ -110,7 +122,9 @@ if (meant) usageError(`unknown command '${first}': did you mean '${meant}'?`);
 const subProblem = args[0] === undefined ? undefined : subcommandProblem(args[0], args[1]);
 if (subProblem) usageError(subProblem);
 
-await withOutputOptions(yargs(args))
+const cli = yargs(args);
+skipHelpCache(cli);
+await withOutputOptions(cli)
   .scriptName('quiclens')
   .usage('$0 <command> <inputs...> [options]\n\nQUIC packet and handshake analyzer for captures (pcap, pcapng) and endpoint logs (qlog).')
   .command(

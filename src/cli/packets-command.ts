@@ -22,7 +22,8 @@ export interface PacketsOptions extends Omit<CommonOptions, 'format'>, Partial<S
 export async function packetsCommand(opts: PacketsOptions, io: CommandIo = processIo(opts)): Promise<number> {
   const { out, problems } = io;
   const keys = io.keyLogs ?? readKeyLogs(opts.keylog, problems);
-  const session = new PacketSession({ ports: opts.port, keylog: keys });
+  // a list of packets: nothing that only the other commands' conclusions need is worked out
+  const session = new PacketSession({ ports: opts.port, keylog: keys, analyses: false });
   const rowsFormat = fieldsFormat(opts.format, opts.fields);
   const rows = rowsFormat ? new FieldRows(opts.fields ?? readFields(PACKET_DEFAULT_FIELDS.join(','), PACKET_SPACE), rowsFormat, out.write, opts.header ?? true) : null;
   const table = !rows && opts.format === 'table' ? new PacketTable(out.write, io.colour, { terminalColumns: io.columns, wide: opts.wide }) : null;
@@ -36,21 +37,24 @@ export async function packetsCommand(opts: PacketsOptions, io: CommandIo = proce
 
   rows?.start();
   for await (const file of openInputs(opts.inputs, problems)) {
-    for await (const ev of session.read(file)) {
-      if (ev.kind === 'issue') problems.report(ev.issue);
-      if (ev.kind !== 'packet') continue;
-      if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
-      const p = ev.packet;
-      if (opts.connection !== undefined && p.connection.id !== opts.connection) continue;
-      seen++;
-      // the JSON object is made only when something reads it
-      const json = filter || rows || !table ? toJson(p) : undefined;
-      if (filter && !filter.test(json)) continue;
-      shown++;
-      if (rows) rows.add(json);
-      else if (table) table.add(p);
-      else if (opts.format === 'ndjson') out.write(JSON.stringify(json) + '\n');
-      else jsonRows.push(JSON.stringify(json));
+    for await (const batch of session.readBatches(file)) {
+      for (const ev of batch) {
+        if (ev.kind === 'issue') problems.report(ev.issue);
+        if (ev.kind !== 'packet') continue;
+        if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
+        const p = ev.packet;
+        if (opts.connection !== undefined && p.connection.id !== opts.connection) continue;
+        seen++;
+        // the JSON object is made only when something reads it
+        const json = filter || rows || !table ? toJson(p) : undefined;
+        if (filter && !filter.test(json)) continue;
+        shown++;
+        if (rows) rows.add(json);
+        else if (table) table.add(p);
+        else if (opts.format === 'ndjson') out.write(JSON.stringify(json) + '\n');
+        else jsonRows.push(JSON.stringify(json));
+      }
+      // once per batch: a slow reader of the output holds the capture's reading back
       await out.drain();
     }
   }

@@ -1,5 +1,8 @@
-import hpack from 'hpack.js';
+import type HpackPackage from 'hpack.js';
+import { lazyPackage } from '../wire/lazy-package.js';
 import { QpackError } from './qpack-error.js';
+
+const hpack = lazyPackage<typeof HpackPackage>('hpack.js');
 
 /**
  * The Huffman code of RFC 7541 Appendix B, which QPACK uses as HPACK does (RFC 9204
@@ -12,7 +15,7 @@ import { QpackError } from './qpack-error.js';
  * input. `offset` is where the string starts, for the message.
  */
 export function huffmanDecode(octets: Buffer, offset = 0): string {
-  const d = hpack.decoder.create();
+  const d = hpack().decoder.create();
   d.push(Buffer.concat([hpackLength(octets.length), octets]));
   let out: number[] | Buffer;
   try {

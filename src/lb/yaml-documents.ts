@@ -1,4 +1,7 @@
-import { isCollection, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { lazyPackage } from '../wire/lazy-package.js';
+
+const yaml = lazyPackage<typeof import('yaml')>('yaml');
 import { InputError } from '../wire/input-issue.js';
 import type { SourceLocation } from './model.js';
 
@@ -31,10 +34,10 @@ export function readYamlDocuments(file: string, text: string): YamlDocument[] {
       fatal: true,
     });
   }
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   // the package's warnings (unknown tags, collection keys) go to process warnings by default:
   // they would reach stderr in its words, so they are silenced; errors are ours to tell
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, logLevel: 'error' });
+  const docs = yaml().parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   const out: YamlDocument[] = [];
   for (const doc of list as Document.Parsed[]) {
@@ -60,7 +63,7 @@ export function readYamlDocuments(file: string, text: string): YamlDocument[] {
         let node: unknown = doc.contents;
         let offset = doc.contents?.range?.[0] ?? 0;
         for (const key of path) {
-          if (!isCollection(node)) break;
+          if (!yaml().isCollection(node)) break;
           const next = node.get(key, true) as { range?: [number, number, number] } | undefined;
           if (!next) break;
           // a scalar found by key: its own place; the pair's key would be one line up for block maps

@@ -1,6 +1,5 @@
 import type { CaptureFile } from '../capture/open-capture.js';
 import { readDatagramBatches } from '../capture/read-datagrams.js';
-import { unbatch } from '../wire/batches.js';
 import type { CaptureSecrets } from '../capture/types.js';
 import type { Datagram, DatagramEvent } from '../capture/types.js';
 import { DatagramDecoder } from '../quic/decode-datagram.js';
@@ -36,9 +35,6 @@ export type PacketEvent =
   | { kind: 'packet'; packet: PacketRecord }
   | { kind: 'secrets'; secrets: CaptureSecrets }
   | { kind: 'issue'; issue: InputIssue };
-
-/** packets are handed over this many at a time (at most) */
-const PACKET_BATCH = 64;
 
 export interface ReadPacketsOptions {
   /** --port: UDP ports where QUIC is assumed even before a long header is seen */
@@ -177,31 +173,53 @@ export class PacketSession {
     this.streamTracker.observe(packet);
   }
 
-  /** Reads one input: a capture, or endpoint logs (qlog) through the same analyses. */
-  read(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent> {
-    return unbatch(this.readBatches(file));
+  /**
+   * Reads one input: a capture, or endpoint logs (qlog) through the same analyses. Each
+   * event is handed over before the next packet is read, so the state of its connection is
+   * as of that packet.
+   */
+  async *read(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent> {
+    if ('kind' in file) {
+      yield* this.readQlog(file);
+      return;
+    }
+    const clock: { zero?: number } = {};
+    for await (const events of readDatagramBatches(file)) {
+      for (const ev of events) yield* this.captureEvents(file, clock, ev);
+    }
   }
 
-  /** As read, a batch of events at a time (a chunk of the capture's): no promise per packet. */
-  async *readBatches(file: CaptureFile | QlogFile): AsyncGenerator<PacketEvent[]> {
-    if ('kind' in file) yield* this.readQlog(file);
-    else yield* this.readCapture(file);
+  /**
+   * As read, for a caller whose work on each event is synchronous: `onEvent` is called for
+   * each event in order, before the next packet is read, and no promise is made per packet
+   * (a chunk of the capture at a time). `between`, when given, is awaited after each chunk:
+   * a slow writer of the output holds the reading back there.
+   */
+  async readEach(file: CaptureFile | QlogFile, onEvent: (ev: PacketEvent) => void, between?: () => Promise<void>): Promise<void> {
+    if ('kind' in file) {
+      let n = 0;
+      for await (const ev of this.readQlog(file)) {
+        onEvent(ev);
+        if (between && (++n & 255) === 0) await between();
+      }
+      return;
+    }
+    const clock: { zero?: number } = {};
+    for await (const events of readDatagramBatches(file)) {
+      for (const ev of events) for (const out of this.captureEvents(file, clock, ev)) onEvent(out);
+      await between?.();
+    }
   }
 
   /**
    * A qlog's packets. The logs hold no payload bytes, so TLS and HTTP/3 are known only as
    * far as the log's own events say (parameters_set, alpn_information).
    */
-  private async *readQlog(file: QlogFile): AsyncGenerator<PacketEvent[]> {
+  private async *readQlog(file: QlogFile): AsyncGenerator<PacketEvent> {
     this.logged.startInput();
-    let out: PacketEvent[] = [];
     for await (const item of file.items()) {
-      if (out.length >= PACKET_BATCH) {
-        yield out;
-        out = [];
-      }
       if (item.kind === 'problem') {
-        out.push({ kind: 'issue', issue: item.problem });
+        yield { kind: 'issue', issue: item.problem };
         continue;
       }
       if (item.kind !== 'event') continue;
@@ -214,43 +232,24 @@ export class PacketSession {
       if (file.stats.firstTime === undefined && this.logged.firstTimeMs !== undefined) file.stats.firstTime = this.logged.firstTimeMs / 1000;
       if (!packet) continue;
       this.analyse(packet);
-      out.push({ kind: 'packet', packet });
-    }
-    if (out.length > 0) yield out;
-  }
-
-  private async *readCapture(file: CaptureFile): AsyncGenerator<PacketEvent[]> {
-    // packet times count from the capture's first record
-    const clock: { zero?: number } = {};
-    for await (const events of readDatagramBatches(file)) {
-      let out: PacketEvent[] = [];
-      for (const ev of events) {
-        this.captureEvent(file, clock, ev, out);
-        // handed over in small batches: a decrypted packet is garbage soon after it is
-        // written out, and few enough of them wait that none outlives the young generation
-        if (out.length >= PACKET_BATCH) {
-          yield out;
-          out = [];
-        }
-      }
-      if (out.length > 0) yield out;
+      yield { kind: 'packet', packet };
     }
   }
 
-  /** one event of a capture read into packet events, in order */
-  private captureEvent(file: CaptureFile, clock: { zero?: number }, ev: DatagramEvent, out: PacketEvent[]): void {
+  /** one event of a capture read into packet events, in order; a packet's consumer runs before the next is decoded */
+  private *captureEvents(file: CaptureFile, clock: { zero?: number }, ev: DatagramEvent): Generator<PacketEvent> {
     if (ev.kind === 'secrets') {
       // pcapng Decryption Secrets Block: a key log carried in the capture itself
       if (ev.secrets.secretsType === SECRETS_TYPE_TLS_KEYLOG) {
         for (const p of this.keylog.add(ev.secrets.data.toString('latin1'))) {
-          out.push({ kind: 'issue', issue: { file: file.path, offset: ev.secrets.fileOffset, message: `key log in a Decryption Secrets Block, line ${p.line}: ${p.message}`, fatal: false } });
+          yield { kind: 'issue', issue: { file: file.path, offset: ev.secrets.fileOffset, message: `key log in a Decryption Secrets Block, line ${p.line}: ${p.message}`, fatal: false } };
         }
       }
-      out.push(ev);
+      yield ev;
       return;
     }
     if (ev.kind !== 'datagram') {
-      out.push(ev);
+      yield ev;
       return;
     }
     const d = ev.datagram;
@@ -306,18 +305,18 @@ export class PacketSession {
       if (decoded.gsoSegmentSize) packet.gsoSegmentSize = decoded.gsoSegmentSize;
       else if (gsoSize) packet.gsoSegmentSize = gsoSize;
       if (opened.frameError) {
-        out.push({
+        yield {
           kind: 'issue',
           issue: { file: file.path, frame: d.frame, message: `${header.type} packet ${opened.pn}: ${opened.frameError.message} (payload byte ${opened.frameError.offset})`, fatal: false },
-        });
+        };
       }
       this.analyse(packet);
       this.replays.observe(packet, d.payload);
-      out.push({ kind: 'packet', packet });
+      yield { kind: 'packet', packet };
     }
     if (!decoded.gsoSegmentSize && units.every((u) => !u.gso)) this.segmentSizes.observe(d);
     if (decoded.problem) {
-      out.push({
+      yield {
         kind: 'issue',
         issue: {
           file: file.path,
@@ -325,7 +324,7 @@ export class PacketSession {
           message: `QUIC packet at byte ${decoded.problem.offset} of the UDP payload: ${decoded.problem.message}`,
           fatal: false,
         },
-      });
+      };
     }
   }
 }

@@ -36,28 +36,26 @@ export async function analyseInputs(
   const counts = new Map<number, ConnectionCounts>();
   let zero: number | undefined;
   for await (const file of openInputs(opts.inputs, problems)) {
-    for await (const batch of session.readBatches(file)) {
-      for (const ev of batch) {
-        if (ev.kind === 'issue') problems.report(ev.issue);
-        if (ev.kind !== 'packet') continue;
-        if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
-        onPacket?.(ev.packet);
-        const id = ev.packet.connection.id;
-        const n = counts.get(id) ?? { total: 0, decrypted: 0, sent: { client: { packets: 0, bytes: 0, unsized: 0 }, server: { packets: 0, bytes: 0, unsized: 0 } } };
-        n.total++;
-        const side = n.sent![ev.packet.direction];
-        side.packets++;
-        // a real packet is never 0 bytes long: 0 is a log's event that gave no size
-        if (ev.packet.header.length > 0) side.bytes += ev.packet.header.length;
-        else side.unsized++;
-        if (ev.packet.decrypted === true) n.decrypted++;
-        else {
-          n.notDecrypted ??= {};
-          n.notDecrypted[ev.packet.decrypted] = (n.notDecrypted[ev.packet.decrypted] ?? 0) + 1;
-        }
-        counts.set(id, n);
+    await session.readEach(file, (ev) => {
+      if (ev.kind === 'issue') problems.report(ev.issue);
+      if (ev.kind !== 'packet') return;
+      if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
+      onPacket?.(ev.packet);
+      const id = ev.packet.connection.id;
+      const n = counts.get(id) ?? { total: 0, decrypted: 0, sent: { client: { packets: 0, bytes: 0, unsized: 0 }, server: { packets: 0, bytes: 0, unsized: 0 } } };
+      n.total++;
+      const side = n.sent![ev.packet.direction];
+      side.packets++;
+      // a real packet is never 0 bytes long: 0 is a log's event that gave no size
+      if (ev.packet.header.length > 0) side.bytes += ev.packet.header.length;
+      else side.unsized++;
+      if (ev.packet.decrypted === true) n.decrypted++;
+      else {
+        n.notDecrypted ??= {};
+        n.notDecrypted[ev.packet.decrypted] = (n.notDecrypted[ev.packet.decrypted] ?? 0) + 1;
       }
-    }
+      counts.set(id, n);
+    });
     zero ??= file.stats.firstTime;
     inputs.push({ path: file.path, format: file.format, records: file.stats.records });
   }

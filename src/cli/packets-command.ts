@@ -37,26 +37,27 @@ export async function packetsCommand(opts: PacketsOptions, io: CommandIo = proce
 
   rows?.start();
   for await (const file of openInputs(opts.inputs, problems)) {
-    for await (const batch of session.readBatches(file)) {
-      for (const ev of batch) {
+    await session.readEach(
+      file,
+      (ev) => {
         if (ev.kind === 'issue') problems.report(ev.issue);
-        if (ev.kind !== 'packet') continue;
+        if (ev.kind !== 'packet') return;
         if (io.onProgress && (++packets & 1023) === 0) io.onProgress(packets, file.path, bytesRead(file));
         const p = ev.packet;
-        if (opts.connection !== undefined && p.connection.id !== opts.connection) continue;
+        if (opts.connection !== undefined && p.connection.id !== opts.connection) return;
         seen++;
         // the JSON object is made only when something reads it
         const json = filter || rows || !table ? toJson(p) : undefined;
-        if (filter && !filter.test(json)) continue;
+        if (filter && !filter.test(json)) return;
         shown++;
         if (rows) rows.add(json);
         else if (table) table.add(p);
         else if (opts.format === 'ndjson') out.write(JSON.stringify(json) + '\n');
         else jsonRows.push(JSON.stringify(json));
-      }
-      // once per batch: a slow reader of the output holds the capture's reading back
-      await out.drain();
-    }
+      },
+      // a slow reader of the output holds the capture's reading back
+      () => out.drain(),
+    );
   }
   io.readDone?.();
   rows?.end();

@@ -1,3 +1,4 @@
+import { quotedText } from '../wire/quoted-text.js';
 import { versionInfo } from '../quic/versions.js';
 import { attemptOf, type Connection, type Role } from './connection.js';
 import { unreadReason, type Fact } from './finding.js';
@@ -228,7 +229,7 @@ export class HandshakeTimeline {
     for (const f of p.frames) {
       if (f.type === 'handshake_done') once('handshake_confirmed', 'HANDSHAKE_DONE');
       if (f.type === 'new_token') every('new_token', `NEW_TOKEN (${f.length} bytes)`);
-      if (f.type === 'connection_close') every('connection_close', `CONNECTION_CLOSE ${f.error_space === 'application' ? `application error ${f.error_code}` : f.error_code}${f.reason ? ` "${f.reason}"` : ''}`);
+      if (f.type === 'connection_close') every('connection_close', `CONNECTION_CLOSE ${f.error_space === 'application' ? `application error ${f.error_code}` : f.error_code}${f.reason ? ` ${quotedText(f.reason)}` : ''}`);
     }
   }
 

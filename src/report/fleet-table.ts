@@ -1,3 +1,4 @@
+import { printable } from './text-width.js';
 import Table from 'cli-table3';
 import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
@@ -59,7 +60,8 @@ function keyCell(by: GroupBy, g: FleetGroup, colour: Palette): string {
   if (g.keyState === 'other') return colour.dim(`other (${g.groups} groups)`);
   if (g.keyState === 'unknown') return colour.dim('unknown');
   if (g.keyState === 'none') return colour.dim(NONE[by]);
-  if (by !== 'version') return g.key!;
+  // an SNI or ALPN is whatever the peer sent: no control character reaches the terminal
+  if (by !== 'version') return printable(g.key!);
   const name = versionInfo(Number(g.key)).name;
   return name === 'unknown' ? `unknown ${formatVersion(Number(g.key))}` : name;
 }

@@ -1,3 +1,4 @@
+import { printable } from './text-width.js';
 import Table from 'cli-table3';
 import type { AmplificationBudget } from '../analysis/audit-amplification.js';
 import type { Connection } from '../analysis/connection.js';
@@ -140,6 +141,7 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
     style: { head: [], border: [] },
   });
   const unknown = colour.dim('?');
+  const printableOr = (s: string | undefined, or: string) => (s === undefined ? or : printable(s));
   for (const c of connections) {
     const n = counts.get(c.id) ?? { total: 0, decrypted: 0 };
     t.push([
@@ -147,8 +149,9 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       c.client ? formatEndpoint(c.client) : unknown,
       c.server ? formatEndpoint(c.server) : unknown,
       c.version === null ? unknown : versionCell(c.version, c.firstVersion),
-      c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName ?? unknown,
-      c.tls.encryptedExtensions?.alpn ?? unknown,
+      // both are whatever the client and server sent: no control character reaches the terminal
+      printableOr(c.tls.clientHello?.serverName ?? c.tls.gquicHello?.serverName, unknown),
+      printableOr(c.tls.encryptedExtensions?.alpn, unknown),
       (c.tls.serverHello ? cipherSuiteName(c.tls.serverHello.cipherSuite) : c.tls.loggedCipherSuite)?.replace(/^TLS_/, '') ?? unknown,
       // a log's connection counts from its own input's start, a capture's from the first capture's
       `${roundTime(c.firstTime - (c.log?.zero ?? zero)).toFixed(3)} s`,

@@ -1,3 +1,4 @@
+import { quotedText } from '../../wire/quoted-text.js';
 import type { ByteReader } from '../../wire/byte-reader.js';
 import { transportErrorName } from './error-codes.js';
 
@@ -33,4 +34,4 @@ export function parseConnectionClose(r: ByteReader, frameType: number): Connecti
 }
 
 export const summarizeConnectionClose = (f: ConnectionCloseFrame) =>
-  `CONNECTION_CLOSE ${f.error_space === 'application' ? `application ${f.error_code}` : f.error_code}${f.reason ? ` "${f.reason}"` : ''}`;
+  `CONNECTION_CLOSE ${f.error_space === 'application' ? `application ${f.error_code}` : f.error_code}${f.reason ? ` ${quotedText(f.reason)}` : ''}`;

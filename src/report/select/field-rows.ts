@@ -61,9 +61,16 @@ function valueText(v: unknown): string {
   return String(v);
 }
 
-/** RFC 4180 §2: a field holding a comma, a quote or a line break is quoted, its quotes doubled */
+/**
+ * RFC 4180 §2: a field holding a comma, a quote or a line break is quoted, its quotes
+ * doubled. A spreadsheet opening the file runs a cell that starts with = + - @ (or a tab or
+ * carriage return before one) as a formula, and an SNI or a reason phrase is whatever the
+ * peer sent: such a cell gets a leading ' so that it is shown as text. A number (-1) is
+ * left as it is.
+ */
 export function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const text = /^[=+\-@\t\r]/.test(s) && !/^-\d+(\.\d+)?(e[+-]?\d+)?$/i.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**

@@ -40,6 +40,15 @@ describe('--fields rows', () => {
     none.end();
     expect(JSON.parse(empty)).toEqual([]);
   });
+  it('a cell a spreadsheet would run as a formula is shown as text; a negative number stays a number', () => {
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('+1+2')).toBe("'+1+2");
+    expect(csvCell('\t=1')).toBe("'\t=1");
+    expect(csvCell('-1.5')).toBe('-1.5');
+    expect(csvCell('-2e-3')).toBe('-2e-3');
+    expect(csvCell('a=b')).toBe('a=b');
+  });
   it('cells that need nothing are left as they are', () => {
     expect(csvCell('0x00000001')).toBe('0x00000001');
     expect(tsvCell('127.0.0.1:4433')).toBe('127.0.0.1:4433');

@@ -22,8 +22,14 @@ import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js'
 import { jobsCommand } from './each-file.js';
 import { withJobsOption } from './jobs-option.js';
 import type { PacketsOptions } from './packets-command.js';
-import { indexCommand, withIndexOptions } from './index-command.js';
-import { queryCommand, withQueryOptions } from './query-command.js';
+import { withIndexOptions, type IndexCommandOptions } from './index-options.js';
+import { withQueryOptions, type QueryOptions } from './query-options.js';
+import { needingPackage } from './optional-package.js';
+
+/** index and query need DuckDB, an optional dependency: their modules load when they run */
+const DUCKDB = '@duckdb/node-api';
+const indexCommand = needingPackage<IndexCommandOptions>(DUCKDB, async () => (await import('./index-command.js')).indexCommand);
+const queryCommand = needingPackage<QueryOptions>(DUCKDB, async () => (await import('./query-command.js')).queryCommand);
 
 /** summary and packets read each file on its own with --jobs (each-file.ts) */
 function orEachFile<T extends { jobs?: number }>(command: 'packets' | 'summary', handler: (opts: T) => Promise<number>): (opts: T) => Promise<number> {

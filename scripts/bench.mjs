@@ -498,13 +498,18 @@ async function benchIndex() {
     console.log(`index ${what} over ${dir} (20 captures, ${packets} packets): ${r.wall.toFixed(1)} s wall (${r.cpu.toFixed(1)} s CPU): ` +
       `${(20 / r.wall).toFixed(2)} captures/s, ${Math.round(packets / r.wall)} packets/s (${Math.round(packets / r.cpu)} per CPU second)`);
   }
-  // the Parquet of the 20 stays from the last run above
+  // the Parquet of the 20 stays from the last run above; each query is run three times and
+  // the fastest kept (the start-up of node and DuckDB is most of so small a query's time:
+  // `SELECT 1` over the same views measures it, and is taken off)
   const sql = 'SELECT type, count(*) AS packets, sum(length) AS bytes, count(DISTINCT captureId) AS captures FROM packets GROUP BY type';
-  const empty = cpuRun(['query', 'SELECT 1', '--parquet', `${out}/parquet`]);
-  const q = cpuRun(['query', sql, '--parquet', `${out}/parquet`, '--format', 'ndjson']);
-  const net = Math.max(q.wall - empty.wall, 0.001);
-  console.log(`query over the Parquet of 20 captures (${packets} packet rows): ${q.wall.toFixed(2)} s wall (${q.cpu.toFixed(2)} s CPU), ` +
-    `of which start-up and views ${empty.wall.toFixed(2)} s (SELECT 1): ${Math.round(packets / q.wall)} rows/s whole, ${Math.round(packets / net)} rows/s past start-up`);
+  const fastest = (cmdArgs) => [0, 1, 2].map(() => cpuRun(cmdArgs)).reduce((a, b) => (b.wall < a.wall ? b : a));
+  const empty = fastest(['query', 'SELECT 1', '--parquet', `${out}/parquet`]);
+  const q = fastest(['query', sql, '--parquet', `${out}/parquet`, '--format', 'ndjson']);
+  const netWall = q.wall - empty.wall;
+  const netCpu = q.cpu - empty.cpu;
+  console.log(`query over the Parquet of 20 captures (${packets} packet rows, grouped by type): ${q.wall.toFixed(2)} s wall (${q.cpu.toFixed(2)} s CPU), ` +
+    `SELECT 1 ${empty.wall.toFixed(2)} s wall (${empty.cpu.toFixed(2)} s CPU): ${Math.round(packets / q.wall)} rows/s whole; past start-up ` +
+    (netWall > 0.01 ? `${Math.round(packets / netWall)} rows/s` : 'below the clock\'s noise') + (netCpu > 0.01 ? ` (${Math.round(packets / netCpu)} per CPU second)` : ''));
 }
 
 if (only === 'index') {

@@ -352,6 +352,10 @@ if (only === 'streams') {
   await benchStreams();
   process.exit();
 }
+if (only === 'index') {
+  await benchIndex();
+  process.exit();
+}
 if (!existsSync(file)) {
   execFileSync('node', ['scripts/make-big-capture.mjs', file, '--size-mb', String(sizeMb)], { stdio: 'inherit' });
 }
@@ -471,14 +475,14 @@ if (only === 'table') {
 // then a query over the Parquet of the 20, as rows scanned per second. CPU seconds beside
 // wall time (GNU time): on a shared machine the wall clock counts waits for a CPU. Run with
 // `--only index` (left out of the default run, which CI times).
-const INDEX_CAPTURES = 'bench-data/index-20';
 function indexCaptures() {
-  mkdirSync(INDEX_CAPTURES, { recursive: true });
+  const dir = 'bench-data/index-20';
+  mkdirSync(dir, { recursive: true });
   for (let i = 0; i < 20; i++) {
-    const f = `${INDEX_CAPTURES}/part-${String(i).padStart(2, '0')}.pcap`;
+    const f = `${dir}/part-${String(i).padStart(2, '0')}.pcap`;
     if (!existsSync(f)) execFileSync('node', ['scripts/make-big-capture.mjs', f, '--packets', String(2500 + i), '--keep-cids'], { stdio: 'inherit' });
   }
-  return INDEX_CAPTURES;
+  return dir;
 }
 async function benchIndex() {
   const { rmSync } = await import('node:fs');
@@ -510,11 +514,6 @@ async function benchIndex() {
   console.log(`query over the Parquet of 20 captures (${packets} packet rows, grouped by type): ${q.wall.toFixed(2)} s wall (${q.cpu.toFixed(2)} s CPU), ` +
     `SELECT 1 ${empty.wall.toFixed(2)} s wall (${empty.cpu.toFixed(2)} s CPU): ${Math.round(packets / q.wall)} rows/s whole; past start-up ` +
     (netWall > 0.01 ? `${Math.round(packets / netWall)} rows/s` : 'below the clock\'s noise') + (netCpu > 0.01 ? ` (${Math.round(packets / netCpu)} per CPU second)` : ''));
-}
-
-if (only === 'index') {
-  await benchIndex();
-  process.exit();
 }
 
 await benchGap();

@@ -22,6 +22,14 @@ import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js'
 import { jobsCommand } from './each-file.js';
 import { withJobsOption } from './jobs-option.js';
 import type { PacketsOptions } from './packets-command.js';
+import { withIndexOptions, type IndexCommandOptions } from './index-options.js';
+import { withQueryOptions, type QueryOptions } from './query-options.js';
+import { needingPackage } from './optional-package.js';
+
+/** index and query need DuckDB, an optional dependency: their modules load when they run */
+const DUCKDB = '@duckdb/node-api';
+const indexCommand = needingPackage<IndexCommandOptions>(DUCKDB, async () => (await import('./index-command.js')).indexCommand);
+const queryCommand = needingPackage<QueryOptions>(DUCKDB, async () => (await import('./query-command.js')).queryCommand);
 
 /** summary and packets read each file on its own with --jobs (each-file.ts) */
 function orEachFile<T extends { jobs?: number }>(command: 'packets' | 'summary', handler: (opts: T) => Promise<number>): (opts: T) => Promise<number> {
@@ -206,6 +214,18 @@ await withOutputOptions(cli)
     'one self-contained HTML file (--out) that shows the inputs: connections, handshake ladders, migrations, streams, loss and RTT, findings, every packet',
     (y) => withReportOptions(y),
     run(reportCommand, true) as never,
+  )
+  .command(
+    'index [inputs...]',
+    'captures into tables: a DuckDB file (--db) or Parquet partitions (--parquet), one capture per file, never twice (docs/tables.md)',
+    (y) => withIndexOptions(y),
+    run(indexCommand) as never,
+  )
+  .command(
+    'query <sql>',
+    'SQL over the tables index wrote (--db FILE or --parquet DIR): a table, JSON, NDJSON or CSV (docs/tables.md)',
+    (y) => withQueryOptions(y),
+    run(queryCommand) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

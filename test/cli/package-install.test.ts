@@ -45,6 +45,11 @@ describe('the npm package, as a CI job installs it', () => {
     const help = fileURLToPath(sarif.runs[0].tool.driver.rules[0].helpUri.replace(/#.*$/, ''));
     expect(help).toBe(join(prefix, 'lib', 'node_modules', 'quiclens', 'docs', 'lb', 'README.md'));
     expect(existsSync(help)).toBe(true);
+
+    // index and query need DuckDB, an optional dependency the offline tarball leaves out: said plainly, exit 2
+    const query = spawnSync(bin, ['query', 'SELECT 1', '--db', 'fleet.duckdb'], { encoding: 'utf8', env, cwd: work });
+    expect(query.status).toBe(2);
+    expect(query.stderr).toMatch(/^quiclens: this command needs the package @duckdb\/node-api, which is not installed/);
   }, 300_000);
 
   it('npx runs it from the tarball, offline', () => {

@@ -22,6 +22,8 @@ import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js'
 import { jobsCommand } from './each-file.js';
 import { withJobsOption } from './jobs-option.js';
 import type { PacketsOptions } from './packets-command.js';
+import { queueAddCommand, queueStatusCommand, withQueueAddOptions, withQueueStatusOptions } from './queue-command.js';
+import { withWorkerOptions, workerCommand } from './worker-command.js';
 
 /** summary and packets read each file on its own with --jobs (each-file.ts) */
 function orEachFile<T extends { jobs?: number }>(command: 'packets' | 'summary', handler: (opts: T) => Promise<number>): (opts: T) => Promise<number> {
@@ -91,7 +93,7 @@ function plainUsage(msg: string): string {
     // yargs names each unknown option twice (fail-on, failOn): the one the user typed is kept
     const typed = unknown[1]!.split(', ').filter((name) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`));
     const words = args.filter((a) => !a.startsWith('-'));
-    const command = !(COMMANDS as readonly string[]).includes(words[0] ?? '') ? 'summary' : words.slice(0, words[0] === 'lb' || words[0] === 'export' ? 2 : 1).join(' ');
+    const command = !(COMMANDS as readonly string[]).includes(words[0] ?? '') ? 'summary' : words.slice(0, words[0] === 'lb' || words[0] === 'export' || words[0] === 'queue' ? 2 : 1).join(' ');
     if (typed.length > 0) {
       const names = typed.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(', ');
       return `${typed.length === 1 ? 'option' : 'options'} ${names} ${typed.length === 1 ? 'is' : 'are'} not used by '${command}' (see 'quiclens ${command} --help')`;
@@ -192,6 +194,23 @@ await withOutputOptions(yargs(args))
     'one self-contained HTML file (--out) that shows the inputs: connections, handshake ladders, migrations, streams, loss and RTT, findings, every packet',
     (y) => withReportOptions(y),
     run(reportCommand, true) as never,
+  )
+  .command('queue <command>', 'the job queue (BullMQ over Redis) that spreads indexing over workers on many machines (docs/scale.md)', (y) =>
+    y
+      .command(
+        'add [inputs...]',
+        'one job per capture file (a folder gives its captures) for the workers to index into --parquet DIR; a file already queued is not queued again',
+        (c) => withQueueAddOptions(c),
+        run(queueAddCommand) as never,
+      )
+      .command('status', 'jobs done, failed (with the reason), waiting and running', (c) => withQueueStatusOptions(c), run(queueStatusCommand) as never)
+      .demandCommand(1, 'name a queue command: add or status'),
+  )
+  .command(
+    'worker',
+    'take capture jobs from the queue and index each into its Parquet partition, until SIGTERM or Ctrl-C (docs/scale.md)',
+    (y) => withWorkerOptions(y),
+    run((o: Parameters<typeof workerCommand>[0]) => workerCommand(o)) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

@@ -1,0 +1,130 @@
+import type { Job } from 'bullmq';
+import type { Argv } from 'yargs';
+import type { CaptureJobData, CaptureJobResult } from '../queue/capture-job.js';
+import { DEFAULT_WORKER_SETTINGS, startIndexWorker, workerName, type CaptureIndexer, type WorkerEvents } from '../queue/index-worker.js';
+import { connectRedis, redactedUrl, RedisUnavailable } from '../queue/redis-connection.js';
+import { parquetIndexer } from './capture-indexer.js';
+import { Output } from './output.js';
+import { REDIS_OPTION } from './queue-command.js';
+
+/** a worker that cannot close within this after the last job is released stops anyway */
+const CLOSE_DEADLINE_MS = 10_000;
+
+export interface WorkerOptions {
+  redis: string;
+  concurrency: number;
+  lockDuration: number;
+  stalledInterval: number;
+  format: 'text' | 'ndjson';
+}
+
+function positiveInteger(name: string, min: number) {
+  return (v: number) => {
+    if (!Number.isInteger(v) || v < min) throw new Error(`--${name} expects a whole number of at least ${min}${Number.isNaN(v) ? '' : `, got ${v}`}`);
+    return v;
+  };
+}
+
+export function withWorkerOptions<T>(y: Argv<T>) {
+  return y
+    .option('redis', REDIS_OPTION)
+    .option('concurrency', { describe: 'jobs this process runs at once (run one worker per core for CPU-bound indexing)', type: 'number', requiresArg: true, default: DEFAULT_WORKER_SETTINGS.concurrency, coerce: positiveInteger('concurrency', 1) })
+    .option('lock-duration', { describe: "milliseconds a job's lock lasts unrenewed: a worker that dies frees its job after this", type: 'number', requiresArg: true, default: DEFAULT_WORKER_SETTINGS.lockDurationMs, coerce: positiveInteger('lock-duration', 100) })
+    .option('stalled-interval', { describe: 'milliseconds between checks for jobs whose worker died (BullMQ\'s stalled-job check)', type: 'number', requiresArg: true, default: DEFAULT_WORKER_SETTINGS.stalledIntervalMs, coerce: positiveInteger('stalled-interval', 100) })
+    .option('format', { describe: 'log lines: text, or one JSON object per event (for a log shipper)', choices: ['text', 'ndjson'] as const, requiresArg: true, default: 'text' as const });
+}
+
+/** one log line per event: plain words, or NDJSON ({"event": …}, fields as docs/scale.md lists) */
+function workerLog(format: WorkerOptions['format'], out: Output): WorkerEvents {
+  const me = workerName();
+  const line = (event: string, fields: Record<string, unknown>, text: string) => {
+    out.write(format === 'ndjson' ? JSON.stringify({ time: new Date().toISOString(), event, worker: me, ...fields }) + '\n' : `quiclens worker ${me}: ${text}\n`);
+    void out.flush();
+  };
+  const attempt = (job: Job<CaptureJobData>) => `attempt ${job.attemptsStarted} of ${job.opts.attempts ?? 1}`;
+  return {
+    started: (job) => line('started', { jobId: job.id, path: job.data.path, attempt: job.attemptsStarted }, `started ${job.id} ${job.data.path} (${attempt(job)})`),
+    done: (job, r: CaptureJobResult) =>
+      line(
+        'done',
+        { jobId: job.id, path: job.data.path, captureId: r.captureId, alreadyIndexed: r.alreadyIndexed, rows: r.rows, ms: r.ms, issues: r.issues },
+        r.alreadyIndexed
+          ? `done ${job.id} ${job.data.path}: already indexed as capture ${r.captureId}, nothing written (${r.ms} ms)`
+          : `done ${job.id} ${job.data.path}: capture ${r.captureId}, ${r.rows.packets ?? 0} packets, ${r.rows.connections ?? 0} connections in ${r.ms} ms${r.issues.length > 0 ? `; ${r.issues.length} problems skipped: ${r.issues[0]}` : ''}`,
+      ),
+    failed: (job, reason, retryInMs) =>
+      line(
+        'failed',
+        { jobId: job.id, path: job.data.path, attempt: job.attemptsMade, reason, retryInMs: retryInMs ?? null },
+        `failed ${job.id} ${job.data.path} (${attempt(job)}): ${reason}; ${retryInMs === undefined ? 'failed for good' : `tried again in ${retryInMs / 1000} s`}`,
+      ),
+    stalled: (jobId) => line('stalled', { jobId }, `${jobId}: its worker stopped mid-job (its lock ran out): back in the queue`),
+  };
+}
+
+/**
+ * `quiclens worker --redis URL`: takes capture jobs from the queue and indexes each into its
+ * Parquet partition until told to stop. SIGTERM or SIGINT: no new job is taken and the jobs
+ * running finish; a second signal stops at once, and those jobs are taken again by another
+ * worker once their lock runs out. Exit 2 when Redis cannot be reached or is lost for good.
+ */
+export async function workerCommand(opts: WorkerOptions, indexer: CaptureIndexer = parquetIndexer): Promise<number> {
+  let client;
+  try {
+    client = await connectRedis(opts.redis, { blocking: true });
+  } catch (err) {
+    if (!(err instanceof RedisUnavailable)) throw err;
+    process.stderr.write(`quiclens: ${err.message}\n`);
+    return 2;
+  }
+  const out = new Output();
+  const settings = { concurrency: opts.concurrency, lockDurationMs: opts.lockDuration, stalledIntervalMs: opts.stalledInterval };
+  const worker = startIndexWorker(client, indexer, settings, workerLog(opts.format, out));
+  const told = new Set<string>();
+  // BullMQ reports trouble with Redis here (unheard, Node would end the process on it); each kind once
+  worker.on('error', (err) => {
+    if (told.has(err.message)) return;
+    told.add(err.message);
+    process.stderr.write(`quiclens worker: ${err.message}\n`);
+  });
+  process.stderr.write(`quiclens worker ${workerName()}: waiting for jobs on ${redactedUrl(opts.redis)} (concurrency ${opts.concurrency})\n`);
+  const code = await new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (force: boolean, code: number) => {
+      const deadline = setTimeout(() => {
+        client.disconnect();
+        done(code);
+      }, CLOSE_DEADLINE_MS);
+      deadline.unref();
+      void worker
+        .close(force)
+        .catch(() => undefined)
+        .then(() => client.quit())
+        .catch(() => client.disconnect())
+        .finally(() => {
+          clearTimeout(deadline);
+          done(code);
+        });
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`quiclens worker: ${signal} again: stopping now; the jobs running go back to the queue when their lock runs out\n`);
+        stop(true, 130);
+        return;
+      }
+      stopping = true;
+      process.stderr.write(`quiclens worker: ${signal}: taking no new job, finishing the ones running (${signal} again to stop now)\n`);
+      stop(false, 0);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    client.once('end', () => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`quiclens worker: lost Redis at ${redactedUrl(opts.redis)} and could not reconnect: stopping\n`);
+      stop(true, 2);
+    });
+  });
+  await out.flush();
+  return code;
+}

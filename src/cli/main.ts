@@ -22,8 +22,7 @@ import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js'
 import { jobsCommand } from './each-file.js';
 import { withJobsOption } from './jobs-option.js';
 import type { PacketsOptions } from './packets-command.js';
-import { queueAddCommand, queueStatusCommand, withQueueAddOptions, withQueueStatusOptions } from './queue-command.js';
-import { withWorkerOptions, workerCommand } from './worker-command.js';
+import { withQueueAddOptions, withQueueStatusOptions, withWorkerOptions, type QueueAddOptions, type QueueStatusOptions, type WorkerOptions } from './queue-options.js';
 
 /** summary and packets read each file on its own with --jobs (each-file.ts) */
 function orEachFile<T extends { jobs?: number }>(command: 'packets' | 'summary', handler: (opts: T) => Promise<number>): (opts: T) => Promise<number> {
@@ -201,16 +200,16 @@ await withOutputOptions(yargs(args))
         'add [inputs...]',
         'one job per capture file (a folder gives its captures) for the workers to index into --parquet DIR; a file already queued is not queued again',
         (c) => withQueueAddOptions(c),
-        run(queueAddCommand) as never,
+        run(async (o: QueueAddOptions) => (await import('./queue-command.js')).queueAddCommand(o)) as never,
       )
-      .command('status', 'jobs done, failed (with the reason), waiting and running', (c) => withQueueStatusOptions(c), run(queueStatusCommand) as never)
+      .command('status', 'jobs done, failed (with the reason), waiting and running', (c) => withQueueStatusOptions(c), run(async (o: QueueStatusOptions) => (await import('./queue-command.js')).queueStatusCommand(o)) as never)
       .demandCommand(1, 'name a queue command: add or status'),
   )
   .command(
     'worker',
     'take capture jobs from the queue and index each into its Parquet partition, until SIGTERM or Ctrl-C (docs/scale.md)',
     (y) => withWorkerOptions(y),
-    run((o: Parameters<typeof workerCommand>[0]) => workerCommand(o)) as never,
+    run(async (o: WorkerOptions) => (await import('./worker-command.js')).workerCommand(o)) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

@@ -1,65 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import Table from 'cli-table3';
-import type { Argv } from 'yargs';
 import { addCaptures, captureQueue, type CaptureToQueue, type QueuedCapture } from '../queue/add-captures.js';
 import type { CaptureJobData, CaptureJobResult } from '../queue/capture-job.js';
 import { queueStatus, type QueueStatus } from '../queue/queue-status.js';
-import { connectRedis, redisUrlProblem, RedisUnavailable } from '../queue/redis-connection.js';
+import { connectRedis, RedisUnavailable } from '../queue/redis-connection.js';
 import { fileErrorMessage } from '../wire/file-error.js';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
-import { KEYLOG_OPTION } from './common-options.js';
 import { openInputs } from './inputs.js';
 import { note } from './notes.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
+import type { QueueAddOptions, QueueStatusOptions } from './queue-options.js';
 import { isStdin } from './stdin.js';
-
-/** `--redis URL`, for queue add, queue status and worker; a URL that cannot be one is a usage error */
-export const REDIS_OPTION = {
-  describe: 'the Redis server the queue lives in: redis://[user:password@]host[:port][/db] (rediss:// for TLS)',
-  type: 'string',
-  requiresArg: true,
-  demandOption: true,
-  coerce: (v: string) => {
-    const problem = redisUrlProblem(v);
-    if (problem) throw new Error(`--redis: ${problem}`);
-    return v;
-  },
-} as const;
-
-export interface QueueAddOptions {
-  inputs: string[];
-  redis: string;
-  parquet: string;
-  keylog: string[];
-  format: 'table' | 'json';
-}
-
-export interface QueueStatusOptions {
-  redis: string;
-  format: 'table' | 'json';
-}
-
-export function withQueueAddOptions<T>(y: Argv<T>) {
-  return y
-    .positional('inputs', { describe: 'capture files (pcap, pcapng) or folders of them, at paths every worker can read', type: 'string', array: true, default: [] as string[] })
-    .option('redis', REDIS_OPTION)
-    .option('parquet', { describe: 'the Parquet folder the workers write into (a path every worker can write)', type: 'string', requiresArg: true, demandOption: true })
-    .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log the workers decrypt with (a path every worker can read); repeatable' })
-    .option('format', { describe: 'output format', choices: ['table', 'json'] as const, requiresArg: true, default: 'table' as const })
-    .check((argv) => {
-      if ((argv.inputs as string[]).length === 0) throw new Error('name at least one capture file or folder to queue');
-      return true;
-    });
-}
-
-export function withQueueStatusOptions<T>(y: Argv<T>) {
-  return y
-    .option('redis', REDIS_OPTION)
-    .option('format', { describe: 'output format', choices: ['table', 'json'] as const, requiresArg: true, default: 'table' as const });
-}
 
 /** connected, or the reason told on stderr (exit 2) */
 async function connect(url: string): Promise<Redis | undefined> {

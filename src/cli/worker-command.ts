@@ -1,38 +1,14 @@
 import type { Job } from 'bullmq';
-import type { Argv } from 'yargs';
 import type { CaptureJobData, CaptureJobResult } from '../queue/capture-job.js';
-import { DEFAULT_WORKER_SETTINGS, startIndexWorker, workerName, type CaptureIndexer, type WorkerEvents } from '../queue/index-worker.js';
-import { connectRedis, redactedUrl, RedisUnavailable } from '../queue/redis-connection.js';
+import { startIndexWorker, workerName, type CaptureIndexer, type WorkerEvents } from '../queue/index-worker.js';
+import { connectRedis, RedisUnavailable } from '../queue/redis-connection.js';
+import { redactedUrl } from '../queue/redis-url.js';
 import { parquetIndexer } from './capture-indexer.js';
 import { Output } from './output.js';
-import { REDIS_OPTION } from './queue-command.js';
+import type { WorkerOptions } from './queue-options.js';
 
 /** a worker that cannot close within this after the last job is released stops anyway */
 const CLOSE_DEADLINE_MS = 10_000;
-
-export interface WorkerOptions {
-  redis: string;
-  concurrency: number;
-  lockDuration: number;
-  stalledInterval: number;
-  format: 'text' | 'ndjson';
-}
-
-function positiveInteger(name: string, min: number) {
-  return (v: number) => {
-    if (!Number.isInteger(v) || v < min) throw new Error(`--${name} expects a whole number of at least ${min}${Number.isNaN(v) ? '' : `, got ${v}`}`);
-    return v;
-  };
-}
-
-export function withWorkerOptions<T>(y: Argv<T>) {
-  return y
-    .option('redis', REDIS_OPTION)
-    .option('concurrency', { describe: 'jobs this process runs at once (run one worker per core for CPU-bound indexing)', type: 'number', requiresArg: true, default: DEFAULT_WORKER_SETTINGS.concurrency, coerce: positiveInteger('concurrency', 1) })
-    .option('lock-duration', { describe: "milliseconds a job's lock lasts unrenewed: a worker that dies frees its job after this", type: 'number', requiresArg: true, default: DEFAULT_WORKER_SETTINGS.lockDurationMs, coerce: positiveInteger('lock-duration', 100) })
-    .option('stalled-interval', { describe: 'milliseconds between checks for jobs whose worker died (BullMQ\'s stalled-job check)', type: 'number', requiresArg: true, default: DEFAULT_WORKER_SETTINGS.stalledIntervalMs, coerce: positiveInteger('stalled-interval', 100) })
-    .option('format', { describe: 'log lines: text, or one JSON object per event (for a log shipper)', choices: ['text', 'ndjson'] as const, requiresArg: true, default: 'text' as const });
-}
 
 /** one log line per event: plain words, or NDJSON ({"event": …}, fields as docs/scale.md lists) */
 function workerLog(format: WorkerOptions['format'], out: Output): WorkerEvents {

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { fileErrorMessage } from '../wire/file-error.js';
 import { InputError } from '../wire/input-issue.js';
 import { JOB_ATTEMPTS, QUEUE_NAME, type CaptureJobData, type CaptureJobResult } from './capture-job.js';
+import type { WorkerSettings } from './worker-settings.js';
 
 /** What indexing one capture into the Parquet folder gave (the tables' library function, adapted). */
 export interface IndexedCapture {
@@ -20,17 +21,6 @@ export interface IndexedCapture {
  */
 export type CaptureIndexer = (path: string, parquetDir: string, keylogs: readonly string[]) => Promise<IndexedCapture>;
 
-export interface WorkerSettings {
-  /** jobs this process runs at once */
-  concurrency: number;
-  /** how long a job's lock lasts without renewal: a worker killed mid-job frees its job after this */
-  lockDurationMs: number;
-  /** how often a worker looks for jobs whose lock ran out (BullMQ's stalled-job check) */
-  stalledIntervalMs: number;
-}
-
-/** BullMQ's defaults, kept: 30 s for a lock, renewed every 15 s, and a stalled check every 30 s */
-export const DEFAULT_WORKER_SETTINGS: WorkerSettings = { concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 30_000 };
 /**
  * A job whose worker died this many times is failed rather than tried again: a capture that
  * kills its worker every time (out of memory) must not take the fleet down one by one.

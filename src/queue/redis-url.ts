@@ -4,6 +4,8 @@
  */
 export function redisUrlProblem(url: string): string | undefined {
   const expected = 'expected redis://[user:password@]host[:port][/db] (or rediss:// for TLS)';
+  // host:port alone is the usual slip
+  if (!url.includes('://')) return `${expected}, got '${url}' (no scheme: put redis:// in front)`;
   let parsed: URL;
   try {
     parsed = new URL(url);

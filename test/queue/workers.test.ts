@@ -110,6 +110,34 @@ describe.skipIf(!redisServerInstalled())('queue and workers (BullMQ over a priva
     expect(bad.err).toContain("--redis: expected redis://[user:password@]host[:port][/db] (or rediss:// for TLS), got the scheme 'http'");
   });
 
+  it('SIGTERM while a job runs: the worker finishes it, then exits 0', async () => {
+    const url = `${redis.url}/2`;
+    const capture = join(dir, 'one', 'handshake.pcap');
+    mkdirSync(join(dir, 'one'));
+    copyFileSync(join(REPO, 'captures/handshake/handshake.pcap'), capture);
+    expect(quiclens(['queue', 'add', capture, '--redis', url, '--parquet', join(dir, 'one-parquet')]).code).toBe(0);
+    const client = await connectRedis(url, { blocking: false });
+    const queue = captureQueue(client) as Queue<CaptureJobData>;
+    try {
+      const w = new WorkerProcess(url);
+      workers.push(w);
+      // frozen as the job starts, told to stop, then let go: the signal arrives mid-job
+      const started = new Promise<string>((resolve) => w.onEvent((e) => e.event === 'started' && resolve(e.jobId)));
+      const jobId = await started;
+      w.child.kill('SIGSTOP');
+      expect(await queue.getJobState(jobId)).toBe('active');
+      w.child.kill('SIGTERM');
+      w.child.kill('SIGCONT');
+      expect((await w.exited).code).toBe(0);
+      expect(w.stderr).toContain('SIGTERM: taking no new job, finishing the ones running');
+      expect(w.events.map((e) => e.event)).toEqual(['started', 'done']);
+      expect(await queue.getJobState(jobId)).toBe('completed');
+    } finally {
+      await queue.close();
+      await client.quit();
+    }
+  });
+
   it('20 captures, three workers, one SIGKILLed mid-job: every capture indexed exactly once', async () => {
     const url = `${redis.url}/1`;
     const mirror = join(dir, 'mirror', 'lb-test');
@@ -138,9 +166,10 @@ describe.skipIf(!redisServerInstalled())('queue and workers (BullMQ over a priva
       const finished = new Set<string>();
       let allFinished!: () => void;
       const whenFinished = new Promise<void>((resolve) => (allFinished = resolve));
-      const victim = new WorkerProcess(url);
-      workers.push(victim, new WorkerProcess(url), new WorkerProcess(url));
-      for (const w of workers) {
+      const three = [new WorkerProcess(url), new WorkerProcess(url), new WorkerProcess(url)];
+      const [victim, ...survivors] = three as [WorkerProcess, ...WorkerProcess[]];
+      workers.push(...three);
+      for (const w of three) {
         w.onEvent((e) => {
           if (e.event === 'done' || (e.event === 'failed' && e.retryInMs === null)) finished.add(e.jobId);
           if (finished.size === 21) allFinished();
@@ -166,9 +195,8 @@ describe.skipIf(!redisServerInstalled())('queue and workers (BullMQ over a priva
       expect(killed).toBeDefined();
       expect((await victim.exited).signal).toBe('SIGKILL');
 
-      const survivors = workers.slice(1);
       for (const w of survivors) w.child.kill('SIGTERM');
-      for (const w of survivors) expect((await w.exited).code, w.stderr).toBe(0);
+      for (const w of survivors) expect(await w.exited, w.stderr).toEqual({ code: 0, signal: null });
 
       // the killed job: found stalled by a survivor, run again and done there
       const events = survivors.flatMap((w) => w.events);

@@ -8,6 +8,7 @@ import { CaptureRows, type RowCounts } from '../store/capture-rows.js';
 import { createTables, hasCapture, TableAppenders } from '../store/duckdb-tables.js';
 import { findCaptureFile, partitionValue, writePartition } from '../store/parquet-partition.js';
 import { analyseInputs } from './analyse-inputs.js';
+import { readKeyLogs } from './keylogs.js';
 import { ProblemReporter } from './problems.js';
 
 /** How one capture is indexed (the options `quiclens index` and a queue job share). */
@@ -31,7 +32,12 @@ export interface IndexResult {
   skipped?: string;
   /** problems with the input, one line each (the rows hold what could be read) */
   problems: string[];
+  /** the input could not be read to its end: the rows hold what was read before the problem */
+  incomplete?: true;
 }
+
+/** a file that holds no capture or qlog to index: the message names the file and what was wrong */
+export class NotIndexed extends Error {}
 
 const NO_ROWS: RowCounts = { captures: 0, connections: 0, packets: 0, frames: 0, migrations: 0, findings: 0, streams: 0 };
 
@@ -45,7 +51,7 @@ export function defaultSource(path: string): string {
  * one transaction: a capture is in the database whole or not at all. Rows are appended in
  * batches as the packets are read, so memory does not grow with the capture's packets.
  */
-async function appendCapture(conn: DuckDBConnection, path: string, captureId: string, opts: IndexOptions): Promise<{ rows: RowCounts; problems: string[]; date: string | null; source: string }> {
+async function appendCapture(conn: DuckDBConnection, path: string, captureId: string, opts: IndexOptions): Promise<{ rows: RowCounts; problems: string[]; date: string | null; source: string; incomplete?: true }> {
   const lines: string[] = [];
   const problems = new ProblemReporter((s) => lines.push(s.replace(/^quiclens: /, '').trimEnd()));
   const source = partitionValue(opts.source ?? defaultSource(path));
@@ -58,14 +64,22 @@ async function appendCapture(conn: DuckDBConnection, path: string, captureId: st
       { inputs: [path], keylog: [...(opts.keylog ?? [])], port: [...(opts.port ?? [])], color: false },
       (p) => rows.packet(packetToJson(p)),
       problems,
+      // each capture of a run is matched against all the key logs: one that fits another capture is no problem here
+      { keyLogs: readKeyLogs([...(opts.keylog ?? [])], problems) },
     );
+    // nothing was read (not a capture, or unreadable from its first byte): no rows, not an empty capture
+    if (view.inputs.length === 0) {
+      problems.finish();
+      throw new NotIndexed(`${path}: not indexed: ${lines.join('; ') || 'no capture or qlog in it'}`);
+    }
     const counts = rows.finish(view, { path, bytes: statSync(path).size, source, captureId });
     appenders.close();
     appenders = undefined;
     await conn.run('COMMIT');
     problems.finish();
+    const incomplete = problems.exitCode !== 0;
     const first = view.zero > 0 ? new Date(view.zero * 1000).toISOString().slice(0, 10) : null;
-    return { rows: counts, problems: lines, date: first, source };
+    return { rows: counts, problems: lines, date: first, source, ...(incomplete ? { incomplete } : {}) };
   } catch (err) {
     appenders?.close();
     await conn.run('ROLLBACK');
@@ -81,8 +95,8 @@ export async function indexCaptureToDb(conn: DuckDBConnection, path: string, opt
   const captureId = await captureIdOf(path);
   await createTables(conn);
   if (await hasCapture(conn, captureId)) return { captureId, path, rows: { ...NO_ROWS }, skipped: `capture ${captureId.slice(0, 12)}… is indexed already (same bytes)`, problems: [] };
-  const { rows, problems } = await appendCapture(conn, path, captureId, opts);
-  return { captureId, path, rows, problems };
+  const { rows, problems, incomplete } = await appendCapture(conn, path, captureId, opts);
+  return { captureId, path, rows, problems, ...(incomplete ? { incomplete } : {}) };
 }
 
 /**
@@ -103,9 +117,9 @@ export async function indexCaptureToParquet(inputPath: string, parquetDir: strin
   const conn = await instance.connect();
   try {
     await createTables(conn);
-    const { rows, problems, date, source } = await appendCapture(conn, inputPath, captureId, options);
+    const { rows, problems, date, source, incomplete } = await appendCapture(conn, inputPath, captureId, options);
     await writePartition(conn, parquetDir, captureId, { date, source });
-    return { captureId, path: inputPath, rows, problems };
+    return { captureId, path: inputPath, rows, problems, ...(incomplete ? { incomplete } : {}) };
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -22,6 +22,8 @@ import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js'
 import { jobsCommand } from './each-file.js';
 import { withJobsOption } from './jobs-option.js';
 import type { PacketsOptions } from './packets-command.js';
+import { indexCommand, withIndexOptions } from './index-command.js';
+import { queryCommand, withQueryOptions } from './query-command.js';
 import { withQueueAddOptions, withQueueStatusOptions, withWorkerOptions, type QueueAddOptions, type QueueStatusOptions, type WorkerOptions } from './queue-options.js';
 
 /** summary and packets read each file on its own with --jobs (each-file.ts) */
@@ -193,6 +195,18 @@ await withOutputOptions(yargs(args))
     'one self-contained HTML file (--out) that shows the inputs: connections, handshake ladders, migrations, streams, loss and RTT, findings, every packet',
     (y) => withReportOptions(y),
     run(reportCommand, true) as never,
+  )
+  .command(
+    'index [inputs...]',
+    'captures into tables: a DuckDB file (--db) or Parquet partitions (--parquet), one capture per file, never twice (docs/tables.md)',
+    (y) => withIndexOptions(y),
+    run(indexCommand) as never,
+  )
+  .command(
+    'query <sql>',
+    'SQL over the tables index wrote (--db FILE or --parquet DIR): a table, JSON, NDJSON or CSV (docs/tables.md)',
+    (y) => withQueryOptions(y),
+    run(queryCommand) as never,
   )
   .command('queue <command>', 'the job queue (BullMQ over Redis) that spreads indexing over workers on many machines (docs/scale.md)', (y) =>
     y

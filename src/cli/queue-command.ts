@@ -9,7 +9,6 @@ import { fileErrorMessage } from '../wire/file-error.js';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { openInputs } from './inputs.js';
-import { note } from './notes.js';
 import { Output } from './output.js';
 import { ProblemReporter } from './problems.js';
 import type { QueueAddOptions, QueueStatusOptions } from './queue-options.js';
@@ -38,14 +37,13 @@ async function withQueue<T>(client: Redis, use: (queue: Queue<CaptureJobData, Ca
 }
 
 /**
- * The capture files among the inputs, with their size and time. A job is a path every
- * worker opens on its own, so standard input and FIFOs are refused, and qlogs (the tables
- * index captures) are passed over with a note.
+ * The capture and qlog files among the inputs (as `quiclens index` takes them), with their
+ * size and time. A job is a path every worker opens on its own, so standard input and FIFOs
+ * are refused.
  */
 async function capturesToQueue(inputs: readonly string[], problems: ProblemReporter): Promise<CaptureToQueue[]> {
   const out: CaptureToQueue[] = [];
   const files: string[] = [];
-  const qlogs: string[] = [];
   for (const path of inputs) {
     const info = isStdin(path) ? undefined : await stat(path).catch(() => undefined);
     if (isStdin(path) || info?.isFIFO() || info?.isCharacterDevice()) {
@@ -53,10 +51,6 @@ async function capturesToQueue(inputs: readonly string[], problems: ProblemRepor
     } else files.push(path);
   }
   for await (const input of openInputs(files, problems)) {
-    if (input.format === 'qlog') {
-      qlogs.push(input.path);
-      continue;
-    }
     const path = resolve(input.path);
     try {
       const info = await stat(path);
@@ -66,7 +60,6 @@ async function capturesToQueue(inputs: readonly string[], problems: ProblemRepor
       problems.report({ file: input.path, message: fileErrorMessage(err, 'a capture file'), fatal: true });
     }
   }
-  if (qlogs.length > 0) note(`passed over ${qlogs.length === 1 ? `a qlog (${qlogs[0]})` : `${qlogs.length} qlogs`}: the queue indexes captures (pcap, pcapng)`);
   return out;
 }
 

@@ -34,7 +34,7 @@ export interface QueueStatusOptions {
 
 export function withQueueAddOptions<T>(y: Argv<T>) {
   return y
-    .positional('inputs', { describe: 'capture files (pcap, pcapng) or folders of them, at paths every worker can read', type: 'string', array: true, default: [] as string[] })
+    .positional('inputs', { describe: 'capture files (pcap, pcapng), qlog files, or folders of them, at paths every worker can read', type: 'string', array: true, default: [] as string[] })
     .option('redis', REDIS_OPTION)
     .option('parquet', { describe: 'the Parquet folder the workers write into (a path every worker can write)', type: 'string', requiresArg: true, demandOption: true })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log the workers decrypt with (a path every worker can read); repeatable' })

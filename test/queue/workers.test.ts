@@ -212,7 +212,7 @@ describe.skipIf(!redisServerInstalled())('queue and workers (BullMQ over a priva
       expect(s.counts).toEqual({ waiting: 0, active: 0, delayed: 0, done: 20, failed: 1 });
       expect(s.failed).toHaveLength(1);
       expect(s.failed[0]).toMatchObject({ path: spoilt, attempts: 1 });
-      expect(s.failed[0].reason).toMatch(/spoilt\.pcap \(byte offset 0\): expected a pcap or pcapng file .*found 74686973$/);
+      expect(s.failed[0].reason).toMatch(/^\S+spoilt\.pcap: not indexed: \S+spoilt\.pcap \(byte offset 0\): expected a capture .*, found bytes 74686973$/);
     } finally {
       await queue.close();
       await client.quit();

@@ -11,10 +11,10 @@ const ISSUES_KEPT = 10;
  * is an InputError, so its job fails at once; a capture damaged further on is indexed as far
  * as it reads, its problems kept with the job's result.
  */
-export const parquetIndexer: CaptureIndexer = async (path, parquetDir, keylogs) => {
+export const parquetIndexer: CaptureIndexer = async (path, parquetDir, keylogs, source) => {
   let r;
   try {
-    r = await indexCaptureToParquet(path, parquetDir, { keylog: keylogs });
+    r = await indexCaptureToParquet(path, parquetDir, { keylog: keylogs, ...(source === undefined ? {} : { source }) });
   } catch (err) {
     if (err instanceof NotIndexed) throw new InputError({ file: path, message: err.message.replace(`${path}: `, ''), fatal: true });
     throw err;

@@ -86,7 +86,7 @@ export async function queueAddCommand(opts: QueueAddOptions): Promise<number> {
   }
   const client = await connect(opts.redis);
   if (!client) return 2;
-  const queued = await withQueue(client, (queue) => addCaptures(queue, files, parquetDir, keylogs));
+  const queued = await withQueue(client, (queue) => addCaptures(queue, files, parquetDir, keylogs, opts.source));
   const out = new Output();
   out.write(opts.format === 'json' ? JSON.stringify(queueAddJson(queued, parquetDir), null, 2) + '\n' : queueAddText(queued));
   await out.flush();

@@ -24,6 +24,7 @@ export interface QueueAddOptions {
   redis: string;
   parquet: string;
   keylog: string[];
+  source?: string;
   format: 'table' | 'json';
 }
 
@@ -38,6 +39,7 @@ export function withQueueAddOptions<T>(y: Argv<T>) {
     .option('redis', REDIS_OPTION)
     .option('parquet', { describe: 'the Parquet folder the workers write into (a path every worker can write)', type: 'string', requiresArg: true, demandOption: true })
     .option('keylog', { ...KEYLOG_OPTION, describe: 'TLS key log the workers decrypt with (a path every worker can read); repeatable' })
+    .option('source', { describe: "the captures' source, their Parquet partition (source=NAME); by default the name of the folder each is in", type: 'string', requiresArg: true })
     .option('format', { describe: 'output format', choices: ['table', 'json'] as const, requiresArg: true, default: 'table' as const })
     .check((argv) => {
       if ((argv.inputs as string[]).length === 0) throw new Error('name at least one capture file or folder to queue');

@@ -10,8 +10,14 @@ import type { WorkerOptions } from './queue-options.js';
 /** a worker that cannot close within this after the last job is released stops anyway */
 const CLOSE_DEADLINE_MS = 10_000;
 
+/** what a worker did, told when it stops */
+interface Tally {
+  done: number;
+  failed: number;
+}
+
 /** one log line per event: plain words, or NDJSON ({"event": …}, fields as docs/scale.md lists) */
-function workerLog(format: WorkerOptions['format'], out: Output): WorkerEvents {
+function workerLog(format: WorkerOptions['format'], out: Output, tally: Tally): WorkerEvents {
   const me = workerName();
   const line = (event: string, fields: Record<string, unknown>, text: string) => {
     out.write(format === 'ndjson' ? JSON.stringify({ time: new Date().toISOString(), event, worker: me, ...fields }) + '\n' : `quiclens worker ${me}: ${text}\n`);
@@ -20,20 +26,24 @@ function workerLog(format: WorkerOptions['format'], out: Output): WorkerEvents {
   const attempt = (job: Job<CaptureJobData>) => `attempt ${job.attemptsStarted} of ${job.opts.attempts ?? 1}`;
   return {
     started: (job) => line('started', { jobId: job.id, path: job.data.path, attempt: job.attemptsStarted }, `started ${job.id} ${job.data.path} (${attempt(job)})`),
-    done: (job, r: CaptureJobResult) =>
+    done: (job, r: CaptureJobResult) => {
+      tally.done++;
       line(
         'done',
         { jobId: job.id, path: job.data.path, captureId: r.captureId, alreadyIndexed: r.alreadyIndexed, rows: r.rows, ms: r.ms, issues: r.issues },
         r.alreadyIndexed
           ? `done ${job.id} ${job.data.path}: already indexed as capture ${r.captureId}, nothing written (${r.ms} ms)`
           : `done ${job.id} ${job.data.path}: capture ${r.captureId}, ${r.rows.packets ?? 0} packets, ${r.rows.connections ?? 0} connections in ${r.ms} ms${r.issues.length > 0 ? `; ${r.issues.length} problems skipped: ${r.issues[0]}` : ''}`,
-      ),
-    failed: (job, reason, retryInMs) =>
+      );
+    },
+    failed: (job, reason, retryInMs) => {
+      if (retryInMs === undefined) tally.failed++;
       line(
         'failed',
         { jobId: job.id, path: job.data.path, attempt: job.attemptsMade, reason, retryInMs: retryInMs ?? null },
         `failed ${job.id} ${job.data.path} (${attempt(job)}): ${reason}; ${retryInMs === undefined ? 'failed for good' : `tried again in ${retryInMs / 1000} s`}`,
-      ),
+      );
+    },
     stalled: (jobId) => line('stalled', { jobId }, `${jobId}: its worker stopped mid-job (its lock ran out): back in the queue`),
   };
 }
@@ -55,7 +65,8 @@ export async function workerCommand(opts: WorkerOptions, indexer: CaptureIndexer
   }
   const out = new Output();
   const settings = { concurrency: opts.concurrency, lockDurationMs: opts.lockDuration, stalledIntervalMs: opts.stalledInterval };
-  const worker = startIndexWorker(client, indexer, settings, workerLog(opts.format, out));
+  const tally: Tally = { done: 0, failed: 0 };
+  const worker = startIndexWorker(client, indexer, settings, workerLog(opts.format, out, tally));
   const told = new Set<string>();
   // BullMQ reports trouble with Redis here (unheard, Node would end the process on it); each kind once
   worker.on('error', (err) => {
@@ -102,5 +113,8 @@ export async function workerCommand(opts: WorkerOptions, indexer: CaptureIndexer
     });
   });
   await out.flush();
+  // the process's own CPU time: what a bench or an operator sizing a fleet wants to know
+  const cpu = process.cpuUsage();
+  process.stderr.write(`quiclens worker ${workerName()}: stopped: ${tally.done} jobs done, ${tally.failed} failed, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\n`);
   return code;
 }

@@ -26,7 +26,7 @@ export function captureQueue(connection: Redis): Queue<CaptureJobData> {
  * in the queue (waiting, running, done or failed) is not queued again, and its state is
  * returned instead.
  */
-export async function addCaptures(queue: Queue<CaptureJobData>, files: readonly CaptureToQueue[], parquetDir: string, keylogs: readonly string[]): Promise<QueuedCapture[]> {
+export async function addCaptures(queue: Queue<CaptureJobData>, files: readonly CaptureToQueue[], parquetDir: string, keylogs: readonly string[], source?: string): Promise<QueuedCapture[]> {
   const out: QueuedCapture[] = [];
   const fresh: { name: string; data: CaptureJobData; opts: { jobId: string } }[] = [];
   for (const file of files) {
@@ -36,7 +36,7 @@ export async function addCaptures(queue: Queue<CaptureJobData>, files: readonly 
       out.push({ path: file.path, jobId, state });
       continue;
     }
-    fresh.push({ name: JOB_NAME, data: { path: file.path, parquetDir, size: file.size, mtimeMs: file.mtimeMs, keylogs: [...keylogs] }, opts: { jobId } });
+    fresh.push({ name: JOB_NAME, data: { path: file.path, parquetDir, size: file.size, mtimeMs: file.mtimeMs, keylogs: [...keylogs], ...(source === undefined ? {} : { source }) }, opts: { jobId } });
     out.push({ path: file.path, jobId, state: 'queued' });
   }
   if (fresh.length > 0) await queue.addBulk(fresh);

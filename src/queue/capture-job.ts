@@ -17,6 +17,8 @@ export interface CaptureJobData {
   mtimeMs: number;
   /** TLS key logs (absolute paths) the worker decrypts with */
   keylogs: string[];
+  /** the partition's `source=` value; absent: the name of the folder the capture is in */
+  source?: string;
 }
 
 /** What a job's worker returns; BullMQ keeps it beside the completed job. */

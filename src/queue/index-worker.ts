@@ -19,11 +19,11 @@ export interface IndexedCapture {
  * Indexes one capture into the Parquet folder, writing its partition atomically under its
  * content hash; throws InputError when the file is not a capture it can read at all.
  */
-export type CaptureIndexer = (path: string, parquetDir: string, keylogs: readonly string[]) => Promise<IndexedCapture>;
+export type CaptureIndexer = (path: string, parquetDir: string, keylogs: readonly string[], source: string | undefined) => Promise<IndexedCapture>;
 
 /**
- * A job whose worker died this many times is failed rather than tried again: a capture that
- * kills its worker every time (out of memory) must not take the fleet down one by one.
+ * A job whose worker died more than this many times is failed rather than tried again: a
+ * capture that kills its worker every time (out of memory) must not take the fleet down one by one.
  */
 const MAX_STALLED = 2;
 
@@ -58,7 +58,7 @@ export async function runCaptureJob(data: CaptureJobData, indexer: CaptureIndexe
   }
   let indexed: IndexedCapture;
   try {
-    indexed = await indexer(data.path, data.parquetDir, data.keylogs);
+    indexed = await indexer(data.path, data.parquetDir, data.keylogs, data.source);
   } catch (err) {
     if (err instanceof InputError) throw new UnrecoverableError(err.message);
     throw err;

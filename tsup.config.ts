@@ -8,6 +8,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     sourcemap: true,
+    // an optional dependency (index, query): loaded from node_modules when those commands run, never bundled
+    external: ['@duckdb/node-api'],
     dts: { entry: { index: 'src/index.ts' } },
     // the report page's script is built beside, by the config below, at the same time
     clean: ['!report-page/**'],

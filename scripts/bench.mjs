@@ -23,7 +23,7 @@
 // And, with `--only queue` alone (it starts a redis-server and worker processes; CI does not run
 // it), indexing throughput through the job queue for 1, 2 and 3 workers (benchQueue, issue 17).
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed|table|queue]
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed|table|index|queue]
 //        [--speed bulk|gap|FILE.pcap] [--ratio-floor R]
 //        [--report-html FILE] (measure that page, e.g. one an older quiclens built from the same capture, instead of building one)
 // --no-tshark leaves tshark out of the memory comparison on the generated capture; the speed
@@ -566,6 +566,53 @@ async function benchQueue() {
     await new Promise((done) => (redis.exitCode !== null ? done() : redis.once('exit', done)));
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+// Issue 17, the tables: `quiclens index` over a folder of 20 captures (2,500 to 2,519-packet
+// copies of the sample handshake, decrypted with its key log: each file's bytes differ, so
+// none is skipped as indexed before), into a DuckDB file and into Parquet, in one process;
+// then a query over the Parquet of the 20, as rows scanned per second. CPU seconds beside
+// wall time (GNU time): on a shared machine the wall clock counts waits for a CPU. Run with
+// `--only index` (left out of the default run, which CI times).
+const INDEX_CAPTURES = 'bench-data/index-20';
+function indexCaptures() {
+  mkdirSync(INDEX_CAPTURES, { recursive: true });
+  for (let i = 0; i < 20; i++) {
+    const f = `${INDEX_CAPTURES}/part-${String(i).padStart(2, '0')}.pcap`;
+    if (!existsSync(f)) execFileSync('node', ['scripts/make-big-capture.mjs', f, '--packets', String(2500 + i), '--keep-cids'], { stdio: 'inherit' });
+  }
+  return INDEX_CAPTURES;
+}
+async function benchIndex() {
+  const { rmSync } = await import('node:fs');
+  const dir = indexCaptures();
+  const keys = ['--keylog', 'captures/handshake/keys.log'];
+  const packets = Array.from({ length: 20 }, (_, i) => 2500 + i).reduce((a, b) => a + b, 0);
+  const out = 'bench-data/index-out';
+  for (const [what, target] of [['--db', `${out}/fleet.duckdb`], ['--parquet', `${out}/parquet`]]) {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    const r = cpuRun(['index', dir, ...keys, what, target, '--quiet']);
+    if (r.status !== 0) {
+      console.log(`index ${what}: exit ${r.status}`);
+      process.exitCode = 1;
+      continue;
+    }
+    console.log(`index ${what} over ${dir} (20 captures, ${packets} packets): ${r.wall.toFixed(1)} s wall (${r.cpu.toFixed(1)} s CPU): ` +
+      `${(20 / r.wall).toFixed(2)} captures/s, ${Math.round(packets / r.wall)} packets/s (${Math.round(packets / r.cpu)} per CPU second)`);
+  }
+  // the Parquet of the 20 stays from the last run above
+  const sql = 'SELECT type, count(*) AS packets, sum(length) AS bytes, count(DISTINCT captureId) AS captures FROM packets GROUP BY type';
+  const empty = cpuRun(['query', 'SELECT 1', '--parquet', `${out}/parquet`]);
+  const q = cpuRun(['query', sql, '--parquet', `${out}/parquet`, '--format', 'ndjson']);
+  const net = Math.max(q.wall - empty.wall, 0.001);
+  console.log(`query over the Parquet of 20 captures (${packets} packet rows): ${q.wall.toFixed(2)} s wall (${q.cpu.toFixed(2)} s CPU), ` +
+    `of which start-up and views ${empty.wall.toFixed(2)} s (SELECT 1): ${Math.round(packets / q.wall)} rows/s whole, ${Math.round(packets / net)} rows/s past start-up`);
+}
+
+if (only === 'index') {
+  await benchIndex();
+  process.exit();
 }
 
 await benchGap();

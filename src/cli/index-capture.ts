@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { packetToJson } from '../report/packet-json.js';
 import { captureIdOf } from '../store/capture-id.js';
 import { CaptureRows, type RowCounts } from '../store/capture-rows.js';
-import { createTables, hasCapture, TableAppenders } from '../store/duckdb-tables.js';
+import { createTables, hasCapture, INDEX_SETTINGS, TableAppenders } from '../store/duckdb-tables.js';
 import { findCaptureFile, partitionValue, writePartition } from '../store/parquet-partition.js';
 import { analyseInputs } from './analyse-inputs.js';
 import { readKeyLogs } from './keylogs.js';
@@ -113,7 +113,7 @@ export async function indexCaptureToParquet(inputPath: string, parquetDir: strin
   if (findCaptureFile(parquetDir, captureId)) return { captureId, path: inputPath, rows: { ...NO_ROWS }, skipped: `capture ${captureId.slice(0, 12)}… is in ${parquetDir} already (same bytes)`, problems: [] };
   const work = join(parquetDir, '.tmp', `db-${captureId}-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(work, { recursive: true });
-  const instance = await DuckDBInstance.create(join(work, 'rows.duckdb'));
+  const instance = await DuckDBInstance.create(join(work, 'rows.duckdb'), { ...INDEX_SETTINGS });
   const conn = await instance.connect();
   try {
     await createTables(conn);

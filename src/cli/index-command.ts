@@ -1,51 +1,13 @@
 import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Argv } from 'yargs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sniffFormat } from '../capture/sniff-format.js';
 import { fileErrorMessage } from '../wire/file-error.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { KEYLOG_OPTION } from './common-options.js';
+import { INDEX_SETTINGS } from '../store/duckdb-tables.js';
 import { indexCaptureToDb, indexCaptureToParquet, NotIndexed, type IndexResult } from './index-capture.js';
-import { isStdin } from './stdin.js';
+import type { IndexCommandOptions } from './index-options.js';
 import { note } from './notes.js';
-
-export interface IndexCommandOptions {
-  inputs: string[];
-  db?: string;
-  parquet?: string;
-  keylog: string[];
-  port: number[];
-  source?: string;
-  format: 'table' | 'json' | 'ndjson';
-  color: boolean;
-  quiet?: boolean;
-}
-
-export function withIndexOptions<T>(y: Argv<T>) {
-  return y
-    .positional('inputs', { describe: 'capture files (pcap, pcapng), qlog files, or folders of them: each file is one capture', type: 'string', array: true, default: [] as string[] })
-    .option('db', { describe: 'append the rows to this DuckDB file (created when missing)', type: 'string', requiresArg: true })
-    .option('parquet', { describe: 'write the rows as Parquet under this folder: <table>/date=YYYY-MM-DD/source=NAME/<captureId>.parquet', type: 'string', requiresArg: true })
-    .option('source', { describe: "the captures' source, their Parquet partition (default: the name of the folder each capture is in)", type: 'string', requiresArg: true })
-    .option('keylog', KEYLOG_OPTION)
-    .option('port', {
-      describe: 'UDP port where QUIC is expected (a hint); repeatable',
-      type: 'number',
-      requiresArg: true,
-      coerce: (v: number | number[] | undefined) => (v === undefined ? [] : [v].flat()),
-      default: [] as number[],
-    })
-    .option('format', { describe: 'what is said of each capture indexed', choices: ['table', 'json', 'ndjson'] as const, requiresArg: true, default: 'table' as const })
-    .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true })
-    .check((argv) => {
-      const a = argv as unknown as IndexCommandOptions;
-      if (a.inputs.length === 0) throw new Error('name at least one capture or folder of captures to index');
-      if (a.db === undefined && a.parquet === undefined) throw new Error('name where the tables go: --db FILE.duckdb or --parquet DIR (or both)');
-      if (a.inputs.some(isStdin)) throw new Error("index reads files: a capture's id is the hash of its bytes, and standard input has no file to hash");
-      return true;
-    });
-}
 
 /** the files a folder holds that are captures or qlogs (by their first bytes), in name order, its subfolders too */
 function captureFiles(dir: string, skipped: string[]): string[] {
@@ -88,7 +50,7 @@ export async function indexCommand(opts: IndexCommandOptions, io: CommandIo = pr
     else files.push(input);
   }
   for (const p of passed) note(`${p}: passed over: not a capture or qlog`);
-  const instance = opts.db !== undefined ? await DuckDBInstance.create(opts.db) : undefined;
+  const instance = opts.db !== undefined ? await DuckDBInstance.create(opts.db, { ...INDEX_SETTINGS }) : undefined;
   const conn = await instance?.connect();
   const options = { keylog: opts.keylog, port: opts.port, source: opts.source };
   const results: IndexResult[] = [];

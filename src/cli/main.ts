@@ -22,9 +22,15 @@ import { CONNECTION_SPACE, PACKET_SPACE } from '../report/select/field-names.js'
 import { jobsCommand } from './each-file.js';
 import { withJobsOption } from './jobs-option.js';
 import type { PacketsOptions } from './packets-command.js';
-import { indexCommand, withIndexOptions } from './index-command.js';
-import { queryCommand, withQueryOptions } from './query-command.js';
+import { withIndexOptions, type IndexCommandOptions } from './index-options.js';
+import { withQueryOptions, type QueryOptions } from './query-options.js';
+import { needingPackage } from './optional-package.js';
 import { withQueueAddOptions, withQueueStatusOptions, withWorkerOptions, type QueueAddOptions, type QueueStatusOptions, type WorkerOptions } from './queue-options.js';
+
+/** index, query and worker need DuckDB, an optional dependency: their modules load when they run */
+const DUCKDB = '@duckdb/node-api';
+const indexCommand = needingPackage<IndexCommandOptions>(DUCKDB, async () => (await import('./index-command.js')).indexCommand);
+const queryCommand = needingPackage<QueryOptions>(DUCKDB, async () => (await import('./query-command.js')).queryCommand);
 
 /** summary and packets read each file on its own with --jobs (each-file.ts) */
 function orEachFile<T extends { jobs?: number }>(command: 'packets' | 'summary', handler: (opts: T) => Promise<number>): (opts: T) => Promise<number> {
@@ -223,7 +229,7 @@ await withOutputOptions(yargs(args))
     'worker',
     'take capture jobs from the queue and index each into its Parquet partition, until SIGTERM or Ctrl-C (docs/scale.md)',
     (y) => withWorkerOptions(y),
-    run(async (o: WorkerOptions) => (await import('./worker-command.js')).workerCommand(o)) as never,
+    run(needingPackage<WorkerOptions>(DUCKDB, async () => (await import('./worker-command.js')).workerCommand)) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

@@ -1,33 +1,8 @@
-import type { Argv } from 'yargs';
 import { queryTable } from '../report/query-table.js';
 import { FieldRows } from '../report/select/field-rows.js';
 import { openTables, QueryError, runQuery, type QuerySource } from '../store/query.js';
 import { processIo, type CommandIo } from './command-io.js';
-
-export interface QueryOptions {
-  sql: string;
-  db?: string;
-  parquet?: string;
-  format: 'table' | 'json' | 'ndjson' | 'csv';
-  header?: boolean;
-  color: boolean;
-  quiet?: boolean;
-}
-
-export function withQueryOptions<T>(y: Argv<T>) {
-  return y
-    .positional('sql', { describe: 'the SQL to run (DuckDB SQL) over the tables captures, connections, packets, frames, migrations, findings, streams', type: 'string', demandOption: true })
-    .option('db', { describe: 'a DuckDB file written by quiclens index --db', type: 'string', requiresArg: true })
-    .option('parquet', { describe: 'a folder written by quiclens index --parquet (read as views named like the tables)', type: 'string', requiresArg: true })
-    .option('format', { describe: 'output format', choices: ['table', 'json', 'ndjson', 'csv'] as const, requiresArg: true, default: 'table' as const })
-    .option('header', { describe: 'with --format csv: a first row of column names (--no-header leaves it out)', type: 'boolean', default: true })
-    .option('color', { describe: 'colour on a terminal (--no-color to turn off)', type: 'boolean', default: true })
-    .check((argv) => {
-      const a = argv as unknown as QueryOptions;
-      if ((a.db === undefined) === (a.parquet === undefined)) throw new Error('name what to query: --db FILE or --parquet DIR (one of them)');
-      return true;
-    });
-}
+import type { QueryOptions } from './query-options.js';
 
 /** `quiclens query "SQL"`: SQL over the tables `index` wrote, as a table, JSON, NDJSON or CSV (docs/tables.md). */
 export async function queryCommand(opts: QueryOptions, io: CommandIo = processIo(opts)): Promise<number> {

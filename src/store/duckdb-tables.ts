@@ -2,6 +2,13 @@ import { LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duck
 import type { RowSink } from './capture-rows.js';
 import { TABLES, columnValue, type Column, type ColumnType, type RowContext, type TableName } from './table-schema.js';
 
+/**
+ * DuckDB's settings while indexing: its buffers (rows waiting to be written, the blocks it
+ * writes) kept to this, the rest spilled to the database file, so a 1 GB capture does not
+ * grow DuckDB's share of memory with its packets (DuckDB's default is 80% of the RAM).
+ */
+export const INDEX_SETTINGS: Readonly<Record<string, string>> = { memory_limit: '128MB' };
+
 /** a JSON column is text to every engine that reads the Parquet */
 function sqlType(t: ColumnType): string {
   return t === 'JSON' ? 'VARCHAR' : t;

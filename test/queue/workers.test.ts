@@ -108,6 +108,10 @@ describe.skipIf(!redisServerInstalled())('queue and workers (BullMQ over a priva
     const bad = quiclens(['worker', '--redis', 'http://localhost']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--redis: expected redis://[user:password@]host[:port][/db] (or rediss:// for TLS), got the scheme 'http'");
+    // a job is a file each worker opens: a pipe cannot be one (refused before Redis is asked)
+    const pipe = quiclens(['queue', 'add', '-', '--redis', redis.url, '--parquet', join(dir, 'unused')]);
+    expect(pipe.code).toBe(2);
+    expect(pipe.err).toBe('quiclens: /dev/stdin: a queued job is a file each worker opens on its own; a stream is read once: save it to a file first\nquiclens: no capture to queue\n');
   });
 
   it('SIGTERM while a job runs: the worker finishes it, then exits 0', async () => {

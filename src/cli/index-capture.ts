@@ -102,8 +102,9 @@ export async function indexCaptureToDb(conn: DuckDBConnection, path: string, opt
 /**
  * Indexes one capture as its Parquet partition under `parquetDir`
  * (`<table>/date=YYYY-MM-DD/source=NAME/<captureId>.parquet`, one file per table), the unit
- * of work of one queue job. The rows are built in a DuckDB database of their own in a
- * temporary folder under `parquetDir` (on disk, so memory stays bounded), then each file
+ * of work of one queue job. The rows are built in a DuckDB database of their own, in
+ * memory up to INDEX_SETTINGS' limit and spilled past it to a temporary folder under
+ * `parquetDir` (so memory stays bounded), then each file
  * is written there and renamed into place, the captures file last (parquet-partition.ts):
  * a process killed at any point leaves no half file, and running the job again replaces
  * the files, never doubles rows. A capture whose captures file exists is skipped.
@@ -113,7 +114,7 @@ export async function indexCaptureToParquet(inputPath: string, parquetDir: strin
   if (findCaptureFile(parquetDir, captureId)) return { captureId, path: inputPath, rows: { ...NO_ROWS }, skipped: `capture ${captureId.slice(0, 12)}… is in ${parquetDir} already (same bytes)`, problems: [] };
   const work = join(parquetDir, '.tmp', `db-${captureId}-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(work, { recursive: true });
-  const instance = await DuckDBInstance.create(join(work, 'rows.duckdb'), { ...INDEX_SETTINGS });
+  const instance = await DuckDBInstance.create(':memory:', { ...INDEX_SETTINGS, temp_directory: work });
   const conn = await instance.connect();
   try {
     await createTables(conn);

@@ -253,11 +253,24 @@ export function columnValue(column: Column, row: Record<string, unknown>, contex
     const v = column.read(row, context);
     return column.type === 'JSON' && v !== null && v !== undefined ? JSON.stringify(v) : (v ?? null);
   }
-  // a column of the table's own (mirrors null) is read by its name from the row the builder made
-  const { values } = valuesAt(row, (column.mirrors ?? column.name).split('.'));
+  const { values } = valuesAt(row, pathOf(column));
   if (column.type === 'VARCHAR[]') return values.map(String);
   const v = values[0];
   if (v === undefined || v === null) return null;
   if (column.type === 'JSON') return JSON.stringify(v);
   return v;
 }
+
+/** each column's path, split once: a capture's rows read it millions of times */
+const PATHS = new WeakMap<Column, readonly string[]>();
+
+function pathOf(column: Column): readonly string[] {
+  let path = PATHS.get(column);
+  if (!path) {
+    // a column of the table's own (mirrors null) is read by its name from the row the builder made
+    path = (column.mirrors ?? column.name).split('.');
+    PATHS.set(column, path);
+  }
+  return path;
+}
+

@@ -20,8 +20,10 @@
 // real bulk transfer (scripts/make-bulk-capture.sh: ngtcp2, one connection, four streams of
 // 30 MB, GSO off, about 100,000 packets), with and without its key log.
 // And the packets table against its NDJSON, and --jobs 1 against --jobs 2 over 8 captures (benchTableAndJobs).
+// And, with `--only queue` alone (it starts a redis-server and worker processes; CI does not run
+// it), indexing throughput through the job queue for 1, 2 and 3 workers (benchQueue, issue 17).
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed|table|index]
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed|table|index|queue]
 //        [--speed bulk|gap|FILE.pcap] [--ratio-floor R]
 //        [--report-html FILE] (measure that page, e.g. one an older quiclens built from the same capture, instead of building one)
 // --no-tshark leaves tshark out of the memory comparison on the generated capture; the speed
@@ -426,6 +428,11 @@ if (only === 'streams') {
   await benchStreams();
   process.exit();
 }
+if (only === 'queue') {
+  // benchQueue is declared below (a function declaration, hoisted)
+  await benchQueue();
+  process.exit();
+}
 if (only === 'index') {
   await benchIndex();
   process.exit();
@@ -541,6 +548,102 @@ async function benchTableAndJobs() {
 if (only === 'table') {
   await benchTableAndJobs();
   process.exit();
+}
+
+// Indexing through the job queue (docs/scale.md): a private redis-server on a free port, no
+// persistence; 20 captures (captures/handshake, each copy's times moved by its number of days,
+// so each is a distinct capture: 178 packets, decrypted with its key log); for 1, 2 and 3
+// workers, the time from `queue add` to the last job done, and the workers' CPU (each tells
+// its own when it stops). The machine's load is printed beside: on a shared machine the wall
+// clock counts waits for a CPU.
+async function benchQueue() {
+  const redisServer = '/usr/bin/redis-server';
+  if (!existsSync(redisServer)) {
+    console.log('queue: skipped: redis-server is not installed (apt-get install redis-server)');
+    return;
+  }
+  const { spawn } = await import('node:child_process');
+  const { createServer } = await import('node:net');
+  const { createInterface } = await import('node:readline');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const port = await new Promise((done) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => done(p));
+    });
+  });
+  const work = mkdtempSync(join(tmpdir(), 'quiclens-bench-queue-'));
+  const redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--dir', work, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((done, fail) => {
+    let said = '';
+    redis.stdout.on('data', (b) => (said += b) && said.includes('Ready to accept connections') && done());
+    redis.once('exit', () => fail(new Error(`redis-server did not start: ${said}`)));
+  });
+  const source = 'captures/handshake/handshake.pcap';
+  const folder = join(work, 'captures', 'bench');
+  mkdirSync(folder, { recursive: true });
+  const b = readFileSync(source);
+  for (let n = 0; n < 20; n++) {
+    const copy = Buffer.from(b);
+    for (let at = 24; at + 16 <= copy.length; at += 16 + copy.readUInt32LE(at + 8)) copy.writeUInt32LE(copy.readUInt32LE(at) + n * 86400, at);
+    writeFileSync(join(folder, `${String(n).padStart(2, '0')}.pcap`), copy);
+  }
+  const { loadavg, cpus } = await import('node:os');
+  console.log(`queue: ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the start`);
+  const started = [];
+  try {
+    for (const workers of [1, 2, 3]) {
+      const url = `redis://127.0.0.1:${port}/${workers}`;
+      const parquet = join(work, `parquet-${workers}`);
+      const procs = [];
+      for (let w = 0; w < workers; w++) {
+        const child = spawn('node', ['bin/quiclens.js', 'worker', '--redis', url, '--format', 'ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const proc = { child, stderr: '', lines: createInterface({ input: child.stdout }), exited: new Promise((done) => child.once('exit', done)) };
+        child.stderr.on('data', (d) => (proc.stderr += d));
+        procs.push(proc);
+        started.push(child);
+      }
+      // every worker connected and waiting before the clock starts
+      await Promise.all(procs.map((p) => new Promise((done) => {
+        const look = () => (p.stderr.includes('waiting for jobs') ? done() : setTimeout(look, 20));
+        look();
+      })));
+      let finished = 0;
+      let packets = 0;
+      let failed = 0;
+      const allDone = new Promise((done) => {
+        for (const p of procs) {
+          p.lines.on('line', (line) => {
+            const e = JSON.parse(line);
+            if (e.event === 'done') packets += e.rows.packets ?? 0;
+            if (e.event === 'failed' && e.retryInMs === null) failed++;
+            if ((e.event === 'done' || (e.event === 'failed' && e.retryInMs === null)) && ++finished === 20) done();
+          });
+        }
+      });
+      const t0 = performance.now();
+      const add = spawnSync('node', ['bin/quiclens.js', 'queue', 'add', folder, '--redis', url, '--parquet', parquet, '--keylog', 'captures/handshake/keys.log', '-q'], { encoding: 'utf8' });
+      if (add.status !== 0) throw new Error(`queue add failed: ${add.stderr}`);
+      await allDone;
+      const secs = (performance.now() - t0) / 1000;
+      for (const p of procs) p.child.kill('SIGTERM');
+      await Promise.all(procs.map((p) => p.exited));
+      const cpu = procs.reduce((sum, p) => {
+        // the worker's last line: `stopped: N jobs done, M failed, CPU X s`
+        const m = p.stderr.match(/stopped: .*CPU ([\d.]+) s/);
+        return sum + (m ? Number(m[1]) : NaN);
+      }, 0);
+      console.log(`queue: ${workers} worker${workers > 1 ? 's' : ''}, 20 captures (${source} moved by days, ${packets} packets${failed ? `, ${failed} FAILED` : ''}): ` +
+        `${secs.toFixed(1)} s wall from queue add to the last job done, ${(20 / secs).toFixed(2)} captures/s, ${Math.round(packets / secs)} packets/s; workers' CPU ${cpu.toFixed(1)} s (start-up included)`);
+    }
+  } finally {
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    redis.kill('SIGTERM');
+    await new Promise((done) => (redis.exitCode !== null ? done() : redis.once('exit', done)));
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 // Issue 17, the tables: `quiclens index` over a folder of 20 captures (2,500 to 2,519-packet

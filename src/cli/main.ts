@@ -25,8 +25,9 @@ import type { PacketsOptions } from './packets-command.js';
 import { withIndexOptions, type IndexCommandOptions } from './index-options.js';
 import { withQueryOptions, type QueryOptions } from './query-options.js';
 import { needingPackage } from './optional-package.js';
+import { withQueueAddOptions, withQueueStatusOptions, withWorkerOptions, type QueueAddOptions, type QueueStatusOptions, type WorkerOptions } from './queue-options.js';
 
-/** index and query need DuckDB, an optional dependency: their modules load when they run */
+/** index, query and worker need DuckDB, an optional dependency: their modules load when they run */
 const DUCKDB = '@duckdb/node-api';
 const indexCommand = needingPackage<IndexCommandOptions>(DUCKDB, async () => (await import('./index-command.js')).indexCommand);
 const queryCommand = needingPackage<QueryOptions>(DUCKDB, async () => (await import('./query-command.js')).queryCommand);
@@ -111,7 +112,7 @@ function plainUsage(msg: string): string {
     // yargs names each unknown option twice (fail-on, failOn): the one the user typed is kept
     const typed = unknown[1]!.split(', ').filter((name) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`));
     const words = args.filter((a) => !a.startsWith('-'));
-    const command = !(COMMANDS as readonly string[]).includes(words[0] ?? '') ? 'summary' : words.slice(0, words[0] === 'lb' || words[0] === 'export' ? 2 : 1).join(' ');
+    const command = !(COMMANDS as readonly string[]).includes(words[0] ?? '') ? 'summary' : words.slice(0, words[0] === 'lb' || words[0] === 'export' || words[0] === 'queue' ? 2 : 1).join(' ');
     if (typed.length > 0) {
       const names = typed.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(', ');
       return `${typed.length === 1 ? 'option' : 'options'} ${names} ${typed.length === 1 ? 'is' : 'are'} not used by '${command}' (see 'quiclens ${command} --help')`;
@@ -226,6 +227,23 @@ await withOutputOptions(cli)
     'SQL over the tables index wrote (--db FILE or --parquet DIR): a table, JSON, NDJSON or CSV (docs/tables.md)',
     (y) => withQueryOptions(y),
     run(queryCommand) as never,
+  )
+  .command('queue <command>', 'the job queue (BullMQ over Redis) that spreads indexing over workers on many machines (docs/scale.md)', (y) =>
+    y
+      .command(
+        'add [inputs...]',
+        'one job per capture file (a folder gives its captures) for the workers to index into --parquet DIR; a file already queued is not queued again',
+        (c) => withQueueAddOptions(c),
+        run(async (o: QueueAddOptions) => (await import('./queue-command.js')).queueAddCommand(o)) as never,
+      )
+      .command('status', 'jobs done, failed (with the reason), waiting and running', (c) => withQueueStatusOptions(c), run(async (o: QueueStatusOptions) => (await import('./queue-command.js')).queueStatusCommand(o)) as never)
+      .demandCommand(1, 'name a queue command: add or status'),
+  )
+  .command(
+    'worker',
+    'take capture jobs from the queue and index each into its Parquet partition, until SIGTERM or Ctrl-C (docs/scale.md)',
+    (y) => withWorkerOptions(y),
+    run(needingPackage<WorkerOptions>(DUCKDB, async () => (await import('./worker-command.js')).workerCommand)) as never,
   )
   .example('$0 packets capture.pcapng --format ndjson', 'every QUIC packet as one JSON object per line')
   .example('$0 summary capture.pcap --port 4433', 'connections, with a hint that QUIC runs on 4433')

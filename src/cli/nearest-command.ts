@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 
 /** the commands a first word can name (design.md, "The command line") */
-export const COMMANDS = ['summary', 'packets', 'timeline', 'migrations', 'recovery', 'streams', 'export', 'crosscheck', 'lb', 'report', 'check', 'index', 'query'] as const;
+export const COMMANDS = ['summary', 'packets', 'timeline', 'migrations', 'recovery', 'streams', 'export', 'crosscheck', 'lb', 'report', 'check', 'index', 'query', 'queue', 'worker'] as const;
 /** the commands under a command that has its own */
-export const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { lb: ['check', 'decode'], export: ['qlog'] };
+export const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { lb: ['check', 'decode'], export: ['qlog'], queue: ['add', 'status'] };
 
 /** edits (insert, delete, replace, swap two neighbours) that turn a into b: optimal string alignment */
 function editDistance(a: string, b: string): number {

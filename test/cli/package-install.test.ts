@@ -19,7 +19,7 @@ describe('the npm package, as a CI job installs it', () => {
     const list = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
     for (const f of ['package/bin/quiclens.js', 'package/dist/cli.js', 'package/dist/report-page/page.global.js', 'package/docs/lb/README.md', 'package/docs/ci.md', 'package/package.json']) expect(list).toContain(f);
     // bundled, so that installing needs no registry
-    for (const dep of ['yargs', 'yaml', 'cli-table3', 'pcap-parser', 'hpack.js']) expect(list).toContain(`package/node_modules/${dep}/package.json`);
+    for (const dep of ['yargs', 'yaml', 'cli-table3', 'pcap-parser', 'hpack.js', 'bullmq', 'ioredis']) expect(list).toContain(`package/node_modules/${dep}/package.json`);
     expect(list.filter((f) => /^package\/(src|test|captures|scripts)\//.test(f))).toEqual([]);
     expect(PACKAGE_JSON.engines.node).toBe('>=20');
     expect(readFileSync(join(REPO, PACKAGE_JSON.bin.quiclens!), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
@@ -50,6 +50,11 @@ describe('the npm package, as a CI job installs it', () => {
     const query = spawnSync(bin, ['query', 'SELECT 1', '--db', 'fleet.duckdb'], { encoding: 'utf8', env, cwd: work });
     expect(query.status).toBe(2);
     expect(query.stderr).toMatch(/^quiclens: this command needs the package @duckdb\/node-api, which is not installed/);
+
+    // the job queue's packages (BullMQ, ioredis) are bundled: queue status runs, and finds no Redis on a closed port
+    const status = spawnSync(bin, ['queue', 'status', '--redis', 'redis://127.0.0.1:1'], { encoding: 'utf8', env, cwd: work });
+    expect(status.stderr).toBe('quiclens: cannot use Redis at redis://127.0.0.1:1: connection refused: nothing listens there\n');
+    expect(status.status).toBe(2);
   }, 300_000);
 
   it('npx runs it from the tarball, offline', () => {

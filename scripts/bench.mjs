@@ -413,7 +413,12 @@ async function speedLimits(capture, theirs) {
 
 if (only === 'speed') {
   await benchSpeed();
-await benchTableAndJobs();
+  await benchTableAndJobs();
+  process.exit();
+}
+if (only === 'table') {
+  // benchTableAndJobs is declared below (a function declaration, hoisted)
+  await benchTableAndJobs();
   process.exit();
 }
 if (only === 'gap') {
@@ -545,10 +550,6 @@ async function benchTableAndJobs() {
   }
 }
 
-if (only === 'table') {
-  await benchTableAndJobs();
-  process.exit();
-}
 
 // Indexing through the job queue (docs/scale.md): a private redis-server on a free port, no
 // persistence; 20 captures (captures/handshake, each copy's times moved by its number of days,

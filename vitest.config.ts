@@ -1,8 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // vitest's default, one worker fewer than the cores, runs one file at a time on a 2-core
+    // machine; most of a test file's time is spent waiting on processes it starts (the CLI,
+    // tshark, Chromium), so two files at a time keep both cores busy
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

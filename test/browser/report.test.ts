@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { REPO, sampleCaptures } from '../support/captures.js';
+import { commandDocuments } from '../support/command-documents.js';
 
 const run = promisify(execFile);
 const ARTIFACTS = join(REPO, 'test-artifacts', 'report');
@@ -116,6 +117,9 @@ const spills = (view: ReturnType<Page['locator']>) =>
   });
 
 const list = () => page.getByTestId('packet-list');
+// expect.poll's own bound (1 s) fails a busy machine's page that is still on its way: the page's
+// bound instead, as for a missing element; a poll that passes returns as soon as it does
+const POLL = { timeout: 10_000 };
 const total = async () => Number(await list().getAttribute('data-total'));
 const selectedFrames = async () => {
   const rows = page.locator('[data-testid="packet-row"][aria-selected="true"]');
@@ -132,17 +136,22 @@ for (const capture of captures) {
   describe(capture.name, () => {
     let packets: PacketRow[] = [];
     let timeline: Timeline;
+    let recovery: Recovery;
+    let streams: Streams;
     let url = '';
 
     beforeAll(async () => {
       mkdirSync(shots, { recursive: true });
-      const [, pk, tl] = await Promise.all([
+      // the page against what packets, timeline, recovery and streams print, read in this process
+      // while the built command writes the report
+      const [, docs] = await Promise.all([
         quiclens('report', capture.path, ...keylog, ...lbConfig, '--out', out),
-        quiclens('packets', '--format', 'ndjson', capture.path, ...keylog),
-        quiclens('timeline', '--format', 'json', capture.path, ...keylog),
+        commandDocuments([capture.path], capture.keylog ? [capture.keylog] : []),
       ]);
-      packets = pk.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as PacketRow);
-      timeline = JSON.parse(tl) as Timeline;
+      packets = docs.packets as PacketRow[];
+      timeline = docs.timeline as Timeline;
+      recovery = docs.recovery as Recovery;
+      streams = docs.streams as Streams;
       url = pathToFileURL(out).href;
       problems = [];
       await open(url);
@@ -164,6 +173,10 @@ for (const capture of captures) {
       await last.waitFor();
       expect(Number(await last.getAttribute('data-frame'))).toBe(packets.at(-1)!.frame);
       await list().screenshot({ path: join(shots, 'packets.png') });
+      // back to the top, where the page opens: the arrow test below scrolls away from there
+      await list().evaluate((el) => {
+        el.scrollTop = 0;
+      });
     });
 
     it('draws each connection\'s ladder with the timeline\'s steps in order, top to bottom', async () => {
@@ -236,8 +249,9 @@ for (const capture of captures) {
       if (kind) expect(drawnKinds).toContain(kind);
     });
 
+    // the tests above change nothing they do not put back, and select nothing: the page is as opened
     it('selects an arrow\'s packet when the arrow is clicked', async () => {
-      await open(url);
+      expect(await selectedFrames()).toEqual([]);
       const steps = page.getByTestId('ladder-step');
       const n = await steps.count();
       if (n === 0) return;
@@ -323,10 +337,16 @@ for (const capture of captures) {
         expect(Number(await first.getAttribute('data-frame'))).toBe(want[0]!.frame);
       }
       await list().screenshot({ path: join(shots, 'packets-filtered.png') });
+      // every filter back to all, as the page opens: the tests below start from the whole list
+      await direction.selectOption('all');
+      await type.selectOption('all');
+      await frameType.selectOption('all');
+      expect(await total()).toBe(packets.length);
     });
 
+    // from here the page is the one the filter test opened, with its filters put back and no row selected
     it('narrows the list to the packets holding a typed address or CID', async () => {
-      await open(url);
+      expect(await selectedFrames()).toEqual([]);
       const text = page.getByTestId('filter-text');
       const lines = packets.map((p) => JSON.stringify(p).toLowerCase());
       // the client's address, the CID the client's last packet went to, and a word no packet holds
@@ -335,17 +355,18 @@ for (const capture of captures) {
       for (const q of queries) {
         await text.fill(q);
         const want = lines.filter((l) => l.includes(q.toLowerCase())).length;
-        await expect.poll(total, { message: `text ${q}` }).toBe(want);
+        await expect.poll(total, { ...POLL, message: `text ${q}` }).toBe(want);
         const rows = await page.getByTestId('packet-row').count();
         expect(rows).toBeLessThanOrEqual(want);
         if (want > 0) expect(rows).toBeGreaterThan(0);
       }
       await text.fill('');
-      await expect.poll(total).toBe(packets.length);
+      await expect.poll(total, POLL).toBe(packets.length);
     });
 
     it('opens a packet to its frames when its row is clicked', async () => {
-      await open(url);
+      expect(await total()).toBe(packets.length);
+      await expect(page.getByTestId('packet-detail').count()).resolves.toBe(0);
       const at = Math.max(0, packets.findIndex((p) => p.frames.length > 1));
       const row = page.locator(`[data-testid="packet-row"][data-index="${at}"]`);
       await row.scrollIntoViewIfNeeded();
@@ -366,8 +387,8 @@ for (const capture of captures) {
       await expect(detail.count()).resolves.toBe(0);
     });
 
+    // the row the test above opened is closed again (it says so)
     it('opens the packet with the most frames to every one of them, in a panel that grows, scrolls and Tab reaches', async () => {
-      await open(url);
       const at = packets.reduce((best, p, i) => (p.frames.length > packets[best]!.frames.length ? i : best), 0);
       // the row may be far down the list: scroll the list near it first (rows are 24 px)
       await list().evaluate((el, y) => {
@@ -397,7 +418,7 @@ for (const capture of captures) {
           const b = last.getBoundingClientRect();
           return b.top >= a.top - 1 && b.bottom <= a.bottom + 1;
         });
-      await expect.poll(lastInView).toBe(true);
+      await expect.poll(lastInView, POLL).toBe(true);
       await detail.screenshot({ path: join(shots, 'packet-detail-most-frames.png') });
     });
 
@@ -444,8 +465,7 @@ for (const capture of captures) {
     });
 
     it('charts each connection\'s RTT and bytes in flight where `recovery` has samples', async () => {
-      const rec = JSON.parse(await quiclens('recovery', '--format', 'json', capture.path, ...keylog)) as Recovery;
-      for (const conn of rec.connections) {
+      for (const conn of recovery.connections) {
         const section = page.locator(`section[data-view="connection"][data-connection="${conn.id}"]`);
         for (const [testid, samples] of [['rtt-chart', conn.recovery.rttSamples], ['flight-chart', conn.recovery.flight]] as const) {
           const chart = section.getByTestId(testid);
@@ -458,8 +478,7 @@ for (const capture of captures) {
     });
 
     it('lists each connection\'s streams as `streams` reports them', async () => {
-      const st = JSON.parse(await quiclens('streams', '--format', 'json', capture.path, ...keylog)) as Streams;
-      for (const conn of st.connections) {
+      for (const conn of streams.connections) {
         const section = page.locator(`section[data-view="connection"][data-connection="${conn.connection}"]`);
         const rows = await section.locator('[data-testid="stream-row"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-stream'))));
         // the page draws the first 1,000 streams of a connection (docs/report.md, Limits)

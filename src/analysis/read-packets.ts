@@ -50,11 +50,6 @@ export interface ReadPacketsOptions {
 }
 
 /**
- * The packet pipeline for captures: datagrams → QUIC packets → connections. One session
- * reads any number of inputs so that connections are numbered across all of them.
- * Everything streams: per-connection state is all that is kept.
- */
-/**
  * The ack_delay_exponent an endpoint announced: its own transport parameters, read from
  * the handshake; RFC 9000 §18.2's default 3 when they were seen without it; unknown when
  * they were never seen.
@@ -64,6 +59,11 @@ function ackDelayExponent(c: Connection, sender: Role): number | undefined {
   return params ? (params.ack_delay_exponent ?? 3) : undefined;
 }
 
+/**
+ * The packet pipeline for captures: datagrams → QUIC packets → connections. One session
+ * reads any number of inputs so that connections are numbered across all of them.
+ * Everything streams: per-connection state is all that is kept.
+ */
 export class PacketSession {
   readonly tracker = new ConnectionTracker();
   readonly keylog: KeyLog;

@@ -145,8 +145,9 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
         feed.emit('end');
         break;
       }
-      // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
-      const chunk = bytesRead < buf.length / 4 ? Buffer.from(buf.subarray(0, bytesRead)) : buf.subarray(0, bytesRead);
+      // no copy of a short read (a pipe's): pcap-parser copies every chunk after the first onto
+      // what the last one left, so only the first read's buffer can stay behind its records
+      const chunk = buf.subarray(0, bytesRead);
       if (size === 0 && nanos && chunk.length >= 4) {
         if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
         else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);

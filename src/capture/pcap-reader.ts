@@ -137,23 +137,65 @@ export async function* readPcap(input: string | ByteSource, stats: CaptureStats)
     }
   });
 
+  // pcap-parser copies each chunk onto the bytes the last one left, into a new zeroed buffer,
+  // unless it was left none (its buffer is then reset below): so each chunk it is given ends
+  // where a record ends, and the record cut off at the end waits here for the next read
+  const parserState = parser as unknown as { buffer: Buffer | null };
+  /** where the next record starts, in the file, as far as the chunks read so far show */
+  let nextRecord = FILE_HEADER;
+  const readUInt32 = littleEndian ? (b: Buffer, at: number) => b.readUInt32LE(at) : (b: Buffer, at: number) => b.readUInt32BE(at);
+  /**
+   * Where the chunk's last whole record ends (the chunk starts at file offset `start`). The
+   * whole chunk when a record header declares more than MAX_RECORD (the handlers above stop
+   * there), or once a chunk was given whole and the records are no longer followed here.
+   */
+  const wholeRecordsEnd = (chunk: Buffer, start: number): number => {
+    if (nextRecord < start) return chunk.length;
+    const end = start + chunk.length;
+    while (nextRecord + RECORD_HEADER <= end) {
+      const captured = readUInt32(chunk, nextRecord - start + 8);
+      if (captured > MAX_RECORD) return chunk.length;
+      if (nextRecord + RECORD_HEADER + captured > end) break;
+      nextRecord += RECORD_HEADER + captured;
+    }
+    return Math.min(chunk.length, nextRecord - start);
+  };
+  // bytes are read into the free end of one buffer; only a record cut off when it is full
+  // moves to the next buffer (a copy of that record alone, so a pipe's short reads cost no
+  // more than whole ones)
+  let buf = Buffer.allocUnsafe(src.chunkSize);
+  let unfed = 0;
+  let filled = 0;
   try {
     while (!stopped) {
-      const buf = Buffer.allocUnsafe(src.chunkSize);
-      const bytesRead = await src.read(buf, 0, buf.length);
+      if (filled === buf.length) {
+        const cut = buf.subarray(unfed, filled);
+        buf = Buffer.allocUnsafe(Math.max(src.chunkSize, 2 * cut.length));
+        cut.copy(buf);
+        unfed = 0;
+        filled = cut.length;
+      }
+      const bytesRead = await src.read(buf, filled, buf.length - filled);
       if (bytesRead === 0) {
+        // a record cut off by the end of the file: pcap-parser holds it, and 'end' says so
+        if (filled > unfed) feed.emit('data', buf.subarray(unfed, filled));
         feed.emit('end');
         break;
       }
-      // no copy of a short read (a pipe's): pcap-parser copies every chunk after the first onto
-      // what the last one left, so only the first read's buffer can stay behind its records
-      const chunk = buf.subarray(0, bytesRead);
-      if (size === 0 && nanos && chunk.length >= 4) {
-        if (littleEndian) chunk.writeUInt32LE(PCAP_MAGIC_US, 0);
-        else chunk.writeUInt32BE(PCAP_MAGIC_US, 0);
+      // the magic, once its 4 bytes are in (the buffer's start is the file's until then)
+      if (nanos && size < 4 && size + bytesRead >= 4) {
+        if (littleEndian) buf.writeUInt32LE(PCAP_MAGIC_US, 0);
+        else buf.writeUInt32BE(PCAP_MAGIC_US, 0);
       }
+      filled += bytesRead;
       size += bytesRead;
-      feed.emit('data', chunk);
+      const chunk = buf.subarray(unfed, filled);
+      const end = wholeRecordsEnd(chunk, size - chunk.length);
+      if (end > 0) {
+        unfed += end;
+        feed.emit('data', chunk.subarray(0, end));
+        if (parserState.buffer?.length === 0) parserState.buffer = null;
+      }
       if (batch.length > 0) {
         yield batch;
         batch = [];

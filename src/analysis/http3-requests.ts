@@ -155,7 +155,8 @@ export class Http3Requests {
     let s = this.streams.get(key);
     if (!s) {
       const bidi = (id & 0x02) === 0;
-      s = { bytes: new StreamReassembler(), coverage: new StreamCoverage(), reset: false, role: bidi ? 'request' : null, frames: new Http3FrameReader(), pending: Buffer.alloc(0) };
+      // the stream's bytes are read as views: the frame reader, QPACK and the stream-type read copy what they keep
+      s = { bytes: new StreamReassembler(undefined, true), coverage: new StreamCoverage(), reset: false, role: bidi ? 'request' : null, frames: new Http3FrameReader(), pending: Buffer.alloc(0) };
       this.streams.set(key, s);
     }
     return s;

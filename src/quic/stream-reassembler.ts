@@ -13,7 +13,15 @@ export class StreamReassembler {
   private delivered = 0;
   private buffered = 0;
 
-  constructor(private readonly maxBuffered = 1 << 20) {}
+  /**
+   * `views`: bytes that come in order with nothing waiting are handed back as they came, not
+   * copied first, for a caller that copies whatever it keeps past the call (most of a bulk
+   * transfer's bytes are read once and dropped)
+   */
+  constructor(
+    private readonly maxBuffered = 1 << 20,
+    private readonly views = false,
+  ) {}
 
   /** bytes delivered so far: the offset the next in-order byte will have */
   get offset(): number {
@@ -27,6 +35,10 @@ export class StreamReassembler {
     if (offset - this.delivered > this.maxBuffered) return EMPTY;
     const start = Math.max(offset, this.delivered);
     const fragment = data.subarray(start - offset);
+    if (this.views && start === this.delivered && this.pending.size === 0) {
+      this.delivered = end;
+      return fragment;
+    }
     const existing = this.pending.get(start);
     if (!existing || existing.length < fragment.length) {
       // copied: kept beyond the packet it came in

@@ -30,9 +30,10 @@ export type Http3Event =
   | { kind: 'data'; bytes: number };
 
 const MAX_KEPT = 1 << 16;
+const NO_BYTES = Buffer.alloc(0);
 
 export class Http3FrameReader {
-  private carry: Buffer = Buffer.alloc(0);
+  private carry: Buffer = NO_BYTES;
   /** bytes of the current DATA (or oversized) frame still to come */
   private skipping = 0;
   private skippingData = false;
@@ -48,6 +49,8 @@ export class Http3FrameReader {
         buf = buf.subarray(n);
         if (this.skipping > 0) break;
       }
+      // the common end of a push, told without the cost of a reader's error
+      if (buf.length === 0) break;
       const r = new ByteReader(buf);
       let code: bigint;
       let length: number;
@@ -71,7 +74,7 @@ export class Http3FrameReader {
       out.push({ kind: 'frame', type, code: Number(code), payload: Buffer.from(body.subarray(0, length)) });
       buf = body.subarray(length);
     }
-    this.carry = Buffer.from(buf);
+    this.carry = buf.length === 0 ? NO_BYTES : Buffer.from(buf);
     return out;
   }
 }

@@ -12,7 +12,16 @@ export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: 
  * (`quiclens … | head`) ends the program quietly.
  */
 export class Output {
-  private chunk = '';
+  /**
+   * Text is encoded as it comes into buffers of `chunkSize`: text joined into one long
+   * string and then encoded costs more than the JSON itself (the rope of small strings is
+   * flattened first), about 0.3 s per 100,000 NDJSON lines.
+   */
+  private buf: Buffer;
+  private used = 0;
+  /** filled buffers waiting to be written, and their bytes */
+  private full: Buffer[] = [];
+  private waiting = 0;
   private closed = false;
   /** text waiting longer than this is written even when the chunk is not full: a live pipe's packets show as they come */
   private timer: NodeJS.Timeout | undefined;
@@ -22,6 +31,7 @@ export class Output {
     readonly stream: OutputStream = outputTarget(),
     private readonly chunkSize = 1 << 16,
   ) {
+    this.buf = Buffer.allocUnsafe(chunkSize);
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') {
         this.closed = true;
@@ -34,7 +44,17 @@ export class Output {
   /** queue text; call `drain()` now and then (it is cheap when nothing waits) */
   write = (s: string): void => {
     if (this.closed) return;
-    this.chunk += s;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit
+    if (this.used + 3 * s.length > this.buf.length) {
+      this.pass();
+      if (3 * s.length > this.buf.length) {
+        const bytes = Buffer.from(s, 'utf8');
+        this.full.push(bytes);
+        this.waiting += bytes.length;
+        s = '';
+      }
+    }
+    if (s.length > 0) this.used += this.buf.write(s, this.used, 'utf8');
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), 200);
       // the timer never keeps the program alive on its own; the last flush is explicit
@@ -43,19 +63,30 @@ export class Output {
   };
 
   async drain(): Promise<void> {
-    if (this.chunk.length < this.chunkSize) return;
+    if (this.waiting + this.used < this.chunkSize) return;
     await this.flush();
   }
 
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.chunk.length === 0 || this.closed) return;
-    const text = this.chunk;
-    this.chunk = '';
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-    }
+    this.pass();
+    if (this.full.length === 0 || this.closed) return;
+    const pieces = this.full;
+    this.full = [];
+    this.waiting = 0;
+    let ready = true;
+    for (const piece of pieces) ready = this.stream.write(piece);
+    if (!ready) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+
+  /** the buffer being filled joins those waiting to be written; a new one takes its place */
+  private pass(): void {
+    if (this.used === 0) return;
+    this.full.push(this.buf.subarray(0, this.used));
+    this.waiting += this.used;
+    this.buf = Buffer.allocUnsafe(this.chunkSize);
+    this.used = 0;
   }
 }
 

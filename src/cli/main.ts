@@ -27,6 +27,9 @@ import { withQueryOptions, type QueryOptions } from './query-options.js';
 import { needingPackage } from './optional-package.js';
 import { withQueueAddOptions, withQueueStatusOptions, withWorkerOptions, type QueueAddOptions, type QueueStatusOptions, type WorkerOptions } from './queue-options.js';
 
+/** the package's version, put in by the build (tsup.config.ts) */
+declare const QUICLENS_VERSION: string;
+
 /** index, query and worker need DuckDB, an optional dependency: their modules load when they run */
 const DUCKDB = '@duckdb/node-api';
 const indexCommand = needingPackage<IndexCommandOptions>(DUCKDB, async () => (await import('./index-command.js')).indexCommand);
@@ -256,7 +259,7 @@ await withOutputOptions(cli)
   .strict()
   .help()
   .alias('h', 'help')
-  .version()
+  .version(QUICLENS_VERSION)
   .wrap(Math.min(100, process.stdout.columns ?? 100))
   .fail((msg, err) => {
     // usage errors, including an option value that fails its check, in one line

@@ -283,8 +283,10 @@ async function benchSpeed() {
   // [quiclens command, its arguments, the tshark run it is compared with (by key), whether it is held to --ratio-floor]
   const plan = [
     ['packets --format ndjson, keys', ql('packets', '--format', 'ndjson', '--keylog', '@keys'), 'keys', true],
+    ['packets --format table, keys', ql('packets', '--format', 'table', '--keylog', '@keys'), 'keys', false],
     ['summary, keys', ql('summary', '--keylog', '@keys'), 'keys', true],
     ['packets --format ndjson, no keys', ql('packets', '--format', 'ndjson'), 'no keys', false],
+    ['packets --format table, no keys', ql('packets', '--format', 'table'), 'no keys', false],
     ['summary, no keys', ql('summary'), 'no keys', false],
   ];
   const theirs = new Map();

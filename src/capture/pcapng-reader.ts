@@ -36,13 +36,17 @@ export async function* readPcapng(input: string | ByteSource, stats: CaptureStat
     const fill = async (need: number): Promise<boolean> => {
       while (buf.length < need && !eof) {
         // a pipe hands over its own small chunks whatever is asked: a big buffer per read would only be copied out of
-        const chunk = Buffer.allocUnsafe(src.chunkSize < CHUNK ? src.chunkSize : Math.max(CHUNK, need - buf.length));
-        const bytesRead = await src.read(chunk, 0, chunk.length);
+        const size = src.chunkSize < CHUNK ? src.chunkSize : Math.max(CHUNK, need - buf.length);
+        // what is left of the last chunk (a block cut off) goes first, and the read after it:
+        // only those bytes are copied, not the whole chunk onto them
+        const chunk = Buffer.allocUnsafe(buf.length + size);
+        const kept = buf.copy(chunk);
+        const bytesRead = await src.read(chunk, kept, size);
         if (bytesRead === 0) eof = true;
         else {
+          const got = chunk.subarray(0, kept + bytesRead);
           // a pipe gives a little at a time: keep a copy of what came, not the whole chunk behind it
-          const got = bytesRead < chunk.length / 4 ? Buffer.from(chunk.subarray(0, bytesRead)) : chunk.subarray(0, bytesRead);
-          buf = buf.length === 0 ? got : Buffer.concat([buf, got]);
+          buf = bytesRead < size / 4 ? Buffer.from(got) : got;
         }
       }
       return buf.length >= need;

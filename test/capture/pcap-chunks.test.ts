@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openCapture, openCaptureStream } from '../../src/capture/open-capture.js';
 import type { CaptureEvent, CaptureRecord } from '../../src/capture/types.js';
-import { pcapFile, tempFile } from './build-capture.js';
+import { PcapngWriter, pcapFile, tempFile } from './build-capture.js';
 
 /** records as read, with their bytes copied out: what must not depend on how the file was cut into reads */
 async function recordsOf(events: AsyncIterable<CaptureEvent>): Promise<{ records: (Omit<CaptureRecord, 'data'> & { hex: string })[]; issues: string[] }> {
@@ -61,6 +61,31 @@ describe('pcap records split across reads (the reader hands pcap-parser whole re
       expect(read.records).toHaveLength(sizes.length - 1);
       const lastStart = bytes.length - 16 - sizes.at(-1)!;
       expect(read.issues).toEqual([`${lastStart}: file is cut short: the record needs ${16 + sizes.at(-1)!} bytes, the file ends after ${16 + sizes.at(-1)! - 20}`]);
+    });
+  }
+});
+
+describe('pcapng blocks split across reads (only the cut block is carried to the next read)', () => {
+  const small = [1, 60, 1500, 70_000, 3, 9, 1200, 0, 44];
+  const large = [...small, 200_000, 200_000, 200_000, 200_000, 200_000, 200_000, 44];
+  const cases = [
+    { littleEndian: true, sizes: small, pieces: [7, 1000] },
+    { littleEndian: false, sizes: small, pieces: [7, 1000] },
+    { littleEndian: true, sizes: large, pieces: [65_536, 100_000] },
+  ];
+  for (const { littleEndian, sizes, pieces } of cases) {
+    const w = new PcapngWriter().section(littleEndian).iface(1);
+    sizes.forEach((n, i) => w.packet(0, BigInt(1_000_000 + i), Buffer.alloc(n, i + 1)));
+    const bytes = w.bytes();
+
+    it(`${littleEndian ? 'little' : 'big'}-endian, ${bytes.length} bytes: a file and pipes cut into reads of ${pieces.join(', ')} bytes give the same records`, async () => {
+      const fromFile = await recordsOf((await openCapture(tempFile(bytes, 'pcapng'))).events());
+      expect(fromFile.issues).toEqual([]);
+      expect(fromFile.records.map((r) => r.hex.length / 2)).toEqual(sizes);
+      for (const piece of pieces) {
+        const fromPipe = await recordsOf((await openCaptureStream('-', inPieces(bytes, piece))).events());
+        expect(fromPipe).toEqual(fromFile);
+      }
     });
   }
 });

@@ -6,9 +6,10 @@ import { fleetTable } from '../report/fleet-table.js';
 import { connectionRows } from '../report/select/connection-rows.js';
 import { CONNECTION_DEFAULT_FIELDS, CONNECTION_SPACE } from '../report/select/field-names.js';
 import { FieldRows } from '../report/select/field-rows.js';
-import { findingsText, migrationsText, pnSyncText, requestsText, summaryTable, summaryToJson, unjudgedText } from '../report/summary.js';
+import { findingsText, migrationsText, pnSyncText, requestsText, summaryJsonLists, summaryTable, unjudgedText } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
 import { processIo, type CommandIo } from './command-io.js';
+import { writeJsonLists } from './json-output.js';
 import type { CommonOptions, OutputFormat } from './common-options.js';
 import { fieldsFormat, readFields, type SelectOptions } from './select-options.js';
 
@@ -82,8 +83,7 @@ export async function summaryCommand(opts: SummaryOptions, io: CommandIo = proce
       out.write(requestsText(view, colour) + migrationsText(view, colour) + pnSyncText(view, colour) + findingsText(view.findings, colour) + unjudgedText(view.unjudged, colour));
     }
   } else {
-    const doc = summaryToJson(view);
-    out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
+    await writeJsonLists(out, summaryJsonLists(view), opts.format !== 'ndjson');
   }
   await out.flush();
   return exitCode(problems, view.findings, opts);

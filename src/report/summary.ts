@@ -11,6 +11,7 @@ import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import type { StreamsReport } from '../analysis/streams/stream-types.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
+import type { JsonLists } from './json-stream.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
@@ -80,6 +81,24 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
     findings: v.findings,
     unjudged: v.unjudged,
   };
+}
+
+/**
+ * summaryToJson's fields as lists for jsonListsText (json-stream.ts): each connection's
+ * object is built when it is printed, so a capture of many connections is never held as one
+ * document
+ */
+export function summaryJsonLists(v: AnalysisView): JsonLists {
+  return [
+    ['inputs', v.inputs],
+    ['connections', connectionsJson(v)],
+    ['findings', v.findings],
+    ['unjudged', v.unjudged],
+  ];
+}
+
+function* connectionsJson(v: AnalysisView): Generator<ConnectionJson> {
+  for (const c of v.connections) yield connectionToJson(v, c);
 }
 
 /** one connection of `summary --format json`: what the fleet summary and the conn log are built from */

@@ -39,7 +39,6 @@ export const MAX_IN_FLIGHT = 20_000;
 export const MAX_WATCHED_LOST = 10_000;
 
 const NO_PACKETS: ReadonlyMap<number, SentPacket> = new Map();
-const NO_UNREAD: ReadonlyMap<Exclude<DecryptResult, true>, number> = new Map();
 const NO_GAPS: Pick<CappedList<PnGap>, 'items' | 'count' | 'max'> = Object.freeze({ items: Object.freeze([]) as unknown as PnGap[], count: 0, max: 1_000 });
 
 /**
@@ -52,7 +51,10 @@ export class SenderSpace {
   packets = 0;
   ackEliciting = 0;
   bytes = 0;
-  private unreadCounts: Map<Exclude<DecryptResult, true>, number> | undefined;
+  /** packets whose frames were not read */
+  unread = 0;
+  /** why the first of them was not read */
+  firstUnread: Exclude<DecryptResult, true> | undefined;
   /** ACK frames of this sender's packets (sent by the receiver in this space) that the capture read */
   ackFramesRead = 0;
   /** packets the receiver's ACKs skipped while acknowledging 3 later ones, and not acknowledged after */
@@ -81,11 +83,6 @@ export class SenderSpace {
   /** packets seen again under a number already seen: not counted again */
   duplicates = 0;
 
-  /** packets whose frames were not read, by why */
-  get unread(): ReadonlyMap<Exclude<DecryptResult, true>, number> {
-    return this.unreadCounts ?? NO_UNREAD;
-  }
-
   /**
    * the spans the receiver's ACK frames reported on, each from the smallest number of its
    * last range to its largest: a number inside one and not acknowledged is one the receiver
@@ -111,10 +108,10 @@ export class SenderSpace {
     return this.gapList ?? NO_GAPS;
   }
 
-  /** a packet whose frames were not read, counted by why */
+  /** a packet whose frames were not read: counted, and the first one's why kept */
   countUnread(why: Exclude<DecryptResult, true>): void {
-    this.unreadCounts ??= new Map();
-    this.unreadCounts.set(why, (this.unreadCounts.get(why) ?? 0) + 1);
+    this.unread++;
+    this.firstUnread ??= why;
   }
 
   /** a packet in flight acknowledged, found lost or given up */

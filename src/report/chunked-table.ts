@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 export type TableOptions = NonNullable<ConstructorParameters<typeof Table>[0]> & { head: string[] };
 
 /** rows laid out by cli-table3 at a time: its layout of a whole table grows faster than the table (issue 15) */
-export const TABLE_CHUNK = 256;
+export const TABLE_CHUNK = 64;
 
 /**
  * The text cli-table3 prints for a table with these options and rows, in pieces of a few

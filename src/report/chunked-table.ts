@@ -7,7 +7,7 @@ export const TABLE_CHUNK = 64;
 
 /**
  * The text cli-table3 prints for a table with these options and rows, in pieces of a few
- * hundred rows, so that a table of thousands of connections is never laid out whole: its
+ * dozen rows, so that a table of thousands of connections is never laid out whole: its
  * layout keeps several objects per cell and takes time that grows faster than the rows.
  * Each piece is laid out with the whole table's column widths, found first from each
  * cell's text (or from cli-table3's layout of each piece when a cell is not plain ASCII),

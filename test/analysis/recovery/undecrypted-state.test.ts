@@ -6,6 +6,8 @@ import { RecoveryAnalysis } from '../../../src/analysis/recovery/recovery-analys
 import { RecoveryTracker } from '../../../src/analysis/recovery/recovery-tracker.js';
 import { StreamsTracker } from '../../../src/analysis/streams/streams-tracker.js';
 import { emptyTlsFacts } from '../../../src/analysis/tls-facts.js';
+import { HandshakeTimeline } from '../../../src/analysis/handshake-timeline.js';
+import { MigrationTracker } from '../../../src/analysis/migrations.js';
 import type { PacketType } from '../../../src/quic/packet-header.js';
 
 // A fleet capture without keys: thousands of connections whose packets are counted and
@@ -53,6 +55,8 @@ function read(n: number) {
   const recovery = new RecoveryAnalysis(fates);
   const tracker = new RecoveryTracker();
   const streams = new StreamsTracker(fates);
+  const timeline = new HandshakeTimeline();
+  const paths = new MigrationTracker();
   const conns = Array.from({ length: n }, (_, i) => conn(i + 1));
   for (const c of conns) {
     for (const p of flight(c)) {
@@ -60,13 +64,15 @@ function read(n: number) {
       recovery.observe(p);
       tracker.observe(p);
       streams.observe(p);
+      timeline.observe(p);
+      paths.observe(p);
     }
   }
-  return { fates, recovery, tracker, streams, conns };
+  return { fates, recovery, tracker, streams, timeline, paths, conns };
 }
 
 describe('connections whose packets were never read keep counters only', () => {
-  const { fates, recovery, tracker, streams, conns } = read(1000);
+  const { fates, recovery, tracker, streams, timeline, paths, conns } = read(1000);
 
   it('a sender space holds no map or set of its own: every one hands out the same empty ones', () => {
     const first = tracker.get(conns[0]!)!.senders.server.spaces.handshake;
@@ -119,5 +125,23 @@ describe('connections whose packets were never read keep counters only', () => {
       reason: expect.stringContaining('none of the 20 0-RTT/1-RTT packets could be read'),
     });
     expect(s).toMatchObject({ stalls: [], tcp: [], unfilled: [], unsettledPackets: 0, uncapturedBytes: 0, untrackedStreams: 0 });
+  });
+
+  it('the handshake timeline keeps no set of counted packets, and the paths no state for addresses a log left out', () => {
+    const timelines = (timeline as unknown as { byConnection: Map<Connection, { counted?: Set<string> }> }).byConnection;
+    const byPaths = (paths as unknown as { byConnection: Map<Connection, { unlogged?: object }> }).byConnection;
+    for (const c of conns) {
+      expect(timelines.get(c)!.counted).toBeUndefined();
+      expect(byPaths.get(c)!.unlogged).toBeUndefined();
+    }
+  });
+
+  it('the handshake summary and the paths say what they said before', () => {
+    const h = timeline.summary(conns[7]!);
+    // the client's 1-RTT packets show it completed the handshake, though none was read
+    expect(h.complete).toBe(true);
+    expect(h.events.map((e) => e.event)).toEqual(['client_initial', 'server_initial', 'server_handshake', 'first_1rtt_client', 'first_1rtt_server', 'last_packet']);
+    expect(paths.migrations(conns[7]!)).toEqual([]);
+    expect(paths.legs(conns[7]!)).toEqual([{ server: '198.51.100.1:443', client: '192.0.2.10:50000', firstFrame: conns[7]!.id * 27 - 26 }]);
   });
 });

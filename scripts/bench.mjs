@@ -23,7 +23,12 @@
 // And, with `--only queue` alone (it starts a redis-server and worker processes; CI does not run
 // it), indexing throughput through the job queue for 1, 2 and 3 workers (benchQueue, issue 17).
 //
-// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed|table|index|queue]
+// And, with `--only summary-memory` alone (CI does not run it: a minute of a 1 GiB capture), the
+// peak resident memory of summary, timeline and packets on the generated capture against the
+// 300 MB budget of issue 15, and of summary on its first 250 and 500 MB: how it grows with the
+// number of connections (benchSummaryMemory).
+//
+// usage: npm run bench [-- --size-mb 1024] [--no-tshark] [--no-report] [--only gap|streams|report|speed|table|index|queue|summary-memory]
 //        [--speed bulk|gap|FILE.pcap] [--ratio-floor R]
 //        [--report-html FILE] (measure that page, e.g. one an older quiclens built from the same capture, instead of building one)
 // --no-tshark leaves tshark out of the memory comparison on the generated capture; the speed
@@ -38,8 +43,9 @@
 // --no-report leaves the report's budgets out (they need Chromium; `--only report` measures
 // them alone).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -453,6 +459,11 @@ if (!existsSync(file)) {
   execFileSync('node', ['scripts/make-big-capture.mjs', file, '--size-mb', String(sizeMb)], { stdio: 'inherit' });
 }
 const bytes = statSync(file).size;
+if (only === 'summary-memory') {
+  // benchSummaryMemory is declared below (a function declaration, hoisted)
+  benchSummaryMemory();
+  process.exit();
+}
 
 /** runs a command under GNU time: wall seconds and peak resident memory */
 function measure(cmd, cmdArgs) {
@@ -712,4 +723,70 @@ for (const [name, peak] of [['packets on the capture', ours.peakMb], ['summary o
     console.log(`quiclens ${name}: peak memory ${peak.toFixed(0)} MiB is over the 300 MiB budget`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * `--only summary-memory`: peak RSS of the whole-capture commands on the generated capture
+ * (thousands of connections, none decrypted), against issue 15's budget, and of summary on
+ * prefixes of it, whole records only, to show how the peak grows with the connections.
+ */
+function benchSummaryMemory() {
+  const BUDGET_MB = 300;
+  const commands = [
+    ['summary', '--format', 'json'],
+    ['summary', '--format', 'table'],
+    ['timeline', '--format', 'json'],
+    ['packets', '--format', 'ndjson'],
+    ['packets', '--format', 'table'],
+  ];
+  console.log(`peak RSS on ${file} (${(bytes / 2 ** 20).toFixed(0)} MB), budget ${BUDGET_MB} MB for summary:`);
+  let over = false;
+  for (const c of commands) {
+    const m = measure('node', ['bin/quiclens.js', ...c, file]);
+    const budgeted = c[0] === 'summary';
+    if (budgeted && m.peakMb > BUDGET_MB) over = true;
+    console.log(`  ${c.join(' ').padEnd(26)} ${m.peakMb.toFixed(0).padStart(5)} MB  ${m.cpu.toFixed(1).padStart(5)} s CPU${budgeted ? (m.peakMb > BUDGET_MB ? '  OVER BUDGET' : '  within budget') : ''}`);
+  }
+  const work = mkdtempSync(join(tmpdir(), 'quiclens-bench-memory-'));
+  try {
+    console.log('summary --format json on the first part of it (growth with the number of connections):');
+    for (const mb of [250, 500]) {
+      if (mb * 2 ** 20 >= bytes) continue;
+      const part = join(work, `first-${mb}mb.pcap`);
+      writeFileSync(part, pcapPrefix(firstBytes(file, mb * 2 ** 20)));
+      const m = measure('node', ['bin/quiclens.js', 'summary', '--format', 'json', part]);
+      console.log(`  first ${String(mb).padStart(4)} MB  ${m.peakMb.toFixed(0).padStart(5)} MB`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (over) process.exitCode = 1;
+}
+
+/** the first n bytes of a file */
+function firstBytes(path, n) {
+  const buf = Buffer.alloc(n);
+  const fd = openSync(path, 'r');
+  try {
+    let got = 0;
+    while (got < n) {
+      const r = readSync(fd, buf, got, n - got, got);
+      if (r === 0) break;
+      got += r;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** a classic pcap cut to its whole records: the file header, then each record whose bytes are all there */
+function pcapPrefix(buf) {
+  let at = 24;
+  while (at + 16 <= buf.length) {
+    const next = at + 16 + buf.readUInt32LE(at + 8);
+    if (next > buf.length) break;
+    at = next;
+  }
+  return buf.subarray(0, at);
 }

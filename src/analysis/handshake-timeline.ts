@@ -77,6 +77,18 @@ export interface HandshakeSummary {
 /** a packet type and the reason its frames could not be read, the first time it happened */
 type Unread = Map<string, Exclude<DecryptResult, true>>;
 
+/** `client handshake`, `server 1RTT`, …: one string for each, shared by every connection's Unread */
+const UNREAD_KEYS: Record<Role, Map<string, string>> = { client: new Map(), server: new Map() };
+function unreadKey(direction: Role, type: string): string {
+  const keys = UNREAD_KEYS[direction];
+  let key = keys.get(type);
+  if (key === undefined) {
+    key = `${direction} ${type}`;
+    keys.set(type, key);
+  }
+  return key;
+}
+
 /** the largest datagram a path is sure to carry, for "within one datagram of the limit" */
 const MAX_DATAGRAM = 1500;
 
@@ -88,7 +100,7 @@ interface State {
    * 1-RTT packets with NEW_TOKEN or CONNECTION_CLOSE. A capture point between two legs (a
    * proxy, a balancer) sees each packet twice with the same number (RFC 9000 §12.3).
    */
-  counted: Set<string>;
+  counted: Set<string> | undefined;
   /**
    * CRYPTO sent in client Initials before the server's first answer: all the bytes, and the
    * highest offset reached. More bytes than that offset means some were sent again: an
@@ -131,7 +143,7 @@ export class HandshakeTimeline {
       s = {
         events: [],
         seen: new Set(),
-        counted: new Set(),
+        counted: undefined,
         unanswered: { bytes: 0, end: 0 },
         clientBytes: 0,
         serverBytes: 0,
@@ -159,14 +171,17 @@ export class HandshakeTimeline {
     if (sameIdsRestart) s.seen.add('version_restart');
     if (restarted) {
       s.attempt = attemptOf(p.connection);
-      s.counted.clear();
+      s.counted?.clear();
       s.unread.clear();
     }
     if (isCopy(s, p)) return;
     s.last = { time: p.time, frame: p.frame, by: p.direction, versionNegotiation: p.header.type === 'version_negotiation' };
     const unread = p.decrypted === true || p.decrypted === 'not encrypted' ? null : p.decrypted;
     s.lastRead[p.direction] = unread;
-    if (unread !== null && !s.unread.has(`${p.direction} ${p.header.type}`)) s.unread.set(`${p.direction} ${p.header.type}`, unread);
+    if (unread !== null) {
+      const key = unreadKey(p.direction, p.header.type);
+      if (!s.unread.has(key)) s.unread.set(key, unread);
+    }
     this.amplification(s, p);
     if (p.direction === 'client' && (p.header.type === 'initial' || p.header.type === 'unknown')) {
       for (const f of p.frames) {
@@ -386,7 +401,7 @@ function isCopy(s: State, p: PacketRecord): boolean {
   // 0-RTT and 1-RTT share the application packet number space (RFC 9000 §12.3)
   const space = p.header.type === '0RTT' || p.header.type === '1RTT' ? 'application' : p.header.type;
   const id = `${p.direction} ${space} ${p.pn}`;
-  if (s.counted.has(id)) return true;
-  s.counted.add(id);
+  if (s.counted?.has(id)) return true;
+  (s.counted ??= new Set()).add(id);
   return false;
 }

@@ -124,8 +124,8 @@ interface ConnectionPaths {
   confirmedAt: number | null;
   /** the server's first packet that could not be read: HANDSHAKE_DONE may hide in it or later */
   serverUnread: { time: number; reason: Exclude<DecryptResult, true> } | null;
-  /** without addresses: the number of paths inferred so far, and what infers the next */
-  unlogged: {
+  /** without addresses: the number of paths inferred so far, and what infers the next (made with the first packet without addresses) */
+  unlogged?: {
     /** the inferred path packets use, and the one being probed, if any */
     current: number;
     probed: number | null;
@@ -158,7 +158,6 @@ export class MigrationTracker {
         unmatchedResponses: [],
         confirmedAt: null,
         serverUnread: null,
-        unlogged: { current: 0, probed: null, paths: 0, lastProbe: null, clientDcids: new Set() },
       };
       this.byConnection.set(p.connection, s);
     }
@@ -224,7 +223,7 @@ export class MigrationTracker {
    * stays a probe, since without addresses a move cannot be told from it.
    */
   private unloggedPathKey(s: ConnectionPaths, p: PacketRecord): string {
-    const u = s.unlogged;
+    const u = (s.unlogged ??= { current: 0, probed: null, paths: 0, lastProbe: null, clientDcids: new Set() });
     const keyOf = (n: number) => `${UNLOGGED} path ${n}`;
     const dcid = p.header.dcid.toString('hex');
     const freshDcid = p.direction === 'client' && dcid !== '' && u.clientDcids.size > 0 && !u.clientDcids.has(dcid);

@@ -1,7 +1,8 @@
 import { palette } from '../report/colour.js';
-import { migrationsTable, summaryToJson } from '../report/summary.js';
+import { migrationsTable, summaryJsonLists } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
 import type { CommonOptions } from './common-options.js';
+import { writeJsonLists } from './json-output.js';
 import { Output } from './output.js';
 
 /** `quiclens migrations`: every path change of every connection, its kind and verdict. */
@@ -12,8 +13,7 @@ export async function migrationsCommand(opts: CommonOptions): Promise<number> {
   if (opts.format === 'table') out.write(migrationsTable(view, findings, palette(out.stream, opts.color)));
   else {
     // the same document as summary's (design.md), findings narrowed to paths
-    const doc = summaryToJson({ ...view, findings });
-    out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
+    await writeJsonLists(out, summaryJsonLists({ ...view, findings }), opts.format !== 'ndjson');
   }
   await out.flush();
   return exitCode(problems, findings, opts);

@@ -27,7 +27,8 @@ export async function packetsCommand(opts: PacketsOptions, io: CommandIo = proce
   const rowsFormat = fieldsFormat(opts.format, opts.fields);
   const rows = rowsFormat ? new FieldRows(opts.fields ?? readFields(PACKET_DEFAULT_FIELDS.join(','), PACKET_SPACE), rowsFormat, out.write, opts.header ?? true) : null;
   const table = !rows && opts.format === 'table' ? new PacketTable(out.write, io.colour, { terminalColumns: io.columns, wide: opts.wide }) : null;
-  const jsonRows: string[] = [];
+  // --format json is one array, written as its items come: `[`, the items one a line between commas, `]`
+  let jsonItems = 0;
   const filter = opts.filter;
   // each packet's JSON, with the file it came from when each file is analysed on its own (--jobs)
   const toJson = (p: Parameters<typeof packetToJson>[0]) => (io.input === undefined ? packetToJson(p) : { ...packetToJson(p), input: io.input });
@@ -53,7 +54,7 @@ export async function packetsCommand(opts: PacketsOptions, io: CommandIo = proce
         if (rows) rows.add(json);
         else if (table) table.add(p);
         else if (opts.format === 'ndjson') out.write(JSON.stringify(json) + '\n');
-        else jsonRows.push(JSON.stringify(json));
+        else out.write((jsonItems++ === 0 ? '[\n' : ',\n') + JSON.stringify(json));
       },
       // a slow reader of the output holds the capture's reading back
       () => out.drain(),
@@ -65,8 +66,7 @@ export async function packetsCommand(opts: PacketsOptions, io: CommandIo = proce
   if (!io.keyLogs) reportUnmatchedKeyLogs(keys, problems);
   const missing = missingConnection(opts.connection, session.tracker.connections);
   if (missing) problems.report(missing);
-  // --format json is one array; it necessarily holds every packet until the end
-  if (!rows && opts.format === 'json') out.write(`[\n${jsonRows.join(',\n')}\n]\n`);
+  if (!rows && opts.format === 'json') out.write(jsonItems === 0 ? '[\n\n]\n' : '\n]\n');
   await out.flush();
   if (filter && shown === 0 && seen > 0) note(`--filter matched no packet (of ${seen})`);
   problems.finish();

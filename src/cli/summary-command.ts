@@ -6,9 +6,10 @@ import { fleetTable } from '../report/fleet-table.js';
 import { connectionRows } from '../report/select/connection-rows.js';
 import { CONNECTION_DEFAULT_FIELDS, CONNECTION_SPACE } from '../report/select/field-names.js';
 import { FieldRows } from '../report/select/field-rows.js';
-import { findingsText, migrationsText, pnSyncText, requestsText, summaryTable, summaryToJson, unjudgedText } from '../report/summary.js';
+import { findingsText, migrationsText, pnSyncText, requestsText, summaryJsonLists, summaryTableText, unjudgedText } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
 import { processIo, type CommandIo } from './command-io.js';
+import { writeJsonLists } from './json-output.js';
 import type { CommonOptions, OutputFormat } from './common-options.js';
 import { fieldsFormat, readFields, type SelectOptions } from './select-options.js';
 
@@ -78,12 +79,15 @@ export async function summaryCommand(opts: SummaryOptions, io: CommandIo = proce
     const colour = io.colour;
     if (view.connections.length === 0) out.write(opts.filter ? `no QUIC connection matches the filter\n` : 'no QUIC connections found\n');
     else {
-      out.write(summaryTable(view, colour) + '\n');
+      for (const piece of summaryTableText(view, colour)) {
+        out.write(piece);
+        await out.drain();
+      }
+      out.write('\n');
       out.write(requestsText(view, colour) + migrationsText(view, colour) + pnSyncText(view, colour) + findingsText(view.findings, colour) + unjudgedText(view.unjudged, colour));
     }
   } else {
-    const doc = summaryToJson(view);
-    out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
+    await writeJsonLists(out, summaryJsonLists(view), opts.format !== 'ndjson');
   }
   await out.flush();
   return exitCode(problems, view.findings, opts);

@@ -1,9 +1,10 @@
 import type { Connection } from '../analysis/connection.js';
 import { ladder } from '../report/ladder.js';
 import { palette } from '../report/colour.js';
-import { summaryToJson } from '../report/summary.js';
+import { summaryJsonLists } from '../report/summary.js';
 import { analyseInputs, exitCode } from './analyse-inputs.js';
 import type { CommonOptions } from './common-options.js';
+import { writeJsonLists } from './json-output.js';
 import { Output } from './output.js';
 import type { RowFilter } from '../report/select/filter-expression.js';
 
@@ -21,8 +22,7 @@ export async function timelineCommand(opts: CommonOptions & { explain?: boolean;
     const declared = (c: Connection) => (explain ? (view.loggedRecovery?.(c)?.lost.declared ?? []) : []);
     out.write(view.connections.map((c) => ladder(c, view.handshake(c), colour, explain, view.zero, losses(c), declared(c))).join('\n'));
   } else {
-    const doc = summaryToJson(view);
-    out.write((opts.format === 'ndjson' ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)) + '\n');
+    await writeJsonLists(out, summaryJsonLists(view), opts.format !== 'ndjson');
   }
   await out.flush();
   return exitCode(problems, view.findings, opts);

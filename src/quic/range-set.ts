@@ -95,3 +95,9 @@ export class RangeSet {
     return lo;
   }
 }
+
+/** a RangeSet that is only read: what a reader is handed when nothing was added (EMPTY_RANGES) */
+export type ReadonlyRangeSet = Omit<RangeSet, 'add'>;
+
+/** the empty set, shared: a structure that never held a number hands this out instead of a set of its own */
+export const EMPTY_RANGES: ReadonlyRangeSet = new RangeSet(0);

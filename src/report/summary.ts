@@ -11,6 +11,8 @@ import type { ZeroRttStatus } from '../analysis/zero-rtt.js';
 import type { StreamsReport } from '../analysis/streams/stream-types.js';
 import { cipherSuiteName } from '../tls/names.js';
 import { tlsToJson } from './tls-json.js';
+import { tableText } from './chunked-table.js';
+import type { JsonLists } from './json-stream.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatVersion, versionInfo } from '../quic/versions.js';
 import type { Palette } from './colour.js';
@@ -82,6 +84,24 @@ export function summaryToJson(v: AnalysisView): Record<string, unknown> {
   };
 }
 
+/**
+ * summaryToJson's fields as lists for jsonListsText (json-stream.ts): each connection's
+ * object is built when it is printed, so a capture of many connections is never held as one
+ * document
+ */
+export function summaryJsonLists(v: AnalysisView): JsonLists {
+  return [
+    ['inputs', v.inputs],
+    ['connections', connectionsJson(v)],
+    ['findings', v.findings],
+    ['unjudged', v.unjudged],
+  ];
+}
+
+function* connectionsJson(v: AnalysisView): Generator<ConnectionJson> {
+  for (const c of v.connections) yield connectionToJson(v, c);
+}
+
 /** one connection of `summary --format json`: what the fleet summary and the conn log are built from */
 export function connectionToJson(v: AnalysisView, c: Connection) {
   const { counts, requests, zeroRtt } = v;
@@ -133,18 +153,15 @@ export function connectionToJson(v: AnalysisView, c: Connection) {
 
 export type ConnectionJson = ReturnType<typeof connectionToJson>;
 
-export function summaryTable(v: AnalysisView, colour: Palette): string {
+/** `summary` as a table, in pieces: the table a few hundred rows at a time (chunked-table.ts), then the notes under it */
+export function* summaryTableText(v: AnalysisView, colour: Palette): Generator<string> {
   const { connections, counts, zero } = v;
-  const t = new Table({
-    head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)', 'loss c/s', 'resent B c/s', 'RTT'].map(colour.bold),
-    colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
-    style: { head: [], border: [] },
-  });
   const unknown = colour.dim('?');
   const printableOr = (s: string | undefined, or: string) => (s === undefined ? or : printable(s));
+  const rows: string[][] = [];
   for (const c of connections) {
     const n = counts.get(c.id) ?? { total: 0, decrypted: 0 };
-    t.push([
+    rows.push([
       String(c.id),
       c.client ? formatEndpoint(c.client) : unknown,
       c.server ? formatEndpoint(c.server) : unknown,
@@ -160,15 +177,23 @@ export function summaryTable(v: AnalysisView, colour: Palette): string {
       ...recoverySummaryCells(v.recovery?.report(c) ?? null, colour),
     ]);
   }
-  const table = t.toString() + unknownCells(v, colour) + recoveryUnknownText(connections, v.recovery, colour);
+  yield* tableText(
+    {
+      head: ['#', 'client', 'server', 'version', 'SNI', 'ALPN', 'cipher suite', 'start', 'duration', 'packets (decrypted)', 'loss c/s', 'resent B c/s', 'RTT'].map(colour.bold),
+      colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+      style: { head: [], border: [] },
+    },
+    rows,
+  );
+  yield unknownCells(v, colour) + recoveryUnknownText(connections, v.recovery, colour);
   const logged = connections.filter((c) => c.log);
-  if (logged.length === 0) return table;
+  if (logged.length === 0) return;
   // a log has no payload bytes and often no addresses: say where these rows come from
   const lines = logged.map(
     (c) =>
       `  ${c.id}  ${logName(c.log!)}${c.log!.otherSide !== undefined ? ` (the other side's log of this connection is ${c.log!.otherSide})` : ''}`,
   );
-  return `${table}\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
+  yield `\n\nRead from endpoint logs (qlog: addresses, TLS and HTTP/3 only where the log records them)\n${lines.join('\n')}`;
 }
 
 /** under the table: for each `?` of a captured connection, why it is unknown */

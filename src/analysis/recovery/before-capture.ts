@@ -1,6 +1,6 @@
-import type { RangeSet } from '../../quic/range-set.js';
+import type { ReadonlyRangeSet } from '../../quic/range-set.js';
 import type { Role } from '../connection.js';
-import type { SpaceNumbers } from './packet-fates.js';
+import type { ReadonlySpaceNumbers } from './packet-fates.js';
 import { PACKET_THRESHOLD } from './packet-fates.js';
 import type { PnSpace } from './pn-space.js';
 import type { LossEvent } from './recovery-events.js';
@@ -28,8 +28,8 @@ export function judgeGaps(
   sender: Role,
   space: PnSpace,
   gaps: readonly PnGap[],
-  numbers: SpaceNumbers,
-  reported: RangeSet,
+  numbers: ReadonlySpaceNumbers,
+  reported: ReadonlyRangeSet,
   maxEvents: number,
 ): GapVerdicts {
   const out: GapVerdicts = { lost: 0, missedByCapture: 0, unresolved: 0, events: [] };

@@ -42,8 +42,8 @@ const zeroCounts = (): FlowControlCounts => ({ data_blocked: 0, stream_data_bloc
 export class FlowControl {
   readonly counts: Record<Role, FlowControlCounts> = { client: zeroCounts(), server: zeroCounts() };
   readonly waits = new CappedList<FlowControlWait>();
-  /** open waits by sender and limit key */
-  private readonly open = new Map<string, FlowControlWait>();
+  /** open waits by sender and limit key (made with the first BLOCKED frame) */
+  private open: Map<string, FlowControlWait> | undefined;
   /** total wait per blocked side, ms, over waits that ended */
   readonly waitedMs: Record<Role, number> = { client: 0, server: 0 };
 
@@ -78,11 +78,12 @@ export class FlowControl {
 
   /** the waits the capture never saw end */
   get unfinished(): number {
-    return this.open.size;
+    return this.open?.size ?? 0;
   }
 
   private block(sender: Role, kind: LimitKind, stream: number | null, limit: number, frame: number, time: number): void {
     const key = `${sender} ${kind} ${stream ?? ''}`;
+    this.open ??= new Map();
     const open = this.open.get(key);
     // a BLOCKED frame repeated (or sent again after a loss) at the same limit is the same wait
     if (open && open.limit >= limit) return;
@@ -94,11 +95,11 @@ export class FlowControl {
   /** `blocked` is the side whose limit the MAX_* frame raises */
   private raise(blocked: Role, kind: LimitKind, stream: number | null, maximum: number, frame: number, time: number): void {
     const key = `${blocked} ${kind} ${stream ?? ''}`;
-    const w = this.open.get(key);
+    const w = this.open?.get(key);
     if (!w || maximum <= w.limit) return;
     w.raisedBy = { frame, time, maximum };
     w.waitedMs = Math.round((time - w.time) * 1e6) / 1e3;
     this.waitedMs[blocked] += w.waitedMs;
-    this.open.delete(key);
+    this.open!.delete(key);
   }
 }

@@ -1,6 +1,6 @@
 import type { Connection, Role } from '../connection.js';
 import type { PacketRecord } from '../packet-record.js';
-import { RangeSet } from '../../quic/range-set.js';
+import { EMPTY_RANGES, RangeSet, type ReadonlyRangeSet } from '../../quic/range-set.js';
 import { pnSpaceOf, type PnSpace } from './pn-space.js';
 
 /**
@@ -24,6 +24,15 @@ export interface SpaceNumbers {
   /** the largest packet number the receiver acknowledged, -1 before any ACK */
   largestAcked: number;
 }
+
+/** SpaceNumbers as its readers see them */
+export interface ReadonlySpaceNumbers {
+  readonly seen: ReadonlyRangeSet;
+  readonly acked: ReadonlyRangeSet;
+  readonly largestAcked: number;
+}
+
+const NO_NUMBERS: ReadonlySpaceNumbers = Object.freeze({ seen: EMPTY_RANGES, acked: EMPTY_RANGES, largestAcked: -1 });
 
 type Spaces = Record<PnSpace, SpaceNumbers>;
 
@@ -55,9 +64,9 @@ export class PacketFates {
     }
   }
 
-  /** the numbers one sender used in one space, as the capture shows them */
-  numbers(conn: Connection, sender: Role, space: PnSpace): SpaceNumbers {
-    return this.sides(conn)[sender][space];
+  /** the numbers one sender used in one space, as the capture shows them (a connection with none read shares an empty record: reading makes no state) */
+  numbers(conn: Connection, sender: Role, space: PnSpace): ReadonlySpaceNumbers {
+    return this.byConnection.get(conn)?.[sender][space] ?? NO_NUMBERS;
   }
 
   fate(conn: Connection, sender: Role, space: PnSpace, pn: number): PacketFate {

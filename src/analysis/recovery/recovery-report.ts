@@ -81,7 +81,7 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 function firstUnread(sp: SenderSpace): Exclude<DecryptResult, true> | undefined {
-  return sp.unread.keys().next().value;
+  return sp.firstUnread;
 }
 
 /**
@@ -108,7 +108,7 @@ function spaceReport(st: ConnectionRecovery, sender: Role, space: PnSpace, gaps:
     ackEliciting: sp.ackEliciting,
     duplicates: sp.duplicates,
     rejectedZeroRtt: sp.rejectedZeroRtt,
-    unread: sum([...sp.unread.values()]),
+    unread: sp.unread,
     lostAfterCapture: known ? sp.lostAfterCapture : null,
     lostBeforeCapture: known ? gaps.lost : null,
     missedByCapture: known ? gaps.missedByCapture : null,
@@ -137,7 +137,7 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const packets = sum(used.map((s) => spaces[s].packets));
   const after = total('lostAfterCapture');
   const before = total('lostBeforeCapture');
-  const unreadSpaces = used.filter((s) => me.spaces[s].packets === sum([...me.spaces[s].unread.values()]));
+  const unreadSpaces = used.filter((s) => me.spaces[s].packets === me.spaces[s].unread);
   const retransmissions: Fact = unreadSpaces.length
     ? { evidence: 'unknown', reason: `the sender's ${unreadSpaces.join(', ')} packets were not read (${unreadReason(firstUnread(me.spaces[unreadSpaces[0]!])!)})` }
     : { evidence: 'proven', reason: 'STREAM and CRYPTO byte ranges sent a second time; data whose first copy never reached the capture point is not counted' };

@@ -98,7 +98,7 @@ export class RecoveryTracker {
     if (p.pn !== null && !sp.see(p.pn, p.frame, p.time)) return;
     sp.packets++;
     sp.bytes += p.header.length;
-    if (p.decrypted !== true) sp.unread.set(p.decrypted, (sp.unread.get(p.decrypted) ?? 0) + 1);
+    if (p.decrypted !== true) sp.countUnread(p.decrypted);
     // without header protection removed, the number is unknown: counted, nothing more
     if (p.pn === null) return;
     const entry: SentPacket = { pn: p.pn, frame: p.frame, time: p.time, bytes: p.header.length, ackEliciting: null, zeroRtt: p.header.type === '0RTT', data: [], resentBy: null, loss: null };
@@ -134,7 +134,7 @@ export class RecoveryTracker {
     const client = this.state(p.connection).senders.client;
     const initial = client.spaces.initial;
     for (const e of initial.inFlight.values()) if (e.ackEliciting) client.bytesInFlight -= e.bytes;
-    initial.inFlight.clear();
+    initial.clearFlight();
     client.data.forget('initial');
   }
 
@@ -172,7 +172,7 @@ export class RecoveryTracker {
     if (spurious) me.spuriousRetransmissions++;
   }
 
-  private originalOf(m: Map<number, SentPacket>, r: DataRange, before: number): SentPacket | undefined {
+  private originalOf(m: ReadonlyMap<number, SentPacket>, r: DataRange, before: number): SentPacket | undefined {
     for (const e of m.values()) if (e.pn < before && e.resentBy === null && e.data.some((d) => overlaps(d, r))) return e;
     return undefined;
   }
@@ -198,7 +198,7 @@ export class RecoveryTracker {
     };
     for (const e of sp.inFlight.values()) {
       if (!acks(f, e.pn)) continue;
-      sp.inFlight.delete(e.pn);
+      sp.leaveFlight(e.pn);
       newly(e);
       if (e.ackEliciting) {
         them.bytesInFlight -= e.bytes;
@@ -207,10 +207,10 @@ export class RecoveryTracker {
     }
     for (const e of sp.lost.values()) {
       // a late ACK comes within a few round trips: one this far behind is no longer watched, so each ACK's work stays small
-      if (e.pn + LOST_WATCH_SPAN < largest) sp.lost.delete(e.pn);
+      if (e.pn + LOST_WATCH_SPAN < largest) sp.unwatch(e.pn);
       if (!acks(f, e.pn)) continue;
       // found lost, then acknowledged: it had arrived (RFC 9002 §6.2's spurious loss)
-      sp.lost.delete(e.pn);
+      sp.unwatch(e.pn);
       newly(e);
       e.loss!.spurious = true;
       sp.lostAfterCapture--;
@@ -227,7 +227,7 @@ export class RecoveryTracker {
         continue;
       }
       // the ACKs that would tell were not in the capture: its fate is unknown
-      sp.inFlight.delete(e.pn);
+      sp.leaveFlight(e.pn);
       if (rejectedEarly(st.connection, e)) sp.rejectedZeroRtt++;
       else sp.untracked++;
       if (e.ackEliciting) them.bytesInFlight -= e.bytes;
@@ -271,7 +271,7 @@ export class RecoveryTracker {
   private declareLost(st: ConnectionRecovery, sender: Role, space: PnSpace, e: SentPacket, detectedAt: number): void {
     const me = st.senders[sender];
     const sp = me.spaces[space];
-    sp.inFlight.delete(e.pn);
+    sp.leaveFlight(e.pn);
     if (e.ackEliciting) me.bytesInFlight -= e.bytes;
     if (rejectedEarly(st.connection, e)) {
       sp.rejectedZeroRtt++;

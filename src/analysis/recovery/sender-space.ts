@@ -2,7 +2,7 @@ import type { DecryptResult } from '../packet-record.js';
 import type { LossEvent } from './recovery-events.js';
 import type { DataRange } from './sent-data.js';
 import { CappedList } from './capped-list.js';
-import { RangeSet } from '../../quic/range-set.js';
+import { EMPTY_RANGES, RangeSet, type ReadonlyRangeSet } from '../../quic/range-set.js';
 import { PACKET_THRESHOLD } from './packet-fates.js';
 
 /** A packet seen at the capture point and not yet acknowledged or found lost. */
@@ -38,16 +38,23 @@ export const MAX_IN_FLIGHT = 20_000;
 /** packets found lost and watched for a late ACK (a spurious loss) at most */
 export const MAX_WATCHED_LOST = 10_000;
 
+const NO_PACKETS: ReadonlyMap<number, SentPacket> = new Map();
+const NO_GAPS: Pick<CappedList<PnGap>, 'items' | 'count' | 'max'> = Object.freeze({ items: Object.freeze([]) as unknown as PnGap[], count: 0, max: 1_000 });
+
 /**
  * One sender's packets in one packet-number space, as the capture point sees them. Memory
- * is held by the packets in flight and the ones found lost, each bounded.
+ * is held by the packets in flight and the ones found lost, each bounded. A space whose
+ * packet numbers were never read (no keys) holds counters only: its maps and sets are made
+ * when the first number is seen, so thousands of such connections cost a few counters each.
  */
 export class SenderSpace {
   packets = 0;
   ackEliciting = 0;
   bytes = 0;
-  /** packets whose frames were not read, by why */
-  readonly unread = new Map<Exclude<DecryptResult, true>, number>();
+  /** packets whose frames were not read */
+  unread = 0;
+  /** why the first of them was not read */
+  firstUnread: Exclude<DecryptResult, true> | undefined;
   /** ACK frames of this sender's packets (sent by the receiver in this space) that the capture read */
   ackFramesRead = 0;
   /** packets the receiver's ACKs skipped while acknowledging 3 later ones, and not acknowledged after */
@@ -62,47 +69,90 @@ export class SenderSpace {
   untracked = 0;
   largestAcked = -1;
   maxSeen = -1;
+  private reportedSet: RangeSet | undefined;
+  /** the last ACK frame read in this space: its largest, and how many gaps the receiver's own numbers had then */
+  private lastAck: { largest: number; receiverGaps: number } | null = null;
+  private inFlightMap: Map<number, SentPacket> | undefined;
+  private lostMap: Map<number, SentPacket> | undefined;
+  private gapList: CappedList<PnGap> | undefined;
+  /** the first gap whose loss the receiver's ACKs have not yet shown */
+  private undetected = 0;
+
+  /** numbers seen, to tell a packet seen twice (a capture on a proxy sees both legs) from a new one */
+  private seenSet: RangeSet | undefined;
+  /** packets seen again under a number already seen: not counted again */
+  duplicates = 0;
+
   /**
    * the spans the receiver's ACK frames reported on, each from the smallest number of its
    * last range to its largest: a number inside one and not acknowledged is one the receiver
    * said it lacked; outside, its ACKs said nothing of it (RFC 9000 §13.2.3 lets a receiver
    * stop repeating old ranges)
    */
-  readonly reported = new RangeSet();
-  /** the last ACK frame read in this space: its largest, and how many gaps the receiver's own numbers had then */
-  private lastAck: { largest: number; receiverGaps: number } | null = null;
-  readonly inFlight = new Map<number, SentPacket>();
-  readonly lost = new Map<number, SentPacket>();
-  readonly gaps = new CappedList<PnGap>(1_000);
-  /** the first gap whose loss the receiver's ACKs have not yet shown */
-  private undetected = 0;
+  get reported(): ReadonlyRangeSet {
+    return this.reportedSet ?? EMPTY_RANGES;
+  }
 
-  /** numbers seen, to tell a packet seen twice (a capture on a proxy sees both legs) from a new one */
-  private readonly seen = new RangeSet();
-  /** packets seen again under a number already seen: not counted again */
-  duplicates = 0;
+  /** packets not yet acknowledged nor found lost */
+  get inFlight(): ReadonlyMap<number, SentPacket> {
+    return this.inFlightMap ?? NO_PACKETS;
+  }
+
+  /** packets found lost, watched for a late ACK */
+  get lost(): ReadonlyMap<number, SentPacket> {
+    return this.lostMap ?? NO_PACKETS;
+  }
+
+  /** the gaps in the numbers seen, the first 1,000 kept */
+  get gaps(): Pick<CappedList<PnGap>, 'items' | 'count' | 'max'> {
+    return this.gapList ?? NO_GAPS;
+  }
+
+  /** a packet whose frames were not read: counted, and the first one's why kept */
+  countUnread(why: Exclude<DecryptResult, true>): void {
+    this.unread++;
+    this.firstUnread ??= why;
+  }
+
+  /** a packet in flight acknowledged, found lost or given up */
+  leaveFlight(pn: number): void {
+    this.inFlightMap?.delete(pn);
+  }
+
+  /** every packet in flight forgotten (a Retry restarts the client's Initials) */
+  clearFlight(): void {
+    this.inFlightMap?.clear();
+  }
+
+  /** a lost packet no longer watched for a late ACK */
+  unwatch(pn: number): void {
+    this.lostMap?.delete(pn);
+  }
 
   /** a packet number seen: notes the gap before it, if any; false when it was seen before */
   see(pn: number, frame: number, time: number): boolean {
-    if (this.seen.has(pn)) {
+    this.seenSet ??= new RangeSet();
+    if (this.seenSet.has(pn)) {
       this.duplicates++;
       return false;
     }
-    this.seen.add(pn, pn + 1);
+    this.seenSet.add(pn, pn + 1);
     // before the first number seen, the capture had not started on this sender: no gap
     if (pn > this.maxSeen + 1 && this.maxSeen >= 0) {
-      if (this.gaps.items.length === this.gaps.max) this.unjudged += pn - this.maxSeen - 1;
-      this.gaps.push({ start: this.maxSeen + 1, end: pn, frame, time, detectedAt: null });
+      this.gapList ??= new CappedList<PnGap>(NO_GAPS.max);
+      if (this.gapList.items.length === this.gapList.max) this.unjudged += pn - this.maxSeen - 1;
+      this.gapList.push({ start: this.maxSeen + 1, end: pn, frame, time, detectedAt: null });
     }
     this.maxSeen = Math.max(this.maxSeen, pn);
     return true;
   }
 
   track(p: SentPacket): SentPacket | undefined {
-    this.inFlight.set(p.pn, p);
-    if (this.inFlight.size <= MAX_IN_FLIGHT) return undefined;
-    const [oldest, dropped] = this.inFlight.entries().next().value as [number, SentPacket];
-    this.inFlight.delete(oldest);
+    this.inFlightMap ??= new Map();
+    this.inFlightMap.set(p.pn, p);
+    if (this.inFlightMap.size <= MAX_IN_FLIGHT) return undefined;
+    const [oldest, dropped] = this.inFlightMap.entries().next().value as [number, SentPacket];
+    this.inFlightMap.delete(oldest);
     this.untracked++;
     return dropped;
   }
@@ -115,15 +165,17 @@ export class SenderSpace {
    * between them too.
    */
   report(lowest: number, largest: number, receiverGaps: number): void {
-    this.reported.add(lowest, largest + 1);
+    this.reportedSet ??= new RangeSet();
+    this.reportedSet.add(lowest, largest + 1);
     const last = this.lastAck;
-    if (last && last.receiverGaps === receiverGaps && last.largest + 1 < lowest) this.reported.add(last.largest + 1, lowest);
+    if (last && last.receiverGaps === receiverGaps && last.largest + 1 < lowest) this.reportedSet.add(last.largest + 1, lowest);
     if (!last || largest >= last.largest) this.lastAck = { largest, receiverGaps };
   }
 
   watchLost(p: SentPacket): void {
-    this.lost.set(p.pn, p);
-    if (this.lost.size > MAX_WATCHED_LOST) this.lost.delete(this.lost.keys().next().value as number);
+    this.lostMap ??= new Map();
+    this.lostMap.set(p.pn, p);
+    if (this.lostMap.size > MAX_WATCHED_LOST) this.lostMap.delete(this.lostMap.keys().next().value as number);
   }
 
   /** the receiver's largest acknowledged rose: gaps PACKET_THRESHOLD below it are now known missing at the receiver too */

@@ -15,27 +15,28 @@ export interface DataRange {
  * its first copy was already acknowledged, a spurious one.
  */
 export class SentData {
-  private readonly sent = new Map<number | PnSpace, RangeSet>();
-  private readonly acked = new Map<number | PnSpace, RangeSet>();
+  // made with the first range: a sender whose frames were never read holds none
+  private sent: Map<number | PnSpace, RangeSet> | undefined;
+  private acked: Map<number | PnSpace, RangeSet> | undefined;
 
   /** records a range as sent; returns how many of its bytes were sent before, and how many of those were already acknowledged */
   send(r: DataRange): { resent: number; alreadyAcked: number } {
-    const set = this.set(this.sent, r.stream);
+    const set = this.set((this.sent ??= new Map()), r.stream);
     const end = r.offset + r.length;
-    const alreadyAcked = this.acked.get(r.stream)?.overlap(r.offset, end) ?? 0;
+    const alreadyAcked = this.acked?.get(r.stream)?.overlap(r.offset, end) ?? 0;
     const fresh = set.add(r.offset, end);
     return { resent: r.length - fresh, alreadyAcked };
   }
 
   /** records a range as acknowledged by the receiver */
   ack(r: DataRange): void {
-    this.set(this.acked, r.stream).add(r.offset, r.offset + r.length);
+    this.set((this.acked ??= new Map()), r.stream).add(r.offset, r.offset + r.length);
   }
 
   /** starts a stream afresh: after a Retry the client sends its Initial CRYPTO data from offset 0 again (RFC 9000 §17.2.5.2) */
   forget(stream: number | PnSpace): void {
-    this.sent.delete(stream);
-    this.acked.delete(stream);
+    this.sent?.delete(stream);
+    this.acked?.delete(stream);
   }
 
   private set(m: Map<number | PnSpace, RangeSet>, k: number | PnSpace): RangeSet {

@@ -1,10 +1,10 @@
-import type { RangeSet } from '../../quic/range-set.js';
+import type { ReadonlyRangeSet } from '../../quic/range-set.js';
 
 /**
  * Numbers strictly between `lo` and `hi` that a set lacks, the ones nearest `hi` first, at
  * most `max`: the packet numbers a sender used that never crossed the capture point.
  */
-export function missingBetween(seen: RangeSet, lo: number, hi: number, max = 4): number[] {
+export function missingBetween(seen: ReadonlyRangeSet, lo: number, hi: number, max = 4): number[] {
   const out: number[] = [];
   let next = hi - 1;
   const ranges = seen.ranges;

@@ -1,6 +1,6 @@
 import { RangeSet } from '../../quic/range-set.js';
 import type { Role } from '../connection.js';
-import type { PacketFate, SpaceNumbers } from '../recovery/packet-fates.js';
+import type { PacketFate, ReadonlySpaceNumbers } from '../recovery/packet-fates.js';
 import type { CarryingPacket } from './fate-window.js';
 import { HolDelivery } from './hol-delivery.js';
 import { missingBetween } from './missing-numbers.js';
@@ -46,7 +46,7 @@ export class SenderDelivery {
   constructor(
     readonly sender: Role,
     /** this sender's application-space packet numbers: which crossed the capture point, which the receiver acknowledged */
-    private readonly numbers: () => SpaceNumbers,
+    private readonly numbers: () => ReadonlySpaceNumbers,
     /** packet numbers the capture lost sync over: whether they were lost is unknown */
     private readonly captureGaps: RangeSet,
   ) {

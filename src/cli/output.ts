@@ -45,16 +45,14 @@ export class Output {
   write = (s: string): void => {
     if (this.closed) return;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit
-    if (this.used + 3 * s.length > this.buf.length) {
-      this.pass();
-      if (3 * s.length > this.buf.length) {
-        const bytes = Buffer.from(s, 'utf8');
-        this.full.push(bytes);
-        this.waiting += bytes.length;
-        s = '';
-      }
+    if (this.used + 3 * s.length > this.buf.length) this.pass();
+    if (3 * s.length <= this.buf.length) this.used += this.buf.write(s, this.used, 'utf8');
+    else {
+      // longer than a buffer: encoded on its own
+      const bytes = Buffer.from(s, 'utf8');
+      this.full.push(bytes);
+      this.waiting += bytes.length;
     }
-    if (s.length > 0) this.used += this.buf.write(s, this.used, 'utf8');
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), 200);
       // the timer never keeps the program alive on its own; the last flush is explicit

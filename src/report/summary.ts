@@ -75,17 +75,13 @@ export interface AnalysisView {
   amplification?(c: Connection): AmplificationBudget[];
 }
 
+/** `summary --format json` whole (summaryJsonLists, every list read out) */
 export function summaryToJson(v: AnalysisView): Record<string, unknown> {
-  return {
-    inputs: v.inputs,
-    connections: v.connections.map((c) => connectionToJson(v, c)),
-    findings: v.findings,
-    unjudged: v.unjudged,
-  };
+  return Object.fromEntries(summaryJsonLists(v).map(([key, items]) => [key, [...items]]));
 }
 
 /**
- * summaryToJson's fields as lists for jsonListsText (json-stream.ts): each connection's
+ * The `summary --format json` document's fields as lists for jsonListsText (json-stream.ts): each connection's
  * object is built when it is printed, so a capture of many connections is never held as one
  * document
  */
@@ -153,7 +149,7 @@ export function connectionToJson(v: AnalysisView, c: Connection) {
 
 export type ConnectionJson = ReturnType<typeof connectionToJson>;
 
-/** `summary` as a table, in pieces: the table a few hundred rows at a time (chunked-table.ts), then the notes under it */
+/** `summary` as a table, in pieces: the table TABLE_CHUNK rows at a time (chunked-table.ts), then the notes under it */
 export function* summaryTableText(v: AnalysisView, colour: Palette): Generator<string> {
   const { connections, counts, zero } = v;
   const unknown = colour.dim('?');

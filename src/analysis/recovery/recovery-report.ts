@@ -1,6 +1,5 @@
 import type { Connection, Role } from '../connection.js';
 import { unreadReason, type Fact } from '../finding.js';
-import type { DecryptResult } from '../packet-record.js';
 import { judgeGaps, type GapVerdicts } from './before-capture.js';
 import type { FlowControlCounts, FlowControlWait } from './flow-control.js';
 import type { HandshakeSplit } from './handshake-split.js';
@@ -80,10 +79,6 @@ const other = (r: Role): Role => (r === 'client' ? 'server' : 'client');
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-function firstUnread(sp: SenderSpace): Exclude<DecryptResult, true> | undefined {
-  return sp.firstUnread;
-}
-
 /**
  * whether the receiver's ACKs of one space can be read: unknown when it sent packets there
  * and none of them was read. A receiver whose packets were all read and held no ACK leaves
@@ -93,7 +88,7 @@ function ackFact(sender: SenderSpace, receiver: SenderSpace, space: PnSpace): Fa
   if (sender.packets === 0) return { evidence: 'proven', reason: `no ${space} packets from this sender` };
   const n = sender.ackFramesRead;
   if (n > 0) return { evidence: 'proven', reason: `${n} ACK frame${n === 1 ? '' : 's'} from the receiver in the ${space} space` };
-  const why = firstUnread(receiver);
+  const why = receiver.firstUnread;
   if (why) return { evidence: 'unknown', reason: `the receiver's ${space} ACKs would be in packets not read (${unreadReason(why)})` };
   return { evidence: 'proven', reason: `the capture holds no ACK from the receiver in the ${space} space: the fate of these packets is not in it` };
 }
@@ -129,7 +124,7 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const spaces = Object.fromEntries(PN_SPACES.map((s) => [s, spaceReport(st, sender, s, gapVerdicts(st, fates, sender, s, 0))])) as Record<PnSpace, SpaceRecovery>;
   const used = PN_SPACES.filter((s) => spaces[s].packets > 0);
   const unknown = used.filter((s) => spaces[s].fact.evidence === 'unknown');
-  const whys = [...new Set(unknown.map((s) => unreadReason(firstUnread(st.senders[other(sender)].spaces[s])!)))].join('; ');
+  const whys = [...new Set(unknown.map((s) => unreadReason(st.senders[other(sender)].spaces[s].firstUnread!)))].join('; ');
   const losses: Fact = unknown.length
     ? { evidence: 'unknown', reason: `the receiver's ${unknown.join(' and ')} ACKs would be in packets not read (${whys})` }
     : { evidence: 'proven', reason: "from the receiver's ACK frames: a packet is lost when ACKs reporting on its number skip it while acknowledging 3 later ones (RFC 9002 §6.1.1)" };
@@ -139,7 +134,7 @@ function direction(st: ConnectionRecovery, fates: PacketFates, sender: Role): Di
   const before = total('lostBeforeCapture');
   const unreadSpaces = used.filter((s) => me.spaces[s].packets === me.spaces[s].unread);
   const retransmissions: Fact = unreadSpaces.length
-    ? { evidence: 'unknown', reason: `the sender's ${unreadSpaces.join(', ')} packets were not read (${unreadReason(firstUnread(me.spaces[unreadSpaces[0]!])!)})` }
+    ? { evidence: 'unknown', reason: `the sender's ${unreadSpaces.join(', ')} packets were not read (${unreadReason(me.spaces[unreadSpaces[0]!].firstUnread!)})` }
     : { evidence: 'proven', reason: 'STREAM and CRYPTO byte ranges sent a second time; data whose first copy never reached the capture point is not counted' };
   const retrans = retransmissions.evidence !== 'unknown';
   const est = me.rtt.estimate;

@@ -38,8 +38,10 @@ export const MAX_IN_FLIGHT = 20_000;
 /** packets found lost and watched for a late ACK (a spurious loss) at most */
 export const MAX_WATCHED_LOST = 10_000;
 
+/** gaps in a sender's packet numbers kept, at most */
+const MAX_GAPS = 1_000;
 const NO_PACKETS: ReadonlyMap<number, SentPacket> = new Map();
-const NO_GAPS: Pick<CappedList<PnGap>, 'items' | 'count' | 'max'> = Object.freeze({ items: Object.freeze([]) as unknown as PnGap[], count: 0, max: 1_000 });
+const NO_GAPS: Pick<CappedList<PnGap>, 'items' | 'count' | 'max'> = Object.freeze({ items: Object.freeze([]) as unknown as PnGap[], count: 0, max: MAX_GAPS });
 
 /**
  * One sender's packets in one packet-number space, as the capture point sees them. Memory
@@ -139,7 +141,7 @@ export class SenderSpace {
     this.seenSet.add(pn, pn + 1);
     // before the first number seen, the capture had not started on this sender: no gap
     if (pn > this.maxSeen + 1 && this.maxSeen >= 0) {
-      this.gapList ??= new CappedList<PnGap>(NO_GAPS.max);
+      this.gapList ??= new CappedList<PnGap>(MAX_GAPS);
       if (this.gapList.items.length === this.gapList.max) this.unjudged += pn - this.maxSeen - 1;
       this.gapList.push({ start: this.maxSeen + 1, end: pn, frame, time, detectedAt: null });
     }

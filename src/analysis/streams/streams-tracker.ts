@@ -78,13 +78,13 @@ export class StreamsTracker {
   }
 
   report(conn: Connection, requests: readonly Http3Request[], zeroRtt: ZeroRttStatus, roleOf: (id: number) => StreamRole | null): StreamsReport {
-    const conns = this.byConnection.get(conn);
+    const state = this.byConnection.get(conn);
     // no packet read: what an empty model reports
-    const c = conns?.model;
-    if (conns && c && !conns.finished) {
+    const c = state?.model;
+    if (state && c && !state.finished) {
       c.window.finish();
       for (const s of Object.values(c.senders)) s.finish();
-      conns.finished = true;
+      state.finished = true;
     }
     const stalls = c ? [...c.senders.client.hol.stalls, ...c.senders.server.hol.stalls].sort((a, b) => a.from - b.from) : [];
     const byStream = new Map(requests.map((r) => [r.stream, r]));
@@ -110,7 +110,7 @@ export class StreamsTracker {
     const holds = c ? [...c.senders.client.tcp.holds, ...c.senders.server.tcp.holds].map((h) => tcpHold(h, stalls)).sort((a, b) => a.from - b.from) : [];
     return {
       connection: conn.id,
-      known: this.known(conns),
+      known: this.known(state),
       streams,
       stalls,
       stallsOmitted: c ? c.senders.client.hol.omitted + c.senders.server.hol.omitted : 0,
